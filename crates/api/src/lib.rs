@@ -1,0 +1,31 @@
+//! Wire types shared by the SPA (wasm32) and the server (native).
+//!
+//! Nothing in this crate may ever hold a Zoom access token, refresh token, authorization code, PKCE verifier or a
+//! meeting's host link: those stay in the server. The one exception that will exist (the host link handed out at the
+//! moment Start Zoom Session is clicked) gets its own type when it arrives.
+
+pub mod error;
+pub mod identity;
+pub mod zoom;
+
+pub use error::ErrorBody;
+
+/// Paths of the JSON API, the one place both sides take them from.
+pub mod paths {
+    pub const ME: &str = "/api/me";
+    pub const DEMO_PEOPLE: &str = "/api/auth/demo/people";
+    pub const DEMO_SIGN_IN: &str = "/api/auth/demo/sign-in";
+    pub const SHELL_SIGN_IN: &str = "/api/auth/shell/sign-in";
+    pub const SIGN_OUT: &str = "/api/auth/sign-out";
+    pub const ZOOM_STATUS: &str = "/api/zoom/status";
+    /// Top-level navigation (not fetch): answers 302 to Zoom's consent page. Query: `return_to`.
+    pub const ZOOM_CONNECT: &str = "/api/zoom/connect";
+    pub const ZOOM_CALLBACK: &str = "/api/zoom/callback";
+    pub const ZOOM_DISCONNECT: &str = "/api/zoom/disconnect";
+    pub const ZOOM_WEBHOOK: &str = "/api/zoom/webhook";
+}
+
+/// Header every state-changing API call must carry. A cross-site form cannot set it, so together with SameSite
+/// cookies it closes the CSRF door without a token dance.
+pub const CSRF_HEADER: &str = "x-betterbeing-csrf";
+pub const CSRF_HEADER_VALUE: &str = "1";

@@ -1,0 +1,177 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One OAuth scope BetterBeing asks Zoom for, with what it lets us do in plain words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub name: &'static str,
+    pub plain_words: &'static str,
+}
+
+/// The six scopes, in the order the product documentation lists them. Nothing for recordings, transcripts or
+/// participants.
+pub const SCOPES: [Scope; 6] = [
+    Scope {
+        name: "meeting:write:meeting",
+        plain_words: "Create a Zoom meeting for each session you schedule.",
+    },
+    Scope {
+        name: "meeting:update:meeting",
+        plain_words: "Update a session's meeting when you change it.",
+    },
+    Scope {
+        name: "meeting:delete:meeting",
+        plain_words: "Delete the meeting when you cancel or reschedule a session.",
+    },
+    Scope {
+        name: "meeting:read:meeting",
+        plain_words: "Read a meeting's details, including a fresh host link when you click Start Zoom Session.",
+    },
+    Scope {
+        name: "meeting:read:list_meetings",
+        plain_words: "List your meetings, so a retry never creates a duplicate.",
+    },
+    Scope {
+        name: "user:read:user",
+        plain_words: "Read your Zoom email and plan, to show which account is connected.",
+    },
+];
+
+/// The scopes as Zoom's space-separated `scope` string.
+pub fn scope_string() -> String {
+    SCOPES.iter().map(|s| s.name).collect::<Vec<_>>().join(" ")
+}
+
+pub fn scope_plain_words(name: &str) -> Option<&'static str> {
+    SCOPES.iter().find(|s| s.name == name).map(|s| s.plain_words)
+}
+
+/// The Zoom plan of the connected account, as far as it matters to a practitioner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZoomPlan {
+    /// Free: meetings end at 40 minutes.
+    Basic,
+    Licensed,
+    /// No hosting rights (Zoom's "unassigned" users); never stays connected.
+    Unassigned,
+    Other,
+}
+
+impl ZoomPlan {
+    /// Zoom's `type` field of `GET /users/me`.
+    pub fn from_zoom_user_type(t: i64) -> Self {
+        match t {
+            1 => ZoomPlan::Basic,
+            2 => ZoomPlan::Licensed,
+            4 => ZoomPlan::Unassigned,
+            _ => ZoomPlan::Other,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ZoomPlan::Basic => "Basic (free)",
+            ZoomPlan::Licensed => "Licensed",
+            ZoomPlan::Unassigned => "Unassigned (cannot host)",
+            ZoomPlan::Other => "Other",
+        }
+    }
+}
+
+/// The connected Zoom account, as the practitioner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZoomAccount {
+    pub email: String,
+    pub display_name: String,
+    pub plan: ZoomPlan,
+    pub connected_since: DateTime<Utc>,
+    /// Scopes Zoom granted, as it reported them.
+    pub scopes: Vec<String>,
+}
+
+/// Why Zoom no longer accepts BetterBeing's authorization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReauthReason {
+    /// Zoom refused the refresh token (expired, revoked, or rotated out).
+    GrantRevoked,
+    /// The same Zoom account authorized BetterBeing again elsewhere, and Zoom keeps only the newest (4741).
+    ReplacedByNewerAuthorization,
+    /// The Zoom account's admin disabled the app (4738).
+    AppDisabledByZoomAdmin,
+}
+
+/// State of the signed-in practitioner's Zoom connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ZoomStatus {
+    NotConnected,
+    Connected {
+        account: ZoomAccount,
+        /// False when Zoom could not be reached just now to confirm the connection.
+        verified: bool,
+    },
+    NeedsReauth {
+        account: ZoomAccount,
+        reason: ReauthReason,
+    },
+    /// Clinic / Enterprise member whose organisation has not enabled Zoom access.
+    BlockedByOrganisation {
+        admin_name: Option<String>,
+    },
+}
+
+/// Outcome codes put on the return URL after the OAuth callback: `?zoom=connected` or `?zoom_error=<code>`.
+pub mod callback {
+    pub const QUERY_OK: &str = "zoom";
+    pub const OK_VALUE: &str = "connected";
+    pub const QUERY_ERROR: &str = "zoom_error";
+
+    /// The person clicked Deny on Zoom's consent page.
+    pub const DENIED: &str = "denied";
+    /// The Zoom account's admin does not allow this app (4738 / pre-approval).
+    pub const APP_DISABLED: &str = "app_disabled";
+    /// The Zoom account cannot host or schedule meetings (unassigned user, 3161).
+    pub const CANNOT_HOST: &str = "cannot_host";
+    /// The state did not match (expired, used twice, or forged): start again.
+    pub const STATE_INVALID: &str = "state_invalid";
+    /// Zoom refused the code exchange.
+    pub const EXCHANGE_FAILED: &str = "exchange_failed";
+    /// Zoom did not answer.
+    pub const ZOOM_UNAVAILABLE: &str = "zoom_unavailable";
+    /// The organisation's admin has not enabled Zoom access.
+    pub const BLOCKED_BY_ORGANISATION: &str = "blocked_by_organisation";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_string_is_exactly_the_six_documented_scopes() {
+        assert_eq!(
+            scope_string(),
+            "meeting:write:meeting meeting:update:meeting meeting:delete:meeting meeting:read:meeting \
+             meeting:read:list_meetings user:read:user"
+        );
+    }
+
+    #[test]
+    fn status_is_tagged_by_state() {
+        let json = serde_json::to_value(ZoomStatus::NotConnected).unwrap();
+        assert_eq!(json["state"], "not_connected");
+        let blocked = ZoomStatus::BlockedByOrganisation { admin_name: Some("Ada".into()) };
+        let back: ZoomStatus = serde_json::from_str(&serde_json::to_string(&blocked).unwrap()).unwrap();
+        assert_eq!(back, blocked);
+    }
+
+    #[test]
+    fn no_scope_touches_recordings_transcripts_or_participants() {
+        for s in SCOPES {
+            for word in ["recording", "transcript", "participant"] {
+                assert!(!s.name.contains(word), "{} must not be requested", s.name);
+            }
+        }
+    }
+}
