@@ -43,7 +43,10 @@ pub fn scope_string() -> String {
 }
 
 pub fn scope_plain_words(name: &str) -> Option<&'static str> {
-    SCOPES.iter().find(|s| s.name == name).map(|s| s.plain_words)
+    SCOPES
+        .iter()
+        .find(|s| s.name == name)
+        .map(|s| s.plain_words)
 }
 
 /// The Zoom plan of the connected account, as far as it matters to a practitioner.
@@ -161,8 +164,11 @@ mod tests {
     fn status_is_tagged_by_state() {
         let json = serde_json::to_value(ZoomStatus::NotConnected).unwrap();
         assert_eq!(json["state"], "not_connected");
-        let blocked = ZoomStatus::BlockedByOrganisation { admin_name: Some("Ada".into()) };
-        let back: ZoomStatus = serde_json::from_str(&serde_json::to_string(&blocked).unwrap()).unwrap();
+        let blocked = ZoomStatus::BlockedByOrganisation {
+            admin_name: Some("Ada".into()),
+        };
+        let back: ZoomStatus =
+            serde_json::from_str(&serde_json::to_string(&blocked).unwrap()).unwrap();
         assert_eq!(back, blocked);
     }
 

@@ -1,1 +1,11 @@
-//! placeholder
+//! The thin BetterBeing backend for the Zoom integration.
+
+pub mod auth;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+pub mod zoom;

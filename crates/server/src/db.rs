@@ -1,0 +1,42 @@
+//! The database: SQLite through sqlx, migrations embedded in the binary. Only SQL lives under `db/`.
+
+pub mod connections;
+pub mod oauth_states;
+pub mod sessions;
+pub mod users;
+pub mod webhooks;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+pub type Db = SqlitePool;
+
+pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
+    let options = SqliteConnectOptions::from_str(database_url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        // Several server processes may share one file: wait for each other's writes instead of failing.
+        .busy_timeout(Duration::from_secs(10));
+    if let Some(path) = database_url.strip_prefix("sqlite://") {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("./migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

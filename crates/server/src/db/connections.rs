@@ -1,0 +1,251 @@
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, Row};
+
+use super::Db;
+
+#[derive(Debug, Clone)]
+pub struct ConnectionRow {
+    pub user_id: i64,
+    pub zoom_user_id: String,
+    pub zoom_account_id: String,
+    pub zoom_email: String,
+    pub zoom_display_name: String,
+    pub zoom_user_type: i64,
+    pub scopes: String,
+    pub api_url: String,
+    pub status: String,
+    pub reauth_reason: Option<String>,
+    pub access_token_enc: Option<String>,
+    pub refresh_token_enc: Option<String>,
+    pub access_expires_at: i64,
+    pub token_generation: i64,
+    pub connected_at: i64,
+    pub last_zoom_success_at: Option<i64>,
+}
+
+impl FromRow<'_, SqliteRow> for ConnectionRow {
+    fn from_row(r: &SqliteRow) -> sqlx::Result<Self> {
+        Ok(ConnectionRow {
+            user_id: r.try_get("user_id")?,
+            zoom_user_id: r.try_get("zoom_user_id")?,
+            zoom_account_id: r.try_get("zoom_account_id")?,
+            zoom_email: r.try_get("zoom_email")?,
+            zoom_display_name: r.try_get("zoom_display_name")?,
+            zoom_user_type: r.try_get("zoom_user_type")?,
+            scopes: r.try_get("scopes")?,
+            api_url: r.try_get("api_url")?,
+            status: r.try_get("status")?,
+            reauth_reason: r.try_get("reauth_reason")?,
+            access_token_enc: r.try_get("access_token_enc")?,
+            refresh_token_enc: r.try_get("refresh_token_enc")?,
+            access_expires_at: r.try_get("access_expires_at")?,
+            token_generation: r.try_get("token_generation")?,
+            connected_at: r.try_get("connected_at")?,
+            last_zoom_success_at: r.try_get("last_zoom_success_at")?,
+        })
+    }
+}
+
+pub const CONNECTED: &str = "connected";
+pub const NEEDS_REAUTH: &str = "needs_reauth";
+
+pub async fn get(db: &Db, user_id: i64) -> sqlx::Result<Option<ConnectionRow>> {
+    sqlx::query_as("SELECT * FROM zoom_connections WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
+}
+
+pub struct NewConnection<'a> {
+    pub user_id: i64,
+    pub zoom_user_id: &'a str,
+    pub zoom_account_id: &'a str,
+    pub zoom_email: &'a str,
+    pub zoom_display_name: &'a str,
+    pub zoom_user_type: i64,
+    pub scopes: &'a str,
+    pub api_url: &'a str,
+    pub access_token_enc: &'a str,
+    pub refresh_token_enc: &'a str,
+    pub access_expires_at: i64,
+}
+
+/// Stores a fresh authorization (first connect or Reauth) and returns the user ids of other BetterBeing people
+/// whose connection to the same Zoom user Zoom has just revoked (it keeps only the newest grant, 4741).
+pub async fn store_new(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result<Vec<i64>> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO zoom_connections (user_id, zoom_user_id, zoom_account_id, zoom_email, zoom_display_name,
+             zoom_user_type, scopes, api_url, status, reauth_reason, access_token_enc, refresh_token_enc,
+             access_expires_at, token_generation, connected_at, updated_at, last_zoom_success_at,
+             refresh_lease_owner, refresh_lease_until)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'connected', NULL, ?, ?, ?, 1, ?, ?, ?, NULL, NULL)
+         ON CONFLICT (user_id) DO UPDATE SET
+             zoom_user_id = excluded.zoom_user_id, zoom_account_id = excluded.zoom_account_id,
+             zoom_email = excluded.zoom_email, zoom_display_name = excluded.zoom_display_name,
+             zoom_user_type = excluded.zoom_user_type, scopes = excluded.scopes, api_url = excluded.api_url,
+             status = 'connected', reauth_reason = NULL, access_token_enc = excluded.access_token_enc,
+             refresh_token_enc = excluded.refresh_token_enc, access_expires_at = excluded.access_expires_at,
+             token_generation = zoom_connections.token_generation + 1,
+             connected_at = CASE WHEN zoom_connections.zoom_user_id = excluded.zoom_user_id
+                                 THEN zoom_connections.connected_at ELSE excluded.connected_at END,
+             updated_at = excluded.updated_at, last_zoom_success_at = excluded.last_zoom_success_at,
+             refresh_lease_owner = NULL, refresh_lease_until = NULL",
+    )
+    .bind(c.user_id)
+    .bind(c.zoom_user_id)
+    .bind(c.zoom_account_id)
+    .bind(c.zoom_email)
+    .bind(c.zoom_display_name)
+    .bind(c.zoom_user_type)
+    .bind(c.scopes)
+    .bind(c.api_url)
+    .bind(c.access_token_enc)
+    .bind(c.refresh_token_enc)
+    .bind(c.access_expires_at)
+    .bind(now)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let replaced: Vec<i64> = sqlx::query_scalar(
+        "UPDATE zoom_connections SET status = 'needs_reauth', reauth_reason = 'replaced_by_newer_authorization',
+                access_token_enc = NULL, refresh_token_enc = NULL, token_generation = token_generation + 1,
+                updated_at = ?, refresh_lease_owner = NULL, refresh_lease_until = NULL
+          WHERE zoom_user_id = ? AND user_id <> ? AND status = 'connected'
+          RETURNING user_id",
+    )
+    .bind(now)
+    .bind(c.zoom_user_id)
+    .bind(c.user_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(replaced)
+}
+
+/// Takes the refresh lease for `generation` if nobody holds a live one. Works across processes: the row is the lock.
+pub async fn try_lease(
+    db: &Db,
+    user_id: i64,
+    generation: i64,
+    owner: &str,
+    now: i64,
+    until: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE zoom_connections SET refresh_lease_owner = ?, refresh_lease_until = ?
+          WHERE user_id = ? AND token_generation = ? AND status = 'connected'
+            AND (refresh_lease_until IS NULL OR refresh_lease_until <= ?)",
+    )
+    .bind(owner)
+    .bind(until)
+    .bind(user_id)
+    .bind(generation)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn release_lease(db: &Db, user_id: i64, owner: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE zoom_connections SET refresh_lease_owner = NULL, refresh_lease_until = NULL
+          WHERE user_id = ? AND refresh_lease_owner = ?",
+    )
+    .bind(user_id)
+    .bind(owner)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Writes rotated tokens if this lease holder still owns `generation`; false when it lost the lease meanwhile.
+pub async fn store_refreshed(
+    db: &Db,
+    user_id: i64,
+    owner: &str,
+    generation: i64,
+    access_token_enc: &str,
+    refresh_token_enc: &str,
+    access_expires_at: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE zoom_connections SET access_token_enc = ?, refresh_token_enc = ?, access_expires_at = ?,
+                token_generation = token_generation + 1, updated_at = ?, last_zoom_success_at = ?,
+                refresh_lease_owner = NULL, refresh_lease_until = NULL
+          WHERE user_id = ? AND token_generation = ? AND refresh_lease_owner = ?",
+    )
+    .bind(access_token_enc)
+    .bind(refresh_token_enc)
+    .bind(access_expires_at)
+    .bind(now)
+    .bind(now)
+    .bind(user_id)
+    .bind(generation)
+    .bind(owner)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Zoom no longer honours the grant: keep who it was (to show it), drop the dead tokens.
+pub async fn mark_needs_reauth(db: &Db, user_id: i64, reason: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE zoom_connections SET status = 'needs_reauth', reauth_reason = ?, access_token_enc = NULL,
+                refresh_token_enc = NULL, token_generation = token_generation + 1, updated_at = ?,
+                refresh_lease_owner = NULL, refresh_lease_until = NULL
+          WHERE user_id = ?",
+    )
+    .bind(reason)
+    .bind(now)
+    .bind(user_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_success(db: &Db, user_id: i64, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE zoom_connections SET last_zoom_success_at = ? WHERE user_id = ?")
+        .bind(now)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn update_profile(
+    db: &Db,
+    user_id: i64,
+    email: &str,
+    display_name: &str,
+    user_type: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE zoom_connections SET zoom_email = ?, zoom_display_name = ?, zoom_user_type = ? WHERE user_id = ?",
+    )
+    .bind(email)
+    .bind(display_name)
+    .bind(user_type)
+    .bind(user_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(db: &Db, user_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM zoom_connections WHERE user_id = ?")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Zoom told us the user removed the app: purge every connection to that Zoom user.
+pub async fn delete_by_zoom_user(db: &Db, zoom_user_id: &str) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("DELETE FROM zoom_connections WHERE zoom_user_id = ? RETURNING user_id")
+        .bind(zoom_user_id)
+        .fetch_all(db)
+        .await
+}

@@ -1,0 +1,80 @@
+use api::error::codes;
+use api::identity::{DemoPerson, DemoSignIn, ShellSignIn};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+
+use crate::auth::{self, verify_shell_token};
+use crate::db::{self, users::ShellIdentity};
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+pub async fn demo_people(State(state): State<AppState>) -> ApiResult<Json<Vec<DemoPerson>>> {
+    if !state.demo {
+        return Err(ApiError::NotFound);
+    }
+    Ok(Json(db::users::demo_people(&state.db).await?))
+}
+
+pub async fn demo_sign_in(
+    State(state): State<AppState>,
+    Json(body): Json<DemoSignIn>,
+) -> ApiResult<(StatusCode, HeaderMap)> {
+    if !state.demo {
+        return Err(ApiError::NotFound);
+    }
+    if !db::users::is_demo_person(&state.db, body.user_id).await? {
+        return Err(ApiError::bad_request(
+            codes::BAD_REQUEST,
+            "There is no demo person with that id.",
+        ));
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        auth::start_session(&state, body.user_id).await?,
+    ))
+}
+
+pub async fn shell_sign_in(
+    State(state): State<AppState>,
+    Json(body): Json<ShellSignIn>,
+) -> ApiResult<(StatusCode, HeaderMap)> {
+    let Some(secret) = state.shell_secret.as_ref() else {
+        return Err(ApiError::NotFound);
+    };
+    let claims =
+        verify_shell_token(secret, &body.token, chrono::Utc::now().timestamp()).map_err(|e| {
+            tracing::warn!(reason = %e, "shell identity refused");
+            ApiError::bad_request(
+            codes::INVALID_SHELL_TOKEN,
+            "The sign-in hand-over from BetterBeing was not valid. Reload the page to try again.",
+        )
+        })?;
+    let user_id = db::users::upsert_from_shell(
+        &state.db,
+        &ShellIdentity {
+            user_external_id: &claims.sub,
+            name: &claims.name,
+            email: &claims.email,
+            role: claims.role,
+            org_external_id: &claims.org_id,
+            org_name: &claims.org_name,
+            plan: claims.plan,
+        },
+    )
+    .await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        auth::start_session(&state, user_id).await?,
+    ))
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<(StatusCode, HeaderMap)> {
+    Ok((
+        StatusCode::NO_CONTENT,
+        auth::end_session(&state, &headers).await?,
+    ))
+}

@@ -1,0 +1,81 @@
+//! Where the browser goes back to after Zoom's consent page. Only paths on our own origin are accepted, so the
+//! connect endpoint cannot be turned into an open redirect.
+
+pub const DEFAULT_RETURN_TO: &str = "/console/video-accounts/zoom";
+
+/// Accepts `/path?query#fragment` on this origin; refuses absolute URLs, protocol-relative `//host`, backslashes and
+/// control characters.
+pub fn sanitize(candidate: Option<&str>) -> Result<String, ()> {
+    let Some(candidate) = candidate.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Ok(DEFAULT_RETURN_TO.to_string());
+    };
+    let ok = candidate.starts_with('/')
+        && !candidate.starts_with("//")
+        && !candidate.contains('\\')
+        && !candidate.chars().any(char::is_control)
+        && candidate.len() <= 1024;
+    if ok {
+        Ok(candidate.to_string())
+    } else {
+        Err(())
+    }
+}
+
+/// Adds `key=value` to the query of `return_to`, keeping any fragment at the end.
+pub fn with_outcome(return_to: &str, key: &str, value: &str) -> String {
+    let (before_fragment, fragment) = match return_to.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (return_to, None),
+    };
+    let separator = if before_fragment.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    let mut out = format!(
+        "{before_fragment}{separator}{key}={}",
+        urlencoding::encode(value)
+    );
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_paths_are_kept_and_missing_ones_default_to_the_zoom_page() {
+        assert_eq!(
+            sanitize(Some("/calendar?week=3")).unwrap(),
+            "/calendar?week=3"
+        );
+        assert_eq!(sanitize(None).unwrap(), DEFAULT_RETURN_TO);
+        assert_eq!(sanitize(Some("  ")).unwrap(), DEFAULT_RETURN_TO);
+    }
+
+    #[test]
+    fn other_origins_are_refused() {
+        for bad in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/a\nb",
+        ] {
+            assert!(sanitize(Some(bad)).is_err(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn the_outcome_goes_into_the_query_before_the_fragment() {
+        assert_eq!(with_outcome("/a", "zoom", "connected"), "/a?zoom=connected");
+        assert_eq!(
+            with_outcome("/a?x=1#top", "zoom_error", "denied"),
+            "/a?x=1&zoom_error=denied#top"
+        );
+    }
+}

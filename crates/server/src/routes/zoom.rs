@@ -1,0 +1,118 @@
+use api::error::codes;
+use api::zoom::{callback, ZoomStatus};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Redirect;
+use axum::Json;
+use serde::Deserialize;
+
+use super::return_to;
+use crate::auth::{CurrentUser, MaybeUser};
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+use crate::zoom::ZoomCallError;
+
+fn map_call_error(e: ZoomCallError) -> ApiError {
+    match e {
+        ZoomCallError::NotConnected => ApiError::ZoomNotConnected,
+        ZoomCallError::NeedsReauth => ApiError::ZoomNeedsReauth,
+        ZoomCallError::Unavailable | ZoomCallError::Zoom { .. } => ApiError::ZoomUnavailable,
+        ZoomCallError::Internal(cause) => ApiError::Internal(anyhow::anyhow!(cause)),
+    }
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    CurrentUser(user_id): CurrentUser,
+) -> ApiResult<Json<ZoomStatus>> {
+    state
+        .zoom
+        .status(user_id)
+        .await
+        .map(Json)
+        .map_err(map_call_error)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConnectQuery {
+    return_to: Option<String>,
+}
+
+/// A top-level navigation from the SPA ("Connect Zoom Account" / "Reauth"): answers with redirects, never JSON, so
+/// the person always lands on a page.
+pub async fn connect(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(query): Query<ConnectQuery>,
+) -> ApiResult<Redirect> {
+    let return_to = return_to::sanitize(query.return_to.as_deref()).map_err(|_| {
+        ApiError::bad_request(
+            codes::INVALID_RETURN_TO,
+            "return_to must be a path on this site.",
+        )
+    })?;
+    let Some(user_id) = user else {
+        return Ok(Redirect::to(&format!(
+            "/signin?next={}",
+            urlencoding::encode(&return_to)
+        )));
+    };
+    if !state.zoom.allowed_for(user_id).await? {
+        return Ok(Redirect::to(&return_to::with_outcome(
+            &return_to,
+            callback::QUERY_ERROR,
+            callback::BLOCKED_BY_ORGANISATION,
+        )));
+    }
+    let url = state.zoom.begin_authorization(user_id, &return_to).await?;
+    Ok(Redirect::to(url.as_str()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_code: Option<String>,
+}
+
+pub async fn callback(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(query): Query<CallbackQuery>,
+) -> Redirect {
+    let outcome = state
+        .zoom
+        .complete_authorization(
+            user,
+            query.state.as_deref(),
+            query.code.as_deref(),
+            query
+                .error
+                .as_deref()
+                .map(|e| (e, query.error_code.as_deref())),
+        )
+        .await;
+    let target = match outcome.result {
+        Ok(()) => {
+            return_to::with_outcome(&outcome.return_to, callback::QUERY_OK, callback::OK_VALUE)
+        }
+        Err(code) => {
+            tracing::info!(outcome = code, "zoom authorization did not complete");
+            return_to::with_outcome(&outcome.return_to, callback::QUERY_ERROR, code)
+        }
+    };
+    Redirect::to(&target)
+}
+
+pub async fn disconnect(
+    State(state): State<AppState>,
+    CurrentUser(user_id): CurrentUser,
+) -> ApiResult<StatusCode> {
+    state
+        .zoom
+        .disconnect(user_id)
+        .await
+        .map_err(map_call_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,194 @@
+//! Builds the application: database, Zoom (real or the embedded sandbox), router, listener. `Application::build`
+//! binds first, so tests can ask for port 0 and learn the address.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::net::TcpListener;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use zoom_sandbox::{RunningSandbox, SandboxConfig};
+
+use crate::config::{Settings, ZoomApp, ZoomTarget};
+use crate::db::{self, Db};
+use crate::error::ApiError;
+use crate::routes;
+use crate::routes::return_to::DEFAULT_RETURN_TO;
+use crate::zoom::oauth::ZoomOAuth;
+use crate::zoom::Zoom;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub zoom: Zoom,
+    pub zoom_client_id: String,
+    pub webhook_secret: SecretString,
+    pub demo: bool,
+    pub shell_secret: Option<SecretString>,
+    pub cookie_secure: bool,
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub address: SocketAddr,
+    pub base_url: String,
+    pub db: Db,
+    /// The in-process Zoom sandbox, when no real Zoom app is configured.
+    pub sandbox: Option<RunningSandbox>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.bind).await?;
+        let address = listener.local_addr()?;
+        let base_url = match &settings.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{address}"),
+        };
+        let db = db::connect(&settings.database_url).await?;
+        if settings.demo {
+            db::users::seed_demo(&db).await?;
+        }
+        let (app, sandbox) = match settings.zoom.clone() {
+            ZoomTarget::External(app) => (app, None),
+            ZoomTarget::EmbeddedSandbox { bind } => {
+                let redirect = format!("{base_url}{}", api::paths::ZOOM_CALLBACK);
+                let webhook = format!("{base_url}{}", api::paths::ZOOM_WEBHOOK);
+                let config = SandboxConfig::demo(&redirect, Some(&webhook));
+                let sandbox =
+                    zoom_sandbox::serve(TcpListener::bind(bind).await?, config.clone()).await;
+                if settings.demo {
+                    zoom_sandbox::seed_demo_users(&sandbox);
+                }
+                let app = ZoomApp {
+                    client_id: config.client_id.clone(),
+                    client_secret: config.client_secret.clone().into(),
+                    redirect_url: redirect,
+                    webhook_secret_token: config.webhook_secret_token.clone().into(),
+                    oauth_base: sandbox.base_url.clone(),
+                    api_base: format!("{}/v2", sandbox.base_url),
+                };
+                (app, Some(sandbox))
+            }
+        };
+        let zoom = Zoom::new(
+            db.clone(),
+            settings.token_keys.clone(),
+            ZoomOAuth::new(&app)?,
+            app.api_base.clone(),
+            DEFAULT_RETURN_TO.to_string(),
+        );
+        let state = AppState {
+            db: db.clone(),
+            zoom,
+            zoom_client_id: app.client_id.clone(),
+            webhook_secret: app.webhook_secret_token.clone(),
+            demo: settings.demo,
+            shell_secret: settings.shell_secret.clone(),
+            cookie_secure: base_url.starts_with("https://"),
+        };
+        let router = router(state, settings.dist_dir.as_deref());
+        Ok(Application {
+            listener,
+            router,
+            address,
+            base_url,
+            db,
+            sandbox,
+        })
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router).await
+    }
+
+    /// Runs in the background (tests); returns the base URL.
+    pub fn spawn(self) -> String {
+        let url = self.base_url.clone();
+        tokio::spawn(async move { self.run_until_stopped().await.expect("server runs") });
+        url
+    }
+}
+
+pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
+    use api::paths;
+    let api = Router::new()
+        .route(paths::ME, get(routes::me::me))
+        .route(paths::DEMO_PEOPLE, get(routes::auth::demo_people))
+        .route(paths::DEMO_SIGN_IN, post(routes::auth::demo_sign_in))
+        .route(paths::SHELL_SIGN_IN, post(routes::auth::shell_sign_in))
+        .route(paths::SIGN_OUT, post(routes::auth::sign_out))
+        .route(paths::ZOOM_STATUS, get(routes::zoom::status))
+        .route(paths::ZOOM_CONNECT, get(routes::zoom::connect))
+        .route(paths::ZOOM_CALLBACK, get(routes::zoom::callback))
+        .route(paths::ZOOM_DISCONNECT, post(routes::zoom::disconnect))
+        .route(paths::ZOOM_WEBHOOK, post(routes::webhook::receive))
+        .route("/api/{*rest}", get(api_not_found).post(api_not_found))
+        .layer(middleware::from_fn(require_csrf_header))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(state);
+
+    let mut app = api;
+    if let Some(dist) = dist_dir {
+        let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+        app = app.fallback_service(spa);
+    }
+    app.layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(
+            // Paths only: the OAuth callback's query carries an authorization code, which must never be logged.
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// State-changing API calls must carry `x-betterbeing-csrf: 1`, which a cross-site form cannot send. Zoom's webhook
+/// is authenticated by its signature instead.
+async fn require_csrf_header(request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let exempt = request.uri().path() == api::paths::ZOOM_WEBHOOK;
+    let present = request
+        .headers()
+        .get(api::CSRF_HEADER)
+        .is_some_and(|v| v == api::CSRF_HEADER_VALUE);
+    if safe || exempt || present {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::FORBIDDEN,
+        Json(api::ErrorBody {
+            code: api::error::codes::CSRF_HEADER_MISSING.into(),
+            message: "This request was refused because it did not come from the BetterBeing app."
+                .into(),
+        }),
+    )
+        .into_response()
+}
+
+/// Never print a secret: only its length.
+pub fn describe_secret(secret: &SecretString) -> String {
+    format!("<{} chars>", secret.expose_secret().len())
+}

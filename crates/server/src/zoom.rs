@@ -1,0 +1,9 @@
+//! Everything that speaks to Zoom. Zoom's wire shapes stay private to this module; the rest of the server sees
+//! `Zoom`'s methods and `crates/api` types.
+
+pub mod api_client;
+pub mod connection;
+pub mod oauth;
+pub mod webhook;
+
+pub use connection::{Zoom, ZoomCallError};

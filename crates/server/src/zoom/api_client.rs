@@ -1,0 +1,113 @@
+//! Zoom REST calls (`/v2`). Bearer header only; never a token in a URL.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Zoom's error body: `{"code": 124, "message": "..."}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ZoomErrorBody {
+    pub code: i64,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Outcome of one API call, classified for the retry / reauthorization logic.
+#[derive(Debug, Clone)]
+pub enum ApiCallError {
+    /// 401 code 124: the access token is expired, revoked or otherwise unusable.
+    InvalidAccessToken,
+    /// 4738: the Zoom account's admin disabled the app.
+    DisabledByAdmin,
+    /// Any other Zoom answer with a JSON error body.
+    Zoom {
+        status: u16,
+        code: i64,
+        message: String,
+    },
+    /// No usable answer (network, timeout, 5xx without body).
+    Unavailable,
+}
+
+/// `GET /users/me`, the part we keep.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ZoomUser {
+    pub id: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub account_id: String,
+    #[serde(rename = "type", default)]
+    pub user_type: i64,
+}
+
+impl ZoomUser {
+    pub fn display_name(&self) -> String {
+        self.display_name
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| {
+                format!("{} {}", self.first_name, self.last_name)
+                    .trim()
+                    .to_string()
+            })
+    }
+}
+
+#[derive(Clone)]
+pub struct ZoomApiClient {
+    http: reqwest::Client,
+}
+
+impl ZoomApiClient {
+    pub fn new(http: reqwest::Client) -> Self {
+        ZoomApiClient { http }
+    }
+
+    pub async fn users_me(
+        &self,
+        api_base: &str,
+        token: &SecretString,
+    ) -> Result<ZoomUser, ApiCallError> {
+        let url = format!("{}/users/me", api_base.trim_end_matches('/'));
+        let response = self
+            .http
+            .get(url)
+            .bearer_auth(token.expose_secret())
+            .send()
+            .await
+            .map_err(|_| ApiCallError::Unavailable)?;
+        decode(response).await
+    }
+}
+
+async fn decode<T: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<T, ApiCallError> {
+    let status = response.status();
+    if status.is_success() {
+        return response
+            .json::<T>()
+            .await
+            .map_err(|_| ApiCallError::Unavailable);
+    }
+    let body = response.json::<ZoomErrorBody>().await;
+    match body {
+        Ok(ZoomErrorBody { code: 124, .. }) => Err(ApiCallError::InvalidAccessToken),
+        Ok(ZoomErrorBody { code: 4738, .. }) => Err(ApiCallError::DisabledByAdmin),
+        Ok(ZoomErrorBody { code, message }) => Err(ApiCallError::Zoom {
+            status: status.as_u16(),
+            code,
+            message,
+        }),
+        Err(_) if status == reqwest::StatusCode::UNAUTHORIZED => {
+            Err(ApiCallError::InvalidAccessToken)
+        }
+        Err(_) => Err(ApiCallError::Unavailable),
+    }
+}

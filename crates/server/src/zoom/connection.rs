@@ -1,0 +1,608 @@
+//! A practitioner's Zoom connection: connect (state + PKCE), status, disconnect, and every authorized API call with
+//! refresh-before-expiry that is single-flight per user within a process (a mutex) and across processes sharing the
+//! database (a lease row). Any sign that Zoom dropped the grant turns the connection into "needs reauthorization".
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use api::zoom::{callback, ReauthReason, ZoomAccount, ZoomPlan, ZoomStatus};
+use secrecy::{ExposeSecret, SecretString};
+use subtle::ConstantTimeEq;
+
+use super::api_client::{ApiCallError, ZoomApiClient};
+use super::oauth::{OAuthFailure, TokenSet, ZoomOAuth};
+use crate::crypto::{random_token, sha256_hex, Keyring};
+use crate::db::connections::{self, ConnectionRow, NewConnection};
+use crate::db::{self, now_ms, oauth_states, Db};
+
+/// Refresh this long before Zoom's stated expiry, so a call never starts with a token about to die.
+const REFRESH_SKEW_MS: i64 = 120_000;
+/// A refresh lease outlives any single token request (20 s timeout) with margin.
+const LEASE_MS: i64 = 30_000;
+const LEASE_POLL: Duration = Duration::from_millis(25);
+const PENDING_AUTHORIZATION_MS: i64 = 10 * 60_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZoomCallError {
+    NotConnected,
+    NeedsReauth,
+    Unavailable,
+    /// Zoom answered with an error that is about the request, not the grant.
+    Zoom {
+        status: u16,
+        code: i64,
+        message: String,
+    },
+    Internal(String),
+}
+
+impl From<sqlx::Error> for ZoomCallError {
+    fn from(e: sqlx::Error) -> Self {
+        ZoomCallError::Internal(e.to_string())
+    }
+}
+
+/// The outcome of the OAuth callback: where to send the browser, and the code to put on the URL.
+pub struct CallbackOutcome {
+    pub return_to: String,
+    pub result: Result<(), &'static str>,
+}
+
+struct UsableToken {
+    access: SecretString,
+    api_base: String,
+    generation: i64,
+}
+
+#[derive(Clone)]
+pub struct Zoom {
+    db: Db,
+    keys: Keyring,
+    oauth: ZoomOAuth,
+    api: ZoomApiClient,
+    default_api_base: String,
+    default_return_to: String,
+    locks: Arc<Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
+    lease_owner: String,
+}
+
+fn aad_access(user_id: i64) -> String {
+    format!("zoom:{user_id}:access")
+}
+fn aad_refresh(user_id: i64) -> String {
+    format!("zoom:{user_id}:refresh")
+}
+fn aad_verifier(state_hash: &str) -> String {
+    format!("oauth_state:{state_hash}:verifier")
+}
+
+fn reason_str(reason: ReauthReason) -> &'static str {
+    match reason {
+        ReauthReason::GrantRevoked => "grant_revoked",
+        ReauthReason::ReplacedByNewerAuthorization => "replaced_by_newer_authorization",
+        ReauthReason::AppDisabledByZoomAdmin => "app_disabled_by_zoom_admin",
+    }
+}
+
+fn reason_from(s: Option<&str>) -> ReauthReason {
+    match s {
+        Some("replaced_by_newer_authorization") => ReauthReason::ReplacedByNewerAuthorization,
+        Some("app_disabled_by_zoom_admin") => ReauthReason::AppDisabledByZoomAdmin,
+        _ => ReauthReason::GrantRevoked,
+    }
+}
+
+fn account_of(row: &ConnectionRow) -> ZoomAccount {
+    ZoomAccount {
+        email: row.zoom_email.clone(),
+        display_name: row.zoom_display_name.clone(),
+        plan: ZoomPlan::from_zoom_user_type(row.zoom_user_type),
+        connected_since: chrono::DateTime::from_timestamp_millis(row.connected_at)
+            .unwrap_or_default(),
+        scopes: row.scopes.split_whitespace().map(str::to_string).collect(),
+    }
+}
+
+impl Zoom {
+    pub fn new(
+        db: Db,
+        keys: Keyring,
+        oauth: ZoomOAuth,
+        default_api_base: String,
+        default_return_to: String,
+    ) -> Self {
+        let http = super::oauth::http_client().expect("HTTP client builds");
+        Zoom {
+            db,
+            keys,
+            oauth,
+            api: ZoomApiClient::new(http),
+            default_api_base,
+            default_return_to,
+            locks: Arc::default(),
+            lease_owner: random_token(),
+        }
+    }
+
+    // ---- Connect -------------------------------------------------------------------------------------------------
+
+    /// Remembers a pending authorization and returns Zoom's consent URL.
+    pub async fn begin_authorization(
+        &self,
+        user_id: i64,
+        return_to: &str,
+    ) -> anyhow::Result<url::Url> {
+        let state = random_token();
+        let state_hash = sha256_hex(&state);
+        let (url, verifier) = self.oauth.authorize_url(&state);
+        let now = now_ms();
+        oauth_states::insert(
+            &self.db,
+            &oauth_states::PendingAuthorization {
+                pkce_verifier_enc: self
+                    .keys
+                    .encrypt(verifier.secret(), &aad_verifier(&state_hash)),
+                state_hash,
+                user_id,
+                return_to: return_to.to_string(),
+                expires_at: now + PENDING_AUTHORIZATION_MS,
+            },
+            now,
+        )
+        .await?;
+        Ok(url)
+    }
+
+    /// Finishes the authorization Zoom redirected back with. `zoom_error` is Zoom's `error` (e.g. the person clicked
+    /// Deny) with its `error_code` if any.
+    pub async fn complete_authorization(
+        &self,
+        session_user_id: Option<i64>,
+        state: Option<&str>,
+        code: Option<&str>,
+        zoom_error: Option<(&str, Option<&str>)>,
+    ) -> CallbackOutcome {
+        let fail = |return_to: String, code: &'static str| CallbackOutcome {
+            return_to,
+            result: Err(code),
+        };
+        let Some(state) = state.filter(|s| !s.is_empty()) else {
+            return fail(self.default_return_to.clone(), callback::STATE_INVALID);
+        };
+        let presented_hash = sha256_hex(state);
+        let pending = match oauth_states::take(&self.db, &presented_hash).await {
+            Ok(Some(p)) => p,
+            Ok(None) => return fail(self.default_return_to.clone(), callback::STATE_INVALID),
+            Err(e) => {
+                tracing::error!(error = %e, "loading pending authorization failed");
+                return fail(self.default_return_to.clone(), callback::ZOOM_UNAVAILABLE);
+            }
+        };
+        let same_state: bool = pending
+            .state_hash
+            .as_bytes()
+            .ct_eq(presented_hash.as_bytes())
+            .into();
+        if !same_state || session_user_id != Some(pending.user_id) || pending.expires_at <= now_ms()
+        {
+            return fail(pending.return_to, callback::STATE_INVALID);
+        }
+        let return_to = pending.return_to.clone();
+        if let Some((error, error_code)) = zoom_error {
+            tracing::info!(
+                user_id = pending.user_id,
+                error,
+                "zoom authorization not granted"
+            );
+            let outcome = if error_code == Some("4738") {
+                callback::APP_DISABLED
+            } else {
+                callback::DENIED
+            };
+            return fail(return_to, outcome);
+        }
+        let Some(code) = code.filter(|c| !c.is_empty()) else {
+            return fail(return_to, callback::EXCHANGE_FAILED);
+        };
+        match self.allowed_for(pending.user_id).await {
+            Ok(true) => {}
+            Ok(false) => return fail(return_to, callback::BLOCKED_BY_ORGANISATION),
+            Err(_) => return fail(return_to, callback::ZOOM_UNAVAILABLE),
+        }
+        let verifier = match self.keys.decrypt(
+            &pending.pkce_verifier_enc,
+            &aad_verifier(&pending.state_hash),
+        ) {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::error!(error = %e, "pending authorization unreadable");
+                return fail(return_to, callback::STATE_INVALID);
+            }
+        };
+        let tokens = match self.oauth.exchange_code(code.to_string(), verifier).await {
+            Ok(t) => t,
+            Err(OAuthFailure::DisabledByAdmin) => return fail(return_to, callback::APP_DISABLED),
+            Err(OAuthFailure::Unavailable) => return fail(return_to, callback::ZOOM_UNAVAILABLE),
+            Err(OAuthFailure::InvalidGrant) | Err(OAuthFailure::Rejected(_)) => {
+                return fail(return_to, callback::EXCHANGE_FAILED)
+            }
+        };
+        match self.store_authorization(pending.user_id, tokens).await {
+            Ok(()) => CallbackOutcome {
+                return_to,
+                result: Ok(()),
+            },
+            Err(code) => fail(return_to, code),
+        }
+    }
+
+    async fn store_authorization(
+        &self,
+        user_id: i64,
+        tokens: TokenSet,
+    ) -> Result<(), &'static str> {
+        let api_base = tokens
+            .api_url
+            .as_deref()
+            .map(api_base_from)
+            .unwrap_or_else(|| self.default_api_base.clone());
+        let user = match self.api.users_me(&api_base, &tokens.access_token).await {
+            Ok(user) => user,
+            Err(e) => {
+                self.revoke_quietly(&tokens.access_token).await;
+                return Err(match e {
+                    ApiCallError::DisabledByAdmin => callback::APP_DISABLED,
+                    ApiCallError::Zoom { code: 3161, .. } => callback::CANNOT_HOST,
+                    ApiCallError::Unavailable => callback::ZOOM_UNAVAILABLE,
+                    _ => callback::EXCHANGE_FAILED,
+                });
+            }
+        };
+        if ZoomPlan::from_zoom_user_type(user.user_type) == ZoomPlan::Unassigned {
+            // An account without hosting rights could never create a session's meeting: don't pretend it works.
+            self.revoke_quietly(&tokens.access_token).await;
+            return Err(callback::CANNOT_HOST);
+        }
+        let now = now_ms();
+        let scopes = tokens.scopes.join(" ");
+        let new = NewConnection {
+            user_id,
+            zoom_user_id: &user.id,
+            zoom_account_id: &user.account_id,
+            zoom_email: &user.email,
+            zoom_display_name: &user.display_name(),
+            zoom_user_type: user.user_type,
+            scopes: &scopes,
+            api_url: &api_base,
+            access_token_enc: &self
+                .keys
+                .encrypt(tokens.access_token.expose_secret(), &aad_access(user_id)),
+            refresh_token_enc: &self
+                .keys
+                .encrypt(tokens.refresh_token.expose_secret(), &aad_refresh(user_id)),
+            access_expires_at: now + tokens.expires_in.as_millis() as i64,
+        };
+        match connections::store_new(&self.db, &new, now).await {
+            Ok(replaced) => {
+                tracing::info!(user_id, replaced = ?replaced, "zoom connected");
+                Ok(())
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "storing zoom connection failed");
+                self.revoke_quietly(&tokens.access_token).await;
+                Err(callback::ZOOM_UNAVAILABLE)
+            }
+        }
+    }
+
+    async fn revoke_quietly(&self, token: &SecretString) {
+        if let Err(e) = self.oauth.revoke(token).await {
+            tracing::warn!(failure = ?e, "revoking an unused zoom grant failed");
+        }
+    }
+
+    /// Solo practitioners always may; Clinic and Enterprise members once their admin allowed it.
+    pub async fn allowed_for(&self, user_id: i64) -> sqlx::Result<bool> {
+        Ok(db::users::me(&self.db, user_id)
+            .await?
+            .map(|me| me.organisation.zoom_allowed)
+            .unwrap_or(false))
+    }
+
+    // ---- Status and disconnect -------------------------------------------------------------------------------------
+
+    /// The practitioner's connection, confirmed with Zoom (`GET /users/me`) when it claims to be connected, so a
+    /// grant Zoom dropped never shows as "connected".
+    pub async fn status(&self, user_id: i64) -> Result<ZoomStatus, ZoomCallError> {
+        let Some(me) = db::users::me(&self.db, user_id).await? else {
+            return Err(ZoomCallError::NotConnected);
+        };
+        let row = connections::get(&self.db, user_id).await?;
+        if !me.organisation.zoom_allowed && row.is_none() {
+            return Ok(ZoomStatus::BlockedByOrganisation {
+                admin_name: me.organisation.admin_name,
+            });
+        }
+        let Some(row) = row else {
+            return Ok(ZoomStatus::NotConnected);
+        };
+        if row.status != connections::CONNECTED {
+            return Ok(ZoomStatus::NeedsReauth {
+                account: account_of(&row),
+                reason: reason_from(row.reauth_reason.as_deref()),
+            });
+        }
+        let verified = self
+            .call(user_id, |base, token| async move {
+                self.api.users_me(&base, &token).await
+            })
+            .await;
+        match verified {
+            Ok(user) => {
+                connections::update_profile(
+                    &self.db,
+                    user_id,
+                    &user.email,
+                    &user.display_name(),
+                    user.user_type,
+                )
+                .await?;
+                let row = connections::get(&self.db, user_id)
+                    .await?
+                    .ok_or(ZoomCallError::NotConnected)?;
+                Ok(ZoomStatus::Connected {
+                    account: account_of(&row),
+                    verified: true,
+                })
+            }
+            Err(ZoomCallError::NeedsReauth) => {
+                let row = connections::get(&self.db, user_id)
+                    .await?
+                    .ok_or(ZoomCallError::NotConnected)?;
+                Ok(ZoomStatus::NeedsReauth {
+                    account: account_of(&row),
+                    reason: reason_from(row.reauth_reason.as_deref()),
+                })
+            }
+            Err(ZoomCallError::NotConnected) => Ok(ZoomStatus::NotConnected),
+            Err(ZoomCallError::Unavailable) | Err(ZoomCallError::Zoom { .. }) => {
+                Ok(ZoomStatus::Connected {
+                    account: account_of(&row),
+                    verified: false,
+                })
+            }
+            Err(e @ ZoomCallError::Internal(_)) => Err(e),
+        }
+    }
+
+    /// Revokes BetterBeing's grant at Zoom, then forgets it. A grant Zoom already dropped is simply forgotten; if
+    /// Zoom cannot be reached nothing changes, so the person can try again.
+    pub async fn disconnect(&self, user_id: i64) -> Result<(), ZoomCallError> {
+        let Some(row) = connections::get(&self.db, user_id).await? else {
+            return Ok(());
+        };
+        if row.status == connections::CONNECTED {
+            match self.usable_token(user_id, &mut false).await {
+                Ok(token) => match self.oauth.revoke(&token.access).await {
+                    Ok(()) | Err(OAuthFailure::InvalidGrant) => {}
+                    Err(OAuthFailure::Unavailable) | Err(OAuthFailure::Rejected(_)) => {
+                        return Err(ZoomCallError::Unavailable)
+                    }
+                    Err(OAuthFailure::DisabledByAdmin) => {}
+                },
+                Err(ZoomCallError::NeedsReauth) | Err(ZoomCallError::NotConnected) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        connections::delete(&self.db, user_id).await?;
+        tracing::info!(user_id, "zoom disconnected");
+        Ok(())
+    }
+
+    /// Zoom says the user removed BetterBeing from their Zoom account.
+    pub async fn deauthorized_by_zoom(&self, zoom_user_id: &str) -> sqlx::Result<Vec<i64>> {
+        let purged = connections::delete_by_zoom_user(&self.db, zoom_user_id).await?;
+        tracing::info!(purged = ?purged, "zoom app removed on the zoom side");
+        Ok(purged)
+    }
+
+    // ---- Authorized calls -------------------------------------------------------------------------------------------
+
+    /// Runs one Zoom API call with the user's access token: refreshes first when the token is about to expire,
+    /// refreshes once and retries when Zoom says the token is unusable (124), and marks the connection as needing
+    /// reauthorization when even a fresh token is refused or Zoom refuses the grant.
+    pub async fn call<T, F, Fut>(&self, user_id: i64, request: F) -> Result<T, ZoomCallError>
+    where
+        F: Fn(String, SecretString) -> Fut,
+        Fut: Future<Output = Result<T, ApiCallError>>,
+    {
+        let mut refreshed = false;
+        loop {
+            let token = self.usable_token(user_id, &mut refreshed).await?;
+            match request(token.api_base.clone(), token.access).await {
+                Ok(value) => {
+                    connections::record_success(&self.db, user_id, now_ms()).await?;
+                    return Ok(value);
+                }
+                Err(ApiCallError::InvalidAccessToken) if !refreshed => {
+                    self.refresh(user_id, token.generation).await?;
+                    refreshed = true;
+                }
+                Err(ApiCallError::InvalidAccessToken) => {
+                    self.needs_reauth(user_id, ReauthReason::GrantRevoked)
+                        .await?;
+                    return Err(ZoomCallError::NeedsReauth);
+                }
+                Err(ApiCallError::DisabledByAdmin) => {
+                    self.needs_reauth(user_id, ReauthReason::AppDisabledByZoomAdmin)
+                        .await?;
+                    return Err(ZoomCallError::NeedsReauth);
+                }
+                Err(ApiCallError::Zoom {
+                    status,
+                    code,
+                    message,
+                }) => {
+                    return Err(ZoomCallError::Zoom {
+                        status,
+                        code,
+                        message,
+                    })
+                }
+                Err(ApiCallError::Unavailable) => return Err(ZoomCallError::Unavailable),
+            }
+        }
+    }
+
+    async fn needs_reauth(&self, user_id: i64, reason: ReauthReason) -> sqlx::Result<()> {
+        tracing::warn!(
+            user_id,
+            reason = reason_str(reason),
+            "zoom connection needs reauthorization"
+        );
+        connections::mark_needs_reauth(&self.db, user_id, reason_str(reason), now_ms()).await
+    }
+
+    async fn usable_token(
+        &self,
+        user_id: i64,
+        refreshed: &mut bool,
+    ) -> Result<UsableToken, ZoomCallError> {
+        loop {
+            let row = connections::get(&self.db, user_id)
+                .await?
+                .ok_or(ZoomCallError::NotConnected)?;
+            if row.status != connections::CONNECTED {
+                return Err(ZoomCallError::NeedsReauth);
+            }
+            if row.access_expires_at - REFRESH_SKEW_MS > now_ms() {
+                let stored = row
+                    .access_token_enc
+                    .as_deref()
+                    .ok_or(ZoomCallError::NeedsReauth)?;
+                let access = self
+                    .keys
+                    .decrypt(stored, &aad_access(user_id))
+                    .map_err(|e| ZoomCallError::Internal(e.to_string()))?;
+                return Ok(UsableToken {
+                    access: SecretString::from(access),
+                    api_base: row.api_url,
+                    generation: row.token_generation,
+                });
+            }
+            self.refresh(user_id, row.token_generation).await?;
+            *refreshed = true;
+        }
+    }
+
+    fn local_lock(&self, user_id: i64) -> Arc<tokio::sync::Mutex<()>> {
+        self.locks
+            .lock()
+            .expect("lock map poisoned")
+            .entry(user_id)
+            .or_default()
+            .clone()
+    }
+
+    /// Replaces the tokens of `generation` with fresh ones, unless someone (this process or another sharing the
+    /// database) already did. Exactly one refresh per generation reaches Zoom.
+    async fn refresh(&self, user_id: i64, generation: i64) -> Result<(), ZoomCallError> {
+        let lock = self.local_lock(user_id);
+        let _guard = lock.lock().await;
+        let give_up_at = now_ms() + LEASE_MS + 10_000;
+        let row = loop {
+            let row = connections::get(&self.db, user_id)
+                .await?
+                .ok_or(ZoomCallError::NotConnected)?;
+            if row.status != connections::CONNECTED {
+                return Err(ZoomCallError::NeedsReauth);
+            }
+            if row.token_generation != generation {
+                return Ok(());
+            }
+            let now = now_ms();
+            if connections::try_lease(
+                &self.db,
+                user_id,
+                generation,
+                &self.lease_owner,
+                now,
+                now + LEASE_MS,
+            )
+            .await?
+            {
+                break row;
+            }
+            if now > give_up_at {
+                return Err(ZoomCallError::Unavailable);
+            }
+            tokio::time::sleep(LEASE_POLL).await;
+        };
+        let refresh_token = match row
+            .refresh_token_enc
+            .as_deref()
+            .map(|s| self.keys.decrypt(s, &aad_refresh(user_id)))
+        {
+            Some(Ok(t)) => SecretString::from(t),
+            _ => {
+                self.needs_reauth(user_id, ReauthReason::GrantRevoked)
+                    .await?;
+                return Err(ZoomCallError::NeedsReauth);
+            }
+        };
+        match self.oauth.refresh(&refresh_token).await {
+            Ok(tokens) => {
+                let now = now_ms();
+                let stored = connections::store_refreshed(
+                    &self.db,
+                    user_id,
+                    &self.lease_owner,
+                    generation,
+                    &self
+                        .keys
+                        .encrypt(tokens.access_token.expose_secret(), &aad_access(user_id)),
+                    &self
+                        .keys
+                        .encrypt(tokens.refresh_token.expose_secret(), &aad_refresh(user_id)),
+                    now + tokens.expires_in.as_millis() as i64,
+                    now,
+                )
+                .await?;
+                if !stored {
+                    tracing::error!(
+                        user_id,
+                        "refresh lease lost before the rotated tokens were stored"
+                    );
+                }
+                tracing::info!(user_id, "zoom tokens refreshed");
+                Ok(())
+            }
+            Err(OAuthFailure::InvalidGrant) => {
+                self.needs_reauth(user_id, ReauthReason::GrantRevoked)
+                    .await?;
+                Err(ZoomCallError::NeedsReauth)
+            }
+            Err(OAuthFailure::DisabledByAdmin) => {
+                self.needs_reauth(user_id, ReauthReason::AppDisabledByZoomAdmin)
+                    .await?;
+                Err(ZoomCallError::NeedsReauth)
+            }
+            Err(OAuthFailure::Unavailable) | Err(OAuthFailure::Rejected(_)) => {
+                connections::release_lease(&self.db, user_id, &self.lease_owner).await?;
+                Err(ZoomCallError::Unavailable)
+            }
+        }
+    }
+}
+
+/// Zoom's `api_url` is the API origin (`https://api-eu.zoom.us`); calls go to its `/v2`.
+fn api_base_from(api_url: &str) -> String {
+    let trimmed = api_url.trim_end_matches('/');
+    if trimmed.ends_with("/v2") {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}/v2")
+    }
+}

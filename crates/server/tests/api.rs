@@ -1,0 +1,15 @@
+//! Server integration tests: the real router on a loopback port, a real SQLite file, the Zoom sandbox over HTTP.
+
+#[path = "support/app.rs"]
+mod support;
+
+#[path = "api/identity.rs"]
+mod identity;
+#[path = "api/leaks.rs"]
+mod leaks;
+#[path = "api/oauth_flow.rs"]
+mod oauth_flow;
+#[path = "api/refresh.rs"]
+mod refresh;
+#[path = "api/webhooks.rs"]
+mod webhooks;

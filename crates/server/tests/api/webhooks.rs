@@ -1,0 +1,106 @@
+use api::zoom::ZoomStatus;
+use serde_json::json;
+
+use crate::support::*;
+
+const SECRET: &str = "bb-demo-webhook-secret";
+
+async fn post_webhook(
+    app: &TestApp,
+    timestamp: &str,
+    signature: &str,
+    body: &str,
+) -> reqwest::Response {
+    app.client
+        .post(app.url(api::paths::ZOOM_WEBHOOK))
+        .header("content-type", "application/json")
+        .header("x-zm-request-timestamp", timestamp)
+        .header("x-zm-signature", signature)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+fn deauth_body(zoom_user_id: &str) -> String {
+    json!({
+        "event": "app_deauthorized",
+        "event_ts": chrono::Utc::now().timestamp_millis(),
+        "payload": { "account_id": "acc", "user_id": zoom_user_id, "signature": "x",
+                     "deauthorization_time": "2026-11-23T10:00:00.000Z", "client_id": "bb-demo-client-id",
+                     "user_data_retention": "false" }
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn removing_the_app_in_zoom_disconnects_through_the_signed_webhook() {
+    let app = spawn_app().await;
+    app.sign_in(SOLO).await;
+    app.connect_as(LICENSED).await;
+    let id = app.zoom_user_id(LICENSED).await;
+    let delivery = app
+        .sandbox_post(&format!("/users/{id}/remove-app"), json!({}))
+        .await;
+    assert_eq!(delivery["delivered"], true, "{delivery}");
+    assert_eq!(delivery["status"], 200);
+    assert_eq!(app.status().await, ZoomStatus::NotConnected);
+}
+
+#[tokio::test]
+async fn url_validation_answers_zoom_challenge() {
+    let app = spawn_app().await;
+    let answer = app.sandbox_post("/webhooks/validate", json!({})).await;
+    assert_eq!(answer["valid"], true, "{answer}");
+}
+
+#[tokio::test]
+async fn bad_stale_and_missing_signatures_are_refused_and_change_nothing() {
+    let app = spawn_app().await;
+    app.sign_in(SOLO).await;
+    app.connect_as(LICENSED).await;
+    let body = deauth_body(&app.zoom_user_id(LICENSED).await);
+    let now_secs = chrono::Utc::now().timestamp();
+    let now = now_secs.to_string();
+
+    let wrong_key = zoom_sandbox::webhook_signature("not-the-secret", now_secs, body.as_bytes());
+    let r = post_webhook(&app, &now, &wrong_key, &body).await;
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        r.json::<api::ErrorBody>().await.unwrap().code,
+        "invalid_webhook_signature"
+    );
+
+    let stale_ts = (now_secs - 3600).to_string();
+    let stale = zoom_sandbox::webhook_signature(SECRET, now_secs - 3600, body.as_bytes());
+    assert_eq!(
+        post_webhook(&app, &stale_ts, &stale, &body).await.status(),
+        401
+    );
+
+    let good = zoom_sandbox::webhook_signature(SECRET, now_secs, body.as_bytes());
+    let tampered = body.replace("false", "true ");
+    assert_eq!(
+        post_webhook(&app, &now, &good, &tampered).await.status(),
+        401
+    );
+
+    let unsigned = app
+        .client
+        .post(app.url(api::paths::ZOOM_WEBHOOK))
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), 401);
+
+    assert!(
+        matches!(app.status().await, ZoomStatus::Connected { .. }),
+        "nothing changed"
+    );
+
+    // The genuine delivery works, and replaying it is acknowledged without acting twice.
+    assert_eq!(post_webhook(&app, &now, &good, &body).await.status(), 200);
+    assert_eq!(app.status().await, ZoomStatus::NotConnected);
+    assert_eq!(post_webhook(&app, &now, &good, &body).await.status(), 200);
+}

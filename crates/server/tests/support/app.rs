@@ -1,0 +1,346 @@
+//! Shared by the server's integration and browser tests: a real server with a real SQLite file and the Zoom
+//! sandbox on loopback ports, and an HTTP client that behaves like a browser (cookies, no automatic redirects).
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use api::zoom::ZoomStatus;
+use reqwest::redirect::Policy;
+use serde_json::{json, Value};
+use server::config::{Settings, ZoomApp, ZoomTarget};
+use server::crypto::Keyring;
+use server::db::Db;
+use server::startup::Application;
+
+pub const SHELL_SECRET: &str = "test-shell-secret";
+pub const ZOOM_PAGE: &str = "/console/video-accounts/zoom";
+pub const SOLO: i64 = 1;
+pub const CLINIC_ADMIN: i64 = 2;
+pub const CLINIC_PRACTITIONER: i64 = 3;
+pub const LICENSED: &str = "dr.rivera@zoom.example";
+pub const BASIC: &str = "sam.okafor@zoom.example";
+pub const UNASSIGNED: &str = "lee.unassigned@zoom.example";
+
+/// Every log line any server in this test binary wrote, at DEBUG and above for all crates.
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&log_buffer().lock().unwrap()).into_owned()
+}
+
+fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
+    static BUFFER: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    BUFFER.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = BufferWriter(buffer.clone());
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .try_init();
+        buffer
+    })
+}
+
+#[derive(Clone)]
+struct BufferWriter(Arc<Mutex<Vec<u8>>>);
+impl Write for BufferWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub sandbox: String,
+    pub db: Db,
+    pub db_path: PathBuf,
+    pub keys: Keyring,
+    pub client: reqwest::Client,
+    pub dir: Arc<tempfile::TempDir>,
+}
+
+pub fn browser_like_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn settings(db_path: &Path, keys: Keyring, dist: Option<PathBuf>, zoom: ZoomTarget) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        public_url: None,
+        database_url: format!("sqlite://{}", db_path.display()),
+        dist_dir: dist,
+        token_keys: keys,
+        zoom,
+        demo: true,
+        shell_secret: Some(SHELL_SECRET.to_string().into()),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_serving(None).await
+}
+
+/// A server with its embedded sandbox; `dist` serves the built SPA (browser tests).
+pub async fn spawn_app_serving(dist: Option<PathBuf>) -> TestApp {
+    log_buffer();
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let db_path = dir.path().join("betterbeing.sqlite");
+    let keys = Keyring::random("test1");
+    let zoom = ZoomTarget::EmbeddedSandbox {
+        bind: "127.0.0.1:0".parse().unwrap(),
+    };
+    let app = Application::build(settings(&db_path, keys.clone(), dist, zoom))
+        .await
+        .expect("app builds");
+    let sandbox = app.sandbox.as_ref().unwrap().base_url.clone();
+    let db = app.db.clone();
+    let base = app.spawn();
+    TestApp {
+        base,
+        sandbox,
+        db,
+        db_path,
+        keys,
+        client: browser_like_client(),
+        dir,
+    }
+}
+
+impl TestApp {
+    /// A second server process sharing this one's database and Zoom (as a second instance behind a load balancer).
+    pub async fn second_instance(&self) -> TestApp {
+        let demo = zoom_sandbox::SandboxConfig::demo("unused", None);
+        let zoom = ZoomTarget::External(ZoomApp {
+            client_id: demo.client_id.clone(),
+            client_secret: demo.client_secret.clone().into(),
+            redirect_url: format!("{}{}", self.base, api::paths::ZOOM_CALLBACK),
+            webhook_secret_token: demo.webhook_secret_token.clone().into(),
+            oauth_base: self.sandbox.clone(),
+            api_base: format!("{}/v2", self.sandbox),
+        });
+        let app = Application::build(settings(&self.db_path, self.keys.clone(), None, zoom))
+            .await
+            .unwrap();
+        let db = app.db.clone();
+        let base = app.spawn();
+        TestApp {
+            base,
+            sandbox: self.sandbox.clone(),
+            db,
+            db_path: self.db_path.clone(),
+            keys: self.keys.clone(),
+            client: browser_like_client(),
+            dir: self.dir.clone(),
+        }
+    }
+
+    /// Same servers, another browser (its own cookie jar).
+    pub fn another_browser(&self) -> TestApp {
+        TestApp {
+            base: self.base.clone(),
+            sandbox: self.sandbox.clone(),
+            db: self.db.clone(),
+            db_path: self.db_path.clone(),
+            keys: self.keys.clone(),
+            client: browser_like_client(),
+            dir: self.dir.clone(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn sign_in(&self, user_id: i64) {
+        let r = self
+            .client
+            .post(self.url(api::paths::DEMO_SIGN_IN))
+            .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)
+            .json(&json!({ "user_id": user_id }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204, "demo sign-in");
+    }
+
+    pub async fn status(&self) -> ZoomStatus {
+        let r = self
+            .client
+            .get(self.url(api::paths::ZOOM_STATUS))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "zoom status");
+        r.json().await.unwrap()
+    }
+
+    pub async fn disconnect(&self) -> reqwest::Response {
+        self.client
+            .post(self.url(api::paths::ZOOM_DISCONNECT))
+            .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Connect → Zoom's consent URL (the `Location` of our 302).
+    pub async fn start_connect(&self) -> String {
+        let r = self
+            .client
+            .get(self.url(&format!(
+                "{}?return_to={}",
+                api::paths::ZOOM_CONNECT,
+                ZOOM_PAGE
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "connect redirects to Zoom");
+        location(&r)
+    }
+
+    /// On the sandbox consent page at `authorize_url`, picks the Zoom user and clicks Allow or Deny; returns the
+    /// callback URL Zoom redirects to.
+    pub async fn consent(&self, authorize_url: &str, zoom_email: &str, decision: &str) -> String {
+        let page = self.client.get(authorize_url).send().await.unwrap();
+        assert_eq!(page.status(), 200, "consent page");
+        let html = page.text().await.unwrap();
+        let pending = between(&html, "name=\"pending_id\" value=\"", "\"");
+        let zoom_user_id = self.zoom_user_id(zoom_email).await;
+        let r = self
+            .client
+            .post(format!("{}/oauth/authorize", self.sandbox))
+            .form(&[
+                ("pending_id", pending.as_str()),
+                ("zoom_user_id", &zoom_user_id),
+                ("decision", decision),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_redirection(),
+            "consent decision redirects, got {}",
+            r.status()
+        );
+        location(&r)
+    }
+
+    /// Follows Zoom's redirect to our callback; returns where the callback sends the browser.
+    pub async fn follow_callback(&self, callback_url: &str) -> String {
+        let r = self.client.get(callback_url).send().await.unwrap();
+        assert_eq!(r.status(), 303, "callback redirects back into the app");
+        location(&r)
+    }
+
+    /// The whole journey; returns the final in-app location.
+    pub async fn connect_as(&self, zoom_email: &str) -> String {
+        let authorize = self.start_connect().await;
+        let callback = self.consent(&authorize, zoom_email, "allow").await;
+        self.follow_callback(&callback).await
+    }
+
+    pub async fn sandbox_get(&self, path: &str) -> Value {
+        self.client
+            .get(format!("{}/_sandbox{path}", self.sandbox))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sandbox_post(&self, path: &str, body: Value) -> Value {
+        let r = self
+            .client
+            .post(format!("{}/_sandbox{path}", self.sandbox))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_success(),
+            "sandbox control {path}: {}",
+            r.status()
+        );
+        r.json().await.unwrap_or(Value::Null)
+    }
+
+    pub async fn zoom_user_id(&self, email: &str) -> String {
+        let users = self.sandbox_get("/users").await;
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == email)
+            .unwrap_or_else(|| panic!("sandbox has no user {email}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// How many calls of `kind` (e.g. "token.refresh_token") the sandbox has served.
+    pub async fn zoom_calls(&self, kind: &str) -> u64 {
+        let calls = self.sandbox_get("/calls").await;
+        calls["counters"][kind].as_u64().unwrap_or(0)
+    }
+
+    pub async fn grants_of(&self, email: &str) -> Vec<Value> {
+        let id = self.zoom_user_id(email).await;
+        let grants = self.sandbox_get("/grants").await;
+        grants
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["zoom_user_id"] == id.as_str())
+            .cloned()
+            .collect()
+    }
+
+    /// Pretends time passed on our side: the stored access token is now past its expiry.
+    pub async fn expire_stored_access_token(&self, user_id: i64) {
+        sqlx::query("UPDATE zoom_connections SET access_expires_at = 0 WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&self.db)
+            .await
+            .unwrap();
+    }
+
+    pub async fn set_zoom_allowed(&self, organisation_id: i64, allowed: bool) {
+        sqlx::query("UPDATE organisations SET zoom_allowed = ? WHERE id = ?")
+            .bind(allowed as i64)
+            .bind(organisation_id)
+            .execute(&self.db)
+            .await
+            .unwrap();
+    }
+}
+
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .expect("a Location header")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+pub fn between(haystack: &str, start: &str, end: &str) -> String {
+    let from = haystack
+        .find(start)
+        .unwrap_or_else(|| panic!("{start:?} not found"))
+        + start.len();
+    let to = haystack[from..].find(end).unwrap() + from;
+    haystack[from..to].to_string()
+}

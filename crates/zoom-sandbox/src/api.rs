@@ -1,0 +1,252 @@
+//! api.zoom.us/v2: bearer authentication, Zoom's error JSON, and the endpoints.
+//!
+//! Adding an endpoint (e.g. the Meetings API) means: a marker type implementing [`Endpoint`] with its
+//! granular scope, call-log kind and rate-limit label; a handler taking `ZoomAuth<ThatMarker>`; and answering
+//! with [`ZoomAuth::reply`] or an [`ApiError`]. Authentication, 124/4738/4711 and the call log come for free.
+
+use std::marker::PhantomData;
+
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{middleware, Json, Router};
+use serde_json::json;
+
+use crate::calls::CallNote;
+use crate::state::{AccessError, AppState, User};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/users/{user_id}", get(get_user))
+        .fallback(unknown_route)
+        .layer(middleware::map_response(rate_limit_header))
+}
+
+/// One API operation: what it needs and how it is labelled.
+pub trait Endpoint: Send + Sync + 'static {
+    /// Call-log kind, e.g. `api.users.me`.
+    const KIND: &'static str;
+    /// The user-level granular scope (facts §1.4). Zoom's 4711 also names the `:admin` variant.
+    const SCOPE: &'static str;
+    /// Zoom's rate-limit label, sent as `x-ratelimit-category`.
+    const CATEGORY: RateCategory;
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum RateCategory {
+    Light,
+    #[expect(
+        dead_code,
+        reason = "create and list meetings are Medium; they come next"
+    )]
+    Medium,
+    #[expect(dead_code, reason = "no Heavy endpoint yet")]
+    Heavy,
+}
+
+impl RateCategory {
+    fn header_value(self) -> &'static str {
+        match self {
+            Self::Light => "Light",
+            Self::Medium => "Medium",
+            Self::Heavy => "Heavy",
+        }
+    }
+}
+
+/// Zoom's API error body: `{"code","message"}`.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: u32,
+    pub message: String,
+    note: CallNote,
+    category: RateCategory,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: u32, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            note: CallNote::default(),
+            category: RateCategory::Light,
+        }
+    }
+
+    fn for_endpoint<E: Endpoint>(mut self) -> Self {
+        self.note.kind = Some(E::KIND);
+        self.category = E::CATEGORY;
+        self
+    }
+
+    fn from_access(error: AccessError) -> Self {
+        match error {
+            AccessError::Invalid => Self::invalid_token(),
+            AccessError::Expired => {
+                Self::new(StatusCode::UNAUTHORIZED, 124, "Access token is expired.")
+            }
+            AccessError::DisabledByAdmin => Self::new(
+                StatusCode::UNAUTHORIZED,
+                4738,
+                "The token is disabled by admin.",
+            ),
+        }
+    }
+
+    fn invalid_token() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, 124, "Invalid access token.")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (
+            self.status,
+            Json(json!({ "code": self.code, "message": self.message })),
+        )
+            .into_response();
+        response.extensions_mut().insert(self.note);
+        response.extensions_mut().insert(self.category);
+        response
+    }
+}
+
+/// A request that carried a live, correctly scoped access token for endpoint `E`.
+pub struct ZoomAuth<E> {
+    pub user: User,
+    #[expect(
+        dead_code,
+        reason = "for the Meetings API, which keys meetings by grant"
+    )]
+    pub grant_id: String,
+    #[expect(dead_code, reason = "for the Meetings API")]
+    pub scopes: Vec<String>,
+    endpoint: PhantomData<fn() -> E>,
+}
+
+impl<E: Endpoint> ZoomAuth<E> {
+    pub fn note(&self) -> CallNote {
+        CallNote::kind(E::KIND).user(self.user.id.clone())
+    }
+
+    /// A success response, labelled for the call log and rate-limit header.
+    pub fn reply(&self, status: StatusCode, body: impl IntoResponse) -> Response {
+        let mut response = (status, body).into_response();
+        response.extensions_mut().insert(self.note());
+        response.extensions_mut().insert(E::CATEGORY);
+        response
+    }
+
+    /// An error for this caller, labelled like [`ZoomAuth::reply`].
+    pub fn error(&self, error: ApiError) -> Response {
+        let mut error = error.for_endpoint::<E>();
+        error.note = self.note();
+        error.into_response()
+    }
+}
+
+fn bearer_token(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+fn has_query_token(parts: &Parts) -> bool {
+    let query = parts.uri.query().unwrap_or("");
+    url::form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "access_token")
+}
+
+impl<E: Endpoint> FromRequestParts<AppState> for ZoomAuth<E> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        // Since 2023-02 Zoom refuses query-string tokens outright, even next to a good header (facts §1.3).
+        if has_query_token(parts) {
+            let error = ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                124,
+                "Access token is not supported as query parameter string.",
+            );
+            return Err(error.for_endpoint::<E>());
+        }
+        let token =
+            bearer_token(parts).ok_or_else(|| ApiError::invalid_token().for_endpoint::<E>())?;
+        let authenticated = state
+            .lock()
+            .authenticate(token)
+            .map_err(|e| ApiError::from_access(e).for_endpoint::<E>())?;
+        if !authenticated.scopes.iter().any(|s| s == E::SCOPE) {
+            let mut error = ApiError::new(
+                StatusCode::BAD_REQUEST,
+                4711,
+                format!(
+                    "Invalid access token, does not contain scopes:[{0}, {0}:admin].",
+                    E::SCOPE
+                ),
+            )
+            .for_endpoint::<E>();
+            error.note = error.note.user(authenticated.user.id.clone());
+            return Err(error);
+        }
+        Ok(Self {
+            user: authenticated.user,
+            grant_id: authenticated.grant_id,
+            scopes: authenticated.scopes,
+            endpoint: PhantomData,
+        })
+    }
+}
+
+async fn rate_limit_header(mut response: Response) -> Response {
+    let category = response
+        .extensions()
+        .get::<RateCategory>()
+        .copied()
+        .unwrap_or(RateCategory::Light);
+    response.headers_mut().insert(
+        "x-ratelimit-category",
+        HeaderValue::from_static(category.header_value()),
+    );
+    response
+}
+
+async fn unknown_route() -> ApiError {
+    let mut error = ApiError::new(StatusCode::NOT_FOUND, 404, "Not Found");
+    error.note = CallNote::kind("api.unknown");
+    error
+}
+
+// ---- users ---------------------------------------------------------------------------------------------
+
+pub struct GetUser;
+
+impl Endpoint for GetUser {
+    const KIND: &'static str = "api.users.get";
+    const SCOPE: &'static str = "user:read:user";
+    const CATEGORY: RateCategory = RateCategory::Light;
+}
+
+/// `GET /v2/users/me`. A user-level app may also name its own user by id or email; anyone else is 1001.
+async fn get_user(
+    State(state): State<AppState>,
+    Path(user_id): Path<String>,
+    auth: ZoomAuth<GetUser>,
+) -> Response {
+    let own = &auth.user;
+    if user_id != "me" && user_id != own.id && !user_id.eq_ignore_ascii_case(&own.email) {
+        return auth.error(ApiError::new(
+            StatusCode::NOT_FOUND,
+            1001,
+            format!("User does not exist: {user_id}."),
+        ));
+    }
+    let now = state.lock().now();
+    auth.reply(StatusCode::OK, Json(own.to_zoom_json(now)))
+}

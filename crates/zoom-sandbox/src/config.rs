@@ -1,0 +1,43 @@
+//! The Zoom app as registered in the (simulated) Marketplace.
+
+/// The six granular user-level scopes BetterBeing's Zoom app is configured with (facts §1.4).
+pub const DEMO_SCOPES: [&str; 6] = [
+    "meeting:write:meeting",
+    "meeting:update:meeting",
+    "meeting:delete:meeting",
+    "meeting:read:meeting",
+    "meeting:read:list_meetings",
+    "user:read:user",
+];
+
+/// One registered Zoom OAuth app. The sandbox serves exactly one.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    /// Shown on the consent page, e.g. "BetterBeing".
+    pub app_name: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Exact-match allow list for `redirect_uri`.
+    pub redirect_uris: Vec<String>,
+    /// The app's configured scopes. Zoom grants these whatever `scope` the authorize URL carries.
+    pub scopes: Vec<String>,
+    /// The app's "Secret Token": keys `x-zm-signature` and the URL-validation answer.
+    pub webhook_secret_token: String,
+    /// Where `app_deauthorized` (and `endpoint.url_validation`) are POSTed.
+    pub deauthorization_url: Option<String>,
+}
+
+impl SandboxConfig {
+    /// The demo app BetterBeing is developed against.
+    pub fn demo(redirect_uri: &str, deauthorization_url: Option<&str>) -> Self {
+        Self {
+            app_name: "BetterBeing".to_owned(),
+            client_id: "bb-demo-client-id".to_owned(),
+            client_secret: "bb-demo-client-secret".to_owned(),
+            redirect_uris: vec![redirect_uri.to_owned()],
+            scopes: DEMO_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+            webhook_secret_token: "bb-demo-webhook-secret".to_owned(),
+            deauthorization_url: deauthorization_url.map(str::to_owned),
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! `/_sandbox`: the control API for tests and the demo. No auth: it only ever listens on loopback.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer};
+use serde_json::{json, Value};
+
+use crate::ids;
+use crate::state::{rfc3339_millis, AppState, ControlError, NewUser};
+use crate::webhook;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(|| async { Json(json!({ "ok": true })) }))
+        .route("/users", get(list_users).post(create_user))
+        .route("/seed-demo", post(seed_demo))
+        .route("/app", get(get_app).patch(patch_app))
+        .route("/clock", get(get_clock).post(set_clock))
+        .route("/ttl", get(get_ttl).post(set_ttl))
+        .route("/users/{id}/expire-access-token", post(expire_access_token))
+        .route("/users/{id}/kill-grant", post(kill_grant))
+        .route("/users/{id}/disable-app", post(disable_app))
+        .route("/users/{id}/enable-app", post(enable_app))
+        .route("/users/{id}/remove-app", post(remove_app))
+        .route("/webhooks/validate", post(validate_webhook_endpoint))
+        .route("/webhooks", get(list_webhook_deliveries))
+        .route("/grants", get(list_grants))
+        .route("/calls", get(list_calls).delete(clear_calls))
+        .route("/issued-secrets", get(issued_secrets))
+}
+
+struct ControlFailure(StatusCode, String);
+
+impl IntoResponse for ControlFailure {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+impl From<ControlError> for ControlFailure {
+    fn from(error: ControlError) -> Self {
+        match error {
+            ControlError::UnknownUser => {
+                Self(StatusCode::NOT_FOUND, "no such Zoom user".to_owned())
+            }
+            ControlError::NoActiveGrant => Self(
+                StatusCode::CONFLICT,
+                "this user has no active grant for the app".to_owned(),
+            ),
+        }
+    }
+}
+
+type ControlResult = Result<Response, ControlFailure>;
+
+// ---- users -----------------------------------------------------------------------------------------
+
+async fn list_users(State(state): State<AppState>) -> Json<Vec<Value>> {
+    let sandbox = state.lock();
+    let now = sandbox.now();
+    Json(
+        sandbox
+            .users()
+            .iter()
+            .map(|u| u.to_zoom_json(now))
+            .collect(),
+    )
+}
+
+#[derive(Deserialize)]
+struct CreateUser {
+    email: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(rename = "type")]
+    user_type: u8,
+    account_id: Option<String>,
+    timezone: Option<String>,
+}
+
+async fn create_user(State(state): State<AppState>, Json(body): Json<CreateUser>) -> ControlResult {
+    let mut sandbox = state.lock();
+    let user = sandbox
+        .add_user(NewUser {
+            email: body.email,
+            first_name: body.first_name,
+            last_name: body.last_name,
+            user_type: body.user_type,
+            account_id: body.account_id,
+            timezone: body.timezone,
+        })
+        .map_err(|message| ControlFailure(StatusCode::BAD_REQUEST, message))?;
+    Ok((StatusCode::CREATED, Json(user.to_zoom_json(sandbox.now()))).into_response())
+}
+
+async fn seed_demo(State(state): State<AppState>) -> Json<Vec<Value>> {
+    let mut sandbox = state.lock();
+    let users = sandbox.seed_demo_users();
+    let now = sandbox.now();
+    Json(users.iter().map(|u| u.to_zoom_json(now)).collect())
+}
+
+// ---- app, clock, TTLs --------------------------------------------------------------------------------
+
+fn app_json(state: &AppState) -> Value {
+    let sandbox = state.lock();
+    let config = &sandbox.config;
+    json!({
+        "app_name": config.app_name,
+        "client_id": config.client_id,
+        "redirect_uris": config.redirect_uris,
+        "scopes": config.scopes,
+        "deauthorization_url": config.deauthorization_url,
+        "refresh_grace_secs": sandbox.refresh_grace_secs,
+        "api_url": sandbox.base_url,
+    })
+}
+
+async fn get_app(State(state): State<AppState>) -> Json<Value> {
+    Json(app_json(&state))
+}
+
+/// Distinguishes an absent field (leave alone) from `null` (clear).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize)]
+struct PatchApp {
+    redirect_uris: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    deauthorization_url: Option<Option<String>>,
+    refresh_grace_secs: Option<i64>,
+}
+
+async fn patch_app(State(state): State<AppState>, Json(body): Json<PatchApp>) -> Json<Value> {
+    {
+        let mut sandbox = state.lock();
+        if let Some(uris) = body.redirect_uris {
+            sandbox.config.redirect_uris = uris;
+        }
+        if let Some(url) = body.deauthorization_url {
+            sandbox.config.deauthorization_url = url;
+        }
+        if let Some(secs) = body.refresh_grace_secs {
+            sandbox.refresh_grace_secs = secs.max(0);
+        }
+    }
+    Json(app_json(&state))
+}
+
+async fn get_clock(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({ "now": rfc3339_millis(state.lock().now()) }))
+}
+
+#[derive(Deserialize)]
+struct SetClock {
+    advance_secs: Option<i64>,
+    now: Option<DateTime<Utc>>,
+}
+
+async fn set_clock(State(state): State<AppState>, Json(body): Json<SetClock>) -> ControlResult {
+    let mut sandbox = state.lock();
+    match (body.advance_secs, body.now) {
+        (Some(secs), None) => sandbox.clock.advance(secs),
+        (None, Some(now)) => sandbox.clock.set(now),
+        _ => {
+            return Err(ControlFailure(
+                StatusCode::BAD_REQUEST,
+                "send exactly one of advance_secs or now".to_owned(),
+            ))
+        }
+    }
+    Ok(Json(json!({ "now": rfc3339_millis(sandbox.now()) })).into_response())
+}
+
+async fn get_ttl(State(state): State<AppState>) -> Json<Value> {
+    Json(json!(state.lock().ttls))
+}
+
+#[derive(Deserialize)]
+struct SetTtl {
+    code_secs: Option<i64>,
+    access_token_secs: Option<i64>,
+    refresh_token_secs: Option<i64>,
+}
+
+async fn set_ttl(State(state): State<AppState>, Json(body): Json<SetTtl>) -> Json<Value> {
+    let mut sandbox = state.lock();
+    let ttls = &mut sandbox.ttls;
+    if let Some(secs) = body.code_secs {
+        ttls.code_secs = secs;
+    }
+    if let Some(secs) = body.access_token_secs {
+        ttls.access_token_secs = secs;
+    }
+    if let Some(secs) = body.refresh_token_secs {
+        ttls.refresh_token_secs = secs;
+    }
+    Json(json!(sandbox.ttls))
+}
+
+// ---- faults ----------------------------------------------------------------------------------------------
+
+async fn expire_access_token(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ControlResult {
+    let grant_id = state.lock().expire_access_tokens(&id)?;
+    Ok(Json(json!({ "grant_id": grant_id })).into_response())
+}
+
+async fn kill_grant(State(state): State<AppState>, Path(id): Path<String>) -> ControlResult {
+    let grant_id = state.lock().kill_grant(&id)?;
+    Ok(Json(json!({ "grant_id": grant_id })).into_response())
+}
+
+async fn disable_app(State(state): State<AppState>, Path(id): Path<String>) -> ControlResult {
+    state.lock().set_app_disabled(&id, true)?;
+    Ok(Json(json!({ "app_disabled": true })).into_response())
+}
+
+async fn enable_app(State(state): State<AppState>, Path(id): Path<String>) -> ControlResult {
+    state.lock().set_app_disabled(&id, false)?;
+    Ok(Json(json!({ "app_disabled": false })).into_response())
+}
+
+async fn remove_app(State(state): State<AppState>, Path(id): Path<String>) -> ControlResult {
+    let (event, url, secret) = {
+        let mut sandbox = state.lock();
+        let deauthorization = sandbox.remove_app(&id)?;
+        let event = webhook::app_deauthorized(&deauthorization, chrono::Utc::now());
+        (
+            event,
+            sandbox.config.deauthorization_url.clone(),
+            sandbox.config.webhook_secret_token.clone(),
+        )
+    };
+    let status = match url {
+        Some(url) => Some(send_logged(&state, &url, &secret, &event).await),
+        None => None,
+    };
+    let status = status.flatten();
+    let delivered = status.is_some_and(|s| (200..300).contains(&s));
+    Ok(Json(json!({ "delivered": delivered, "status": status })).into_response())
+}
+
+/// Sends and remembers the delivery for `GET /_sandbox/webhooks`; returns the endpoint's status.
+async fn send_logged(state: &AppState, url: &str, secret: &str, event: &Value) -> Option<u16> {
+    let client_id = state.lock().config.client_id.clone();
+    let delivery = webhook::send(&state.http, url, secret, &client_id, event).await;
+    let mut sandbox = state.lock();
+    let at = rfc3339_millis(sandbox.now());
+    sandbox.webhook_deliveries.push(json!({
+        "at": at,
+        "event": event["event"],
+        "url": url,
+        "status": delivery.status,
+        "delivered": delivery.delivered(),
+        "body": event,
+    }));
+    delivery.status
+}
+
+async fn validate_webhook_endpoint(State(state): State<AppState>) -> Json<Value> {
+    let (url, secret, client_id) = {
+        let sandbox = state.lock();
+        (
+            sandbox.config.deauthorization_url.clone(),
+            sandbox.config.webhook_secret_token.clone(),
+            sandbox.config.client_id.clone(),
+        )
+    };
+    let Some(url) = url else {
+        return Json(
+            json!({ "valid": false, "status": null, "error": "no deauthorization_url configured" }),
+        );
+    };
+    let plain_token = ids::random_alnum(22);
+    let event = webhook::url_validation(&plain_token, chrono::Utc::now());
+    let delivery = webhook::send(&state.http, &url, &secret, &client_id, &event).await;
+    let valid = webhook::validation_passed(&secret, &plain_token, &delivery);
+    Json(json!({ "valid": valid, "status": delivery.status }))
+}
+
+async fn list_webhook_deliveries(State(state): State<AppState>) -> Json<Value> {
+    Json(json!(state.lock().webhook_deliveries))
+}
+
+// ---- inspection --------------------------------------------------------------------------------------
+
+async fn list_grants(State(state): State<AppState>) -> Json<Value> {
+    Json(json!(state.lock().grant_views()))
+}
+
+async fn list_calls(State(state): State<AppState>) -> Json<Value> {
+    let sandbox = state.lock();
+    Json(json!({
+        "calls": sandbox.calls.calls(),
+        "counters": sandbox.call_counters(),
+    }))
+}
+
+async fn clear_calls(State(state): State<AppState>) -> StatusCode {
+    state.lock().calls.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn issued_secrets(State(state): State<AppState>) -> Json<Value> {
+    Json(json!(state.lock().issued_secrets()))
+}
