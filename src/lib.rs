@@ -1,1 +1,10 @@
-//! placeholder
+//! BetterBeing Console → Video Accounts → Zoom: the single-page app. `main.rs` only mounts [`app::App`]; the
+//! components are public so `tests/` can mount them on their own.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod config;
+pub mod logic;
+pub mod pages;
+pub mod routes;

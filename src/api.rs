@@ -1,0 +1,65 @@
+//! Calls to the BetterBeing API with gloo-net. Every call sends the session cookie; every POST carries the CSRF
+//! header. Only `crates/api` types cross this boundary.
+
+pub mod auth;
+mod error;
+pub mod zoom;
+
+pub use error::ApiError;
+
+use gloo_net::http::{RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use web_sys::RequestCredentials;
+
+use crate::config::Config;
+use crate::routes;
+
+fn get(config: &Config, path: &str) -> RequestBuilder {
+    RequestBuilder::new(&routes::api_url(config, path))
+        .method(gloo_net::http::Method::GET)
+        .credentials(RequestCredentials::Include)
+        .header("accept", "application/json")
+}
+
+fn post(config: &Config, path: &str) -> RequestBuilder {
+    RequestBuilder::new(&routes::api_url(config, path))
+        .method(gloo_net::http::Method::POST)
+        .credentials(RequestCredentials::Include)
+        .header("accept", "application/json")
+        .header(::api::CSRF_HEADER, ::api::CSRF_HEADER_VALUE)
+}
+
+async fn get_json<T: DeserializeOwned>(config: &Config, path: &str) -> Result<T, ApiError> {
+    let response = get(config, path)
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    let response = ok_or_error(response).await?;
+    response.json::<T>().await.map_err(|_| ApiError::Decode)
+}
+
+/// POST expecting 204 (or any 2xx whose body we ignore).
+async fn post_no_content<B: Serialize>(
+    config: &Config,
+    path: &str,
+    body: Option<&B>,
+) -> Result<(), ApiError> {
+    let request = match body {
+        Some(body) => post(config, path).json(body),
+        None => post(config, path).build(),
+    }
+    .map_err(|_| ApiError::Decode)?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    ok_or_error(response).await.map(|_| ())
+}
+
+async fn ok_or_error(response: Response) -> Result<Response, ApiError> {
+    if response.ok() {
+        Ok(response)
+    } else {
+        let status = response.status();
+        let body = response.json::<::api::ErrorBody>().await.ok();
+        Err(ApiError::Http { status, body })
+    }
+}

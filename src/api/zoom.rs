@@ -1,0 +1,13 @@
+use api::paths;
+use api::zoom::ZoomStatus;
+
+use super::{get_json, post_no_content, ApiError};
+use crate::config::Config;
+
+pub async fn status(config: &Config) -> Result<ZoomStatus, ApiError> {
+    get_json(config, paths::ZOOM_STATUS).await
+}
+
+pub async fn disconnect(config: &Config) -> Result<(), ApiError> {
+    post_no_content::<()>(config, paths::ZOOM_DISCONNECT, None).await
+}

@@ -1,0 +1,60 @@
+use api::identity::Me;
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::{NavigateOptions, StaticSegment};
+
+use crate::components::shell::Shell;
+use crate::config::Config;
+use crate::pages::{sign_in::SignInPage, zoom::ZoomPage};
+use crate::routes;
+
+/// The signed-in BetterBeing person, for any page under the shell (`None` while loading).
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Signal<Option<Me>>);
+
+#[component]
+pub fn App(config: Config) -> impl IntoView {
+    let base = config.base_path.clone();
+    provide_context(config);
+
+    view! {
+        <Router base=base>
+            <Routes fallback=NotFound>
+                <Route path=routes::SIGN_IN_SEGMENTS view=SignInPage/>
+                <Route path=StaticSegment("") view=ToZoom/>
+                <ParentRoute path=routes::CONSOLE_SEGMENTS view=Shell>
+                    <Route path=StaticSegment("") view=ToZoom/>
+                    <Route path=routes::ZOOM_UNDER_CONSOLE_SEGMENTS view=ZoomPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn ToZoom() -> impl IntoView {
+    view! { <Redirect path=routes::ZOOM options=NavigateOptions { replace: true, ..Default::default() }/> }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let zoom = routes::browser_path(&expect_context::<Config>(), routes::ZOOM);
+    view! {
+        <main id="main" class="bb-centered">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address."</p>
+            <p><a href=zoom>"Go to BetterBeing Console \u{2192} Video Accounts \u{2192} Zoom"</a></p>
+        </main>
+    }
+}
+
+/// `/signin?next=<this page>`, for when the API says the session is gone.
+pub fn sign_in_then_here(config: &Config) -> String {
+    let location = window().location();
+    let here = routes::current_app_path(
+        config,
+        &location.pathname().unwrap_or_default(),
+        &location.search().unwrap_or_default(),
+    );
+    routes::sign_in_then(&here)
+}

@@ -1,0 +1,191 @@
+use ::api::identity::Me;
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use stylers::style;
+
+use crate::api::{self, ApiError};
+use crate::app::{sign_in_then_here, CurrentUser};
+use crate::config::Config;
+use crate::logic::messages::friendly_message;
+use crate::routes;
+
+/// The console frame around every signed-in page: who is signed in, where you are, and a way out. Pages render
+/// only once `/api/me` answers; a 401 sends the person to sign in and back here afterwards.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let config = expect_context::<Config>();
+    let navigate = use_navigate();
+
+    let me = LocalResource::new({
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            async move { api::auth::me(&config).await }
+        }
+    });
+
+    Effect::new({
+        let navigate = navigate.clone();
+        let config = config.clone();
+        move |_| {
+            if let Some(Err(e)) = me.get() {
+                if e.is_unauthenticated() {
+                    navigate(
+                        &sign_in_then_here(&config),
+                        NavigateOptions {
+                            replace: true,
+                            ..Default::default()
+                        },
+                    );
+                }
+            }
+        }
+    });
+
+    let user = Signal::derive(move || me.get().and_then(|r| r.ok()));
+    provide_context(CurrentUser(user));
+
+    let signing_out = RwSignal::new(false);
+    let sign_out_error = RwSignal::new(None::<String>);
+    let sign_out = move |_| {
+        if signing_out.get_untracked() {
+            return;
+        }
+        signing_out.set(true);
+        sign_out_error.set(None);
+        let config = config.clone();
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::auth::sign_out(&config).await {
+                Ok(()) | Err(ApiError::Http { status: 401, .. }) => {
+                    navigate(routes::SIGN_IN, NavigateOptions::default())
+                }
+                Err(e) => sign_out_error.set(Some(friendly_message(&e))),
+            }
+            signing_out.set(false);
+        });
+    };
+
+    let class = style! {"Shell",
+        .topbar {
+            background: var(--bb-color-header);
+            color: var(--bb-color-header-text);
+        }
+        .topbar-inner {
+            max-width: var(--bb-content-width);
+            margin: 0 auto;
+            padding: 0.875rem 1.5rem;
+            display: flex;
+            align-items: center;
+            justify-content: space-between;
+            gap: 1rem;
+            flex-wrap: wrap;
+        }
+        .brand {
+            font-weight: 700;
+            font-size: 1.125rem;
+            margin: 0;
+        }
+        .user {
+            display: flex;
+            align-items: center;
+            gap: 0.75rem;
+        }
+        .breadcrumb {
+            max-width: var(--bb-content-width);
+            margin: 0 auto;
+            padding: 1rem 1.5rem 0 1.5rem;
+            color: var(--bb-color-text-muted);
+            font-size: 0.9375rem;
+        }
+        ol {
+            list-style: none;
+            margin: 0;
+            padding: 0;
+            display: flex;
+            flex-wrap: wrap;
+        }
+        .sep {
+            white-space: pre;
+        }
+        .current {
+            color: var(--bb-color-text);
+            font-weight: 600;
+        }
+        main {
+            max-width: var(--bb-content-width);
+            margin: 0 auto;
+            padding: 1rem 1.5rem 3rem 1.5rem;
+        }
+        .shell-error {
+            color: var(--bb-color-danger-text);
+        }
+    };
+
+    let who = move || {
+        user.get().map(|me: Me| {
+            view! { class = class,
+                <div class="user">
+                    <span data-testid="current-user">{me.name}</span>
+                    <button
+                        type="button"
+                        class="bb-button bb-button-on-dark"
+                        data-testid="sign-out"
+                        disabled=signing_out
+                        on:click=sign_out.clone()
+                    >
+                        "Sign out"
+                    </button>
+                </div>
+            }
+        })
+    };
+
+    let content = move || {
+        match me.get() {
+        None => view! { class = class,
+            <p data-testid="shell-loading" aria-busy="true">"Loading your console\u{2026}"</p>
+        }
+        .into_any(),
+        Some(Ok(_)) => view! { <Outlet/> }.into_any(),
+        Some(Err(e)) if e.is_unauthenticated() => view! { class = class,
+            <p aria-busy="true">"Taking you to sign in\u{2026}"</p>
+        }
+        .into_any(),
+        Some(Err(e)) => view! { class = class,
+            <div data-testid="shell-error" role="alert">
+                <p class="shell-error" data-testid="page-error">{friendly_message(&e)}</p>
+                <button type="button" class="bb-button bb-button-secondary" on:click=move |_| me.refetch()>
+                    "Try again"
+                </button>
+            </div>
+        }
+        .into_any(),
+    }
+    };
+
+    view! { class = class,
+        <a class="bb-skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <div class="topbar-inner">
+                <p class="brand">"BetterBeing Console"</p>
+                {who}
+            </div>
+        </header>
+        <nav class="breadcrumb" aria-label="Breadcrumb" data-testid="breadcrumb">
+            // The arrows are text so the trail reads "Console → Video Accounts → Zoom", as in the product
+            // documentation; screen readers get the list without them.
+            <ol>
+                <li>"Console"<span class="sep" aria-hidden="true">" \u{2192} "</span></li>
+                <li>"Video Accounts"<span class="sep" aria-hidden="true">" \u{2192} "</span></li>
+                <li class="current" aria-current="page">"Zoom"</li>
+            </ol>
+        </nav>
+        <main id="main" tabindex="-1">
+            {move || sign_out_error.get().map(|m| view! { <p class="bb-error" role="alert" data-testid="page-error">{m}</p> })}
+            {content}
+        </main>
+    }
+}

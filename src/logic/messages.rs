@@ -1,0 +1,99 @@
+//! Friendly words for API failures. Pages show these, never a raw status or server message.
+
+use crate::api::ApiError;
+use api::error::codes;
+
+pub fn friendly_message(err: &ApiError) -> String {
+    match err {
+        ApiError::Network => {
+            "BetterBeing could not be reached. Check your internet connection and try again.".into()
+        }
+        ApiError::Decode => {
+            "BetterBeing sent an answer this page could not read. Reload the page; if it keeps happening, contact support.".into()
+        }
+        ApiError::Http { status, body } => match body.as_ref().map(|b| b.code.as_str()) {
+            Some(code) => for_code(code).to_string(),
+            None if *status >= 500 => for_code(codes::INTERNAL).to_string(),
+            None => format!("The request failed (HTTP {status}). Please try again."),
+        },
+    }
+}
+
+fn for_code(code: &str) -> &'static str {
+    match code {
+        codes::UNAUTHENTICATED => "You are signed out. Please sign in again.",
+        codes::FORBIDDEN => "You do not have permission to do that.",
+        codes::NOT_FOUND => "That could not be found. It may already have been removed.",
+        codes::BAD_REQUEST => {
+            "BetterBeing could not accept that request. Reload the page and try again."
+        }
+        codes::CSRF_HEADER_MISSING => {
+            "The request was blocked for your security. Reload the page and try again."
+        }
+        codes::INVALID_SHELL_TOKEN => {
+            "Your BetterBeing session could not be confirmed. Please sign in again."
+        }
+        codes::ZOOM_BLOCKED_BY_ORGANISATION => {
+            "Your organisation\u{2019}s administrator has not enabled Zoom access."
+        }
+        codes::ZOOM_NOT_CONNECTED => "No Zoom account is connected.",
+        codes::ZOOM_NEEDS_REAUTH => {
+            "Zoom needs you to re-authorize BetterBeing. Click \u{201c}Reauth\u{201d}."
+        }
+        codes::ZOOM_UNAVAILABLE => {
+            "Zoom is not answering right now. Please try again in a few minutes."
+        }
+        codes::INVALID_RETURN_TO => {
+            "That return address was not accepted. Reload the page and try again."
+        }
+        _ => "Something went wrong on our side. Please try again in a moment.",
+    }
+}
+
+impl ApiError {
+    pub fn is_unauthenticated(&self) -> bool {
+        matches!(self, ApiError::Http { status: 401, .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use api::ErrorBody;
+
+    fn http(status: u16, code: &str) -> ApiError {
+        ApiError::Http {
+            status,
+            body: Some(ErrorBody {
+                code: code.into(),
+                message: "internal detail".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn codes_get_friendly_words_not_server_messages() {
+        let m = friendly_message(&http(502, codes::ZOOM_UNAVAILABLE));
+        assert!(m.contains("Zoom is not answering"));
+        assert!(!m.contains("internal detail"));
+        assert!(friendly_message(&http(409, "brand_new_code")).contains("Something went wrong"));
+    }
+
+    #[test]
+    fn transport_failures_are_explained() {
+        assert!(friendly_message(&ApiError::Network).contains("could not be reached"));
+        assert!(friendly_message(&ApiError::Decode).contains("Reload"));
+        let bare = ApiError::Http {
+            status: 503,
+            body: None,
+        };
+        assert!(friendly_message(&bare).contains("Something went wrong"));
+    }
+
+    #[test]
+    fn only_401_means_signed_out() {
+        assert!(http(401, codes::UNAUTHENTICATED).is_unauthenticated());
+        assert!(!http(403, codes::FORBIDDEN).is_unauthenticated());
+        assert!(!ApiError::Network.is_unauthenticated());
+    }
+}

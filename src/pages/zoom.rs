@@ -1,0 +1,203 @@
+use ::api::zoom::ZoomStatus;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use stylers::style;
+use wasm_bindgen::JsValue;
+
+use crate::api::{self, ApiError};
+use crate::app::sign_in_then_here;
+use crate::components::callback_notice::CallbackNotice;
+use crate::components::zoom_status::ZoomStatusView;
+use crate::config::Config;
+use crate::logic::messages::friendly_message;
+use crate::logic::urls::{self, CallbackOutcome};
+use crate::routes;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Loading,
+    Failed(ApiError),
+    Ready,
+}
+
+/// BetterBeing Console → Video Accounts → Zoom. Owns the status fetch and the disconnect; `ZoomStatusView` draws.
+#[component]
+pub fn ZoomPage() -> impl IntoView {
+    let config = expect_context::<Config>();
+    let navigate = use_navigate();
+    let outcome = RwSignal::new(take_callback_outcome());
+    let notice = RwSignal::new(None::<&'static str>);
+
+    let status = LocalResource::new({
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            async move { api::zoom::status(&config).await }
+        }
+    });
+    let phase = Memo::new(move |_| match status.get() {
+        None => Phase::Loading,
+        Some(Ok(_)) => Phase::Ready,
+        Some(Err(e)) => Phase::Failed(e),
+    });
+    let current = Signal::derive(move || {
+        status
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or(ZoomStatus::NotConnected)
+    });
+
+    let to_sign_in = {
+        let config = config.clone();
+        move || {
+            navigate(
+                &sign_in_then_here(&config),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            )
+        }
+    };
+    Effect::new({
+        let to_sign_in = to_sign_in.clone();
+        move |_| {
+            if let Phase::Failed(e) = phase.get() {
+                if e.is_unauthenticated() {
+                    to_sign_in();
+                }
+            }
+        }
+    });
+
+    let on_connect = Callback::new({
+        let config = config.clone();
+        move |()| {
+            let location = window().location();
+            let url = routes::zoom_connect(
+                &config,
+                &location.pathname().unwrap_or_default(),
+                &location.search().unwrap_or_default(),
+            );
+            let _ = location.assign(&url);
+        }
+    });
+
+    let disconnecting = RwSignal::new(false);
+    let disconnect_error = RwSignal::new(None::<String>);
+    let on_disconnect = Callback::new({
+        let config = config.clone();
+        let to_sign_in = to_sign_in.clone();
+        move |()| {
+            if disconnecting.get_untracked() {
+                return;
+            }
+            disconnecting.set(true);
+            disconnect_error.set(None);
+            let config = config.clone();
+            let to_sign_in = to_sign_in.clone();
+            leptos::task::spawn_local(async move {
+                match api::zoom::disconnect(&config).await {
+                    Ok(()) => {
+                        outcome.set(None);
+                        notice.set(Some("Your Zoom account is disconnected. Meeting links that already exist keep working in Zoom."));
+                        status.refetch();
+                    }
+                    Err(e) if e.is_unauthenticated() => to_sign_in(),
+                    Err(e) => disconnect_error.set(Some(friendly_message(&e))),
+                }
+                disconnecting.set(false);
+            });
+        }
+    });
+
+    let class = style! {"ZoomPage",
+        h1 {
+            font-size: 1.75rem;
+            margin: 0.5rem 0 0.25rem 0;
+        }
+        .lede {
+            color: var(--bb-color-text-muted);
+            margin: 0 0 1.5rem 0;
+        }
+        .notice {
+            background: var(--bb-color-success-surface);
+            border: 1px solid var(--bb-color-success-border);
+            border-radius: var(--bb-radius);
+            padding: 0.75rem 1rem;
+            margin: 0 0 1.5rem 0;
+        }
+        .state {
+            background: var(--bb-color-surface);
+            border: 1px solid var(--bb-color-border);
+            border-radius: var(--bb-radius-large);
+            padding: 1.5rem;
+        }
+        .error-text {
+            color: var(--bb-color-danger-text);
+        }
+    };
+
+    let body = move || {
+        match phase.get() {
+        Phase::Loading => view! { class = class,
+            <div class="state" data-testid="zoom-state" data-state="loading" aria-busy="true">
+                <p>"Checking your Zoom connection\u{2026}"</p>
+            </div>
+        }
+        .into_any(),
+        Phase::Failed(e) => view! { class = class,
+            <div class="state" data-testid="zoom-state" data-state="error" role="alert">
+                <p class="error-text" data-testid="page-error">{friendly_message(&e)}</p>
+                <button type="button" class="bb-button bb-button-secondary" data-testid="retry" on:click=move |_| status.refetch()>
+                    "Try again"
+                </button>
+            </div>
+        }
+        .into_any(),
+        Phase::Ready => view! {
+            <ZoomStatusView
+                status=current
+                on_connect=on_connect
+                on_disconnect=on_disconnect
+                disconnecting=disconnecting
+                disconnect_error=disconnect_error
+            />
+        }
+        .into_any(),
+    }
+    };
+
+    view! { class = class,
+        <h1>"Zoom"</h1>
+        <p class="lede">"Connect the Zoom account BetterBeing uses to create meeting links for your sessions."</p>
+        <div aria-live="polite">
+            <CallbackNotice outcome=outcome on_dismiss=Callback::new(move |()| outcome.set(None))/>
+            {move || notice.get().map(|text| view! { class = class,
+                <p class="notice" role="status" data-testid="notice">{text}</p>
+            })}
+        </div>
+        {body}
+    }
+}
+
+/// Reads `?zoom=connected` / `?zoom_error=` once and removes it from the address bar, so a reload or a shared link
+/// does not repeat the message.
+fn take_callback_outcome() -> Option<CallbackOutcome> {
+    let window = window();
+    let location = window.location();
+    let search = location.search().unwrap_or_default();
+    let outcome = urls::parse_callback_outcome(&search)?;
+    if let Ok(history) = window.history() {
+        let cleaned = format!(
+            "{}{}{}",
+            location.pathname().unwrap_or_default(),
+            urls::strip_callback_params(&search),
+            location.hash().unwrap_or_default()
+        );
+        let state = history.state().unwrap_or(JsValue::NULL);
+        let _ = history.replace_state_with_url(&state, "", Some(&cleaned));
+    }
+    Some(outcome)
+}
