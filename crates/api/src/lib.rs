@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod identity;
+pub mod sessions;
 pub mod zoom;
 
 pub use error::ErrorBody;
@@ -23,6 +24,24 @@ pub mod paths {
     pub const ZOOM_CALLBACK: &str = "/api/zoom/callback";
     pub const ZOOM_DISCONNECT: &str = "/api/zoom/disconnect";
     pub const ZOOM_WEBHOOK: &str = "/api/zoom/webhook";
+
+    pub const PREFERENCES: &str = "/api/me/preferences";
+    /// `GET ?from=<rfc3339>&to=<rfc3339>` lists, `POST` creates.
+    pub const SESSIONS: &str = "/api/sessions";
+    /// `GET`, `PUT` (edit / reschedule), `DELETE` (cancel).
+    pub fn session(id: i64) -> String {
+        format!("/api/sessions/{id}")
+    }
+    /// `POST`: add a Zoom link to a session without one, or retry a failed one now.
+    pub fn session_zoom_link(id: i64) -> String {
+        format!("/api/sessions/{id}/zoom-link")
+    }
+    /// `POST`: a freshly fetched host link (`StartLink`), at the moment Start Zoom Session is clicked.
+    pub fn session_start(id: i64) -> String {
+        format!("/api/sessions/{id}/start")
+    }
+    /// `GET`: upcoming sessions without a link (`MissingLinks`); `POST`: add links to all of them.
+    pub const SESSIONS_MISSING_LINKS: &str = "/api/sessions/missing-zoom-links";
 }
 
 /// Header every state-changing API call must carry. A cross-site form cannot set it, so together with SameSite

@@ -105,6 +105,16 @@ pub enum ReauthReason {
     AppDisabledByZoomAdmin,
 }
 
+impl ReauthReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReauthReason::GrantRevoked => "grant_revoked",
+            ReauthReason::ReplacedByNewerAuthorization => "replaced_by_newer_authorization",
+            ReauthReason::AppDisabledByZoomAdmin => "app_disabled_by_zoom_admin",
+        }
+    }
+}
+
 /// State of the signed-in practitioner's Zoom connection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -123,6 +133,18 @@ pub enum ZoomStatus {
     BlockedByOrganisation {
         admin_name: Option<String>,
     },
+}
+
+impl ZoomStatus {
+    /// The `state` tag, e.g. `needs_reauth`.
+    pub fn state_name(&self) -> &'static str {
+        match self {
+            ZoomStatus::NotConnected => "not_connected",
+            ZoomStatus::Connected { .. } => "connected",
+            ZoomStatus::NeedsReauth { .. } => "needs_reauth",
+            ZoomStatus::BlockedByOrganisation { .. } => "blocked_by_organisation",
+        }
+    }
 }
 
 /// Outcome codes put on the return URL after the OAuth callback: `?zoom=connected` or `?zoom_error=<code>`.
@@ -145,6 +167,9 @@ pub mod callback {
     pub const ZOOM_UNAVAILABLE: &str = "zoom_unavailable";
     /// The organisation's admin has not enabled Zoom access.
     pub const BLOCKED_BY_ORGANISATION: &str = "blocked_by_organisation";
+
+    pub const ALL: [&str; 7] =
+        [DENIED, APP_DISABLED, CANNOT_HOST, STATE_INVALID, EXCHANGE_FAILED, ZOOM_UNAVAILABLE, BLOCKED_BY_ORGANISATION];
 }
 
 #[cfg(test)]
@@ -164,6 +189,10 @@ mod tests {
     fn status_is_tagged_by_state() {
         let json = serde_json::to_value(ZoomStatus::NotConnected).unwrap();
         assert_eq!(json["state"], "not_connected");
+        assert_eq!(ZoomStatus::NotConnected.state_name(), "not_connected");
+        for reason in [ReauthReason::GrantRevoked, ReauthReason::ReplacedByNewerAuthorization, ReauthReason::AppDisabledByZoomAdmin] {
+            assert_eq!(serde_json::to_value(reason).unwrap(), reason.as_str());
+        }
         let blocked = ZoomStatus::BlockedByOrganisation {
             admin_name: Some("Ada".into()),
         };

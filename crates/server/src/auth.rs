@@ -49,16 +49,13 @@ async fn user_from(parts: &Parts, state: &AppState) -> Result<Option<i64>, ApiEr
     let Some(token) = session_cookie(&parts.headers) else {
         return Ok(None);
     };
-    Ok(db::sessions::user_for(&state.db, &sha256_hex(&token), now_ms()).await?)
+    Ok(db::web_sessions::user_for(&state.db, &sha256_hex(&token), now_ms()).await?)
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         user_from(parts, state)
             .await?
             .map(CurrentUser)
@@ -69,10 +66,7 @@ impl FromRequestParts<AppState> for CurrentUser {
 impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         Ok(MaybeUser(user_from(parts, state).await?))
     }
 }
@@ -81,14 +75,7 @@ impl FromRequestParts<AppState> for MaybeUser {
 pub async fn start_session(state: &AppState, user_id: i64) -> Result<HeaderMap, ApiError> {
     let token = random_token();
     let now = now_ms();
-    db::sessions::create(
-        &state.db,
-        &sha256_hex(&token),
-        user_id,
-        now,
-        now + SESSION_TTL_MS,
-    )
-    .await?;
+    db::web_sessions::create(&state.db, &sha256_hex(&token), user_id, now, now + SESSION_TTL_MS).await?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{}",
         SESSION_TTL_MS / 1000,
@@ -104,7 +91,7 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<HeaderMap, 
 
 pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<HeaderMap, ApiError> {
     if let Some(token) = session_cookie(headers) {
-        db::sessions::delete(&state.db, &sha256_hex(&token)).await?;
+        db::web_sessions::delete(&state.db, &sha256_hex(&token)).await?;
     }
     let mut out = HeaderMap::new();
     out.insert(
@@ -137,22 +124,16 @@ pub enum ShellTokenError {
 }
 
 /// Verifies a shell hand-over token (constant-time HMAC check, then expiry).
-pub fn verify_shell_token(
-    secret: &SecretString,
-    token: &str,
-    now_secs: i64,
-) -> Result<ShellClaims, ShellTokenError> {
+pub fn verify_shell_token(secret: &SecretString, token: &str, now_secs: i64) -> Result<ShellClaims, ShellTokenError> {
     let mut parts = token.split('.');
-    let (Some("v1"), Some(claims_b64), Some(sig_b64), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some("v1"), Some(claims_b64), Some(sig_b64), None) = (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(ShellTokenError::Malformed);
     };
     let signature = URL_SAFE_NO_PAD
         .decode(sig_b64)
         .map_err(|_| ShellTokenError::Malformed)?;
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes()).expect("any key length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes()).expect("any key length");
     mac.update(b"v1.");
     mac.update(claims_b64.as_bytes());
     mac.verify_slice(&signature)
@@ -195,10 +176,7 @@ mod tests {
         let secret = SecretString::from("shared");
         let token = sign_shell_token("shared", &claims(2_000));
         let ok = verify_shell_token(&secret, &token, 1_000).unwrap();
-        assert_eq!(
-            (ok.sub.as_str(), ok.role, ok.plan),
-            ("u-1", Role::Admin, Plan::Clinic)
-        );
+        assert_eq!((ok.sub.as_str(), ok.role, ok.plan), ("u-1", Role::Admin, Plan::Clinic));
         assert_eq!(
             verify_shell_token(&secret, &token, 2_000).unwrap_err(),
             ShellTokenError::Expired

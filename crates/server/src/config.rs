@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use secrecy::SecretString;
 
@@ -46,6 +47,14 @@ pub struct Settings {
     pub zoom: ZoomTarget,
     /// Seed demo people and offer the demo sign-in page.
     pub demo: bool,
+    /// Longest wait for one Zoom HTTP call.
+    pub zoom_timeout: Duration,
+    /// First retry delay of queued Zoom work (then ×3 per attempt, at most an hour).
+    pub retry_base: Duration,
+    /// How long a request waits for its Zoom work before answering with "pending".
+    pub inline_wait: Duration,
+    /// How often the background worker looks for due Zoom work.
+    pub job_poll: Duration,
     /// Shared secret with the BetterBeing web shell for signed identity hand-over; `None` disables it.
     pub shell_secret: Option<SecretString>,
 }
@@ -54,39 +63,27 @@ impl Settings {
     /// Reads `BB_*` and `ZOOM_*` variables (see README). Without `ZOOM_CLIENT_ID` the embedded sandbox is used.
     pub fn from_env() -> anyhow::Result<Self> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let bind: SocketAddr = var("BB_BIND")
-            .unwrap_or_else(|| "127.0.0.1:8080".into())
-            .parse()?;
+        let bind: SocketAddr = var("BB_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()).parse()?;
         let public_url = var("BB_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
         let data_dir = PathBuf::from(var("BB_DATA_DIR").unwrap_or_else(|| ".data".into()));
-        let database_url = var("BB_DATABASE_URL").unwrap_or_else(|| {
-            format!("sqlite://{}", data_dir.join("betterbeing.sqlite").display())
-        });
-        let dist_dir = Some(PathBuf::from(
-            var("BB_DIST_DIR").unwrap_or_else(|| "dist".into()),
-        ));
+        let database_url = var("BB_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("betterbeing.sqlite").display()));
+        let dist_dir = Some(PathBuf::from(var("BB_DIST_DIR").unwrap_or_else(|| "dist".into())));
 
         let zoom = match var("ZOOM_CLIENT_ID") {
             Some(client_id) => {
                 let required = |name: &str| {
-                    var(name).ok_or_else(|| {
-                        anyhow::anyhow!("{name} must be set when ZOOM_CLIENT_ID is set")
-                    })
+                    var(name).ok_or_else(|| anyhow::anyhow!("{name} must be set when ZOOM_CLIENT_ID is set"))
                 };
                 ZoomTarget::External(ZoomApp {
                     client_id,
                     client_secret: required("ZOOM_CLIENT_SECRET")?.into(),
                     redirect_url: var("ZOOM_REDIRECT_URL")
-                        .or_else(|| {
-                            public_url
-                                .as_ref()
-                                .map(|p| format!("{p}{}", api::paths::ZOOM_CALLBACK))
-                        })
+                        .or_else(|| public_url.as_ref().map(|p| format!("{p}{}", api::paths::ZOOM_CALLBACK)))
                         .ok_or_else(|| anyhow::anyhow!("set ZOOM_REDIRECT_URL or BB_PUBLIC_URL"))?,
                     webhook_secret_token: required("ZOOM_WEBHOOK_SECRET_TOKEN")?.into(),
                     oauth_base: var("ZOOM_OAUTH_BASE").unwrap_or_else(|| "https://zoom.us".into()),
-                    api_base: var("ZOOM_API_BASE")
-                        .unwrap_or_else(|| "https://api.zoom.us/v2".into()),
+                    api_base: var("ZOOM_API_BASE").unwrap_or_else(|| "https://api.zoom.us/v2".into()),
                 })
             }
             None => ZoomTarget::EmbeddedSandbox {
@@ -102,9 +99,7 @@ impl Settings {
         let token_keys = match var("BB_TOKEN_KEYS") {
             Some(spec) => Keyring::parse(&spec)?,
             None if demo => Keyring::load_or_create_demo(&data_dir.join("token-keys"))?,
-            None => anyhow::bail!(
-                "BB_TOKEN_KEYS must be set (see README: key id and 32-byte base64 key)"
-            ),
+            None => anyhow::bail!("BB_TOKEN_KEYS must be set (see README: key id and 32-byte base64 key)"),
         };
         Ok(Settings {
             bind,
@@ -115,6 +110,10 @@ impl Settings {
             zoom,
             demo,
             shell_secret: var("BB_SHELL_SECRET").map(SecretString::from),
+            zoom_timeout: Duration::from_secs(15),
+            retry_base: Duration::from_secs(10),
+            inline_wait: Duration::from_secs(5),
+            job_poll: Duration::from_secs(1),
         })
     }
 }

@@ -23,11 +23,7 @@ impl fmt::Debug for Keyring {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut ids: Vec<_> = self.keys.keys().collect();
         ids.sort();
-        write!(
-            f,
-            "Keyring {{ active: {:?}, key_ids: {:?} }}",
-            self.active, ids
-        )
+        write!(f, "Keyring {{ active: {:?}, key_ids: {:?} }}", self.active, ids)
     }
 }
 
@@ -51,10 +47,7 @@ impl Keyring {
                 .split_once(':')
                 .ok_or_else(|| anyhow::anyhow!("BB_TOKEN_KEYS entries look like id:base64key"))?;
             anyhow::ensure!(
-                !id.is_empty()
-                    && id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
                 "token key ids use letters, digits, - and _"
             );
             let raw = STANDARD.decode(b64.trim())?;
@@ -122,9 +115,7 @@ impl Keyring {
             .keys
             .get(id)
             .ok_or_else(|| CryptoError::UnknownKey(id.to_string()))?;
-        let raw = URL_SAFE_NO_PAD
-            .decode(body)
-            .map_err(|_| CryptoError::Malformed)?;
+        let raw = URL_SAFE_NO_PAD.decode(body).map_err(|_| CryptoError::Malformed)?;
         if raw.len() < 12 + 16 {
             return Err(CryptoError::Malformed);
         }
@@ -143,10 +134,7 @@ impl Keyring {
 
     /// True when `stored` was written under a key other than the active one (re-encrypt on next write).
     pub fn needs_rotation(&self, stored: &str) -> bool {
-        stored
-            .split_once('.')
-            .map(|(id, _)| id != self.active)
-            .unwrap_or(true)
+        stored.split_once('.').map(|(id, _)| id != self.active).unwrap_or(true)
     }
 }
 
@@ -176,10 +164,7 @@ mod tests {
         let stored = ring.encrypt("secret-access-token", "zoom:7:access");
         assert!(stored.starts_with("k1."));
         assert!(!stored.contains("secret-access-token"));
-        assert_eq!(
-            ring.decrypt(&stored, "zoom:7:access").unwrap(),
-            "secret-access-token"
-        );
+        assert_eq!(ring.decrypt(&stored, "zoom:7:access").unwrap(), "secret-access-token");
         assert!(matches!(
             ring.decrypt(&stored, "zoom:8:access"),
             Err(CryptoError::Tampered)

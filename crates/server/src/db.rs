@@ -4,7 +4,9 @@ pub mod connections;
 pub mod oauth_states;
 pub mod sessions;
 pub mod users;
+pub mod web_sessions;
 pub mod webhooks;
+pub mod zoom_jobs;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -17,6 +17,13 @@ pub enum ApiError {
     NotFound,
     #[error("bad request: {code}")]
     BadRequest { code: &'static str, message: String },
+    /// Any other answer with its own status and stable code.
+    #[error("{code}")]
+    Other {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     #[error("webhook signature refused")]
     WebhookSignature(&'static str),
     #[error("zoom blocked by organisation")]
@@ -49,6 +56,7 @@ impl ApiError {
             }
             ApiError::NotFound => (StatusCode::NOT_FOUND, codes::NOT_FOUND, "Not found.".into()),
             ApiError::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message.clone()),
+            ApiError::Other { status, code, message } => (*status, code, message.clone()),
             ApiError::WebhookSignature(message) => {
                 (StatusCode::UNAUTHORIZED, codes::INVALID_WEBHOOK_SIGNATURE, message.to_string())
             }

@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod routes;
+pub mod sessions;
 pub mod startup;
 pub mod telemetry;
 pub mod zoom;

@@ -3,5 +3,6 @@
 pub mod auth;
 pub mod me;
 pub mod return_to;
+pub mod sessions;
 pub mod webhook;
 pub mod zoom;

@@ -22,6 +22,7 @@ use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::routes;
 use crate::routes::return_to::DEFAULT_RETURN_TO;
+use crate::sessions::Calendar;
 use crate::zoom::oauth::ZoomOAuth;
 use crate::zoom::Zoom;
 
@@ -29,6 +30,7 @@ use crate::zoom::Zoom;
 pub struct AppState {
     pub db: Db,
     pub zoom: Zoom,
+    pub calendar: Calendar,
     pub zoom_client_id: String,
     pub webhook_secret: SecretString,
     pub demo: bool,
@@ -64,8 +66,7 @@ impl Application {
                 let redirect = format!("{base_url}{}", api::paths::ZOOM_CALLBACK);
                 let webhook = format!("{base_url}{}", api::paths::ZOOM_WEBHOOK);
                 let config = SandboxConfig::demo(&redirect, Some(&webhook));
-                let sandbox =
-                    zoom_sandbox::serve(TcpListener::bind(bind).await?, config.clone()).await;
+                let sandbox = zoom_sandbox::serve(TcpListener::bind(bind).await?, config.clone()).await;
                 if settings.demo {
                     zoom_sandbox::seed_demo_users(&sandbox);
                 }
@@ -83,13 +84,17 @@ impl Application {
         let zoom = Zoom::new(
             db.clone(),
             settings.token_keys.clone(),
-            ZoomOAuth::new(&app)?,
+            ZoomOAuth::new(&app, settings.zoom_timeout)?,
             app.api_base.clone(),
             DEFAULT_RETURN_TO.to_string(),
+            settings.zoom_timeout,
         );
+        let calendar = Calendar::new(db.clone(), zoom.clone(), settings.retry_base, settings.inline_wait);
+        calendar.spawn_worker(settings.job_poll);
         let state = AppState {
             db: db.clone(),
             zoom,
+            calendar,
             zoom_client_id: app.client_id.clone(),
             webhook_secret: app.webhook_secret_token.clone(),
             demo: settings.demo,
@@ -132,7 +137,33 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         .route(paths::ZOOM_CALLBACK, get(routes::zoom::callback))
         .route(paths::ZOOM_DISCONNECT, post(routes::zoom::disconnect))
         .route(paths::ZOOM_WEBHOOK, post(routes::webhook::receive))
-        .route("/api/{*rest}", get(api_not_found).post(api_not_found))
+        .route(
+            paths::PREFERENCES,
+            get(routes::sessions::preferences).put(routes::sessions::set_preferences),
+        )
+        .route(
+            paths::SESSIONS,
+            get(routes::sessions::list).post(routes::sessions::create),
+        )
+        .route(
+            paths::SESSIONS_MISSING_LINKS,
+            get(routes::sessions::missing_links).post(routes::sessions::add_missing_links),
+        )
+        .route(
+            "/api/sessions/{id}",
+            get(routes::sessions::get)
+                .put(routes::sessions::update)
+                .delete(routes::sessions::cancel),
+        )
+        .route("/api/sessions/{id}/zoom-link", post(routes::sessions::add_link))
+        .route("/api/sessions/{id}/start", post(routes::sessions::start))
+        .route(
+            "/api/{*rest}",
+            get(api_not_found)
+                .post(api_not_found)
+                .put(api_not_found)
+                .delete(api_not_found),
+        )
         .layer(middleware::from_fn(require_csrf_header))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -145,17 +176,20 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
         app = app.fallback_service(spa);
     }
-    app.layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(
-            // Paths only: the OAuth callback's query carries an authorization code, which must never be logged.
-            TraceLayer::new_for_http().make_span_with(|request: &Request| {
-                tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
-            }),
-        )
+    app.layer(SetResponseHeaderLayer::overriding(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(
+        // Paths only: the OAuth callback's query carries an authorization code, which must never be logged.
+        TraceLayer::new_for_http().make_span_with(
+            |request: &Request| tracing::info_span!("http", method = %request.method(), path = %request.uri().path()),
+        ),
+    )
 }
 
 async fn api_not_found() -> ApiError {
@@ -165,10 +199,7 @@ async fn api_not_found() -> ApiError {
 /// State-changing API calls must carry `x-betterbeing-csrf: 1`, which a cross-site form cannot send. Zoom's webhook
 /// is authenticated by its signature instead.
 async fn require_csrf_header(request: Request, next: Next) -> Response {
-    let safe = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let exempt = request.uri().path() == api::paths::ZOOM_WEBHOOK;
     let present = request
         .headers()
@@ -181,8 +212,7 @@ async fn require_csrf_header(request: Request, next: Next) -> Response {
         StatusCode::FORBIDDEN,
         Json(api::ErrorBody {
             code: api::error::codes::CSRF_HEADER_MISSING.into(),
-            message: "This request was refused because it did not come from the BetterBeing app."
-                .into(),
+            message: "This request was refused because it did not come from the BetterBeing app.".into(),
         }),
     )
         .into_response()

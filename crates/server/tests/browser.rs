@@ -30,10 +30,7 @@ async fn sign_in_as(app: &TestApp, browser: &Browser, name: &str) {
 async fn consent(app: &TestApp, browser: &Browser, zoom_email: &str, button: &str) {
     let select = browser.wait_for("#zoom-user").await;
     let page = browser.text("h1").await;
-    assert!(
-        page.contains("BetterBeing"),
-        "the consent page names the app: {page}"
-    );
+    assert!(page.contains("BetterBeing"), "the consent page names the app: {page}");
     select
         .select_by_value(&app.zoom_user_id(zoom_email).await)
         .await
@@ -52,11 +49,7 @@ async fn connect_allow_shows_the_account_then_disconnect_revokes_it() {
 
     // Zoom's consent page lists the six scopes we ask for.
     browser.wait_for("#allow").await;
-    let scopes = browser
-        .client
-        .find_all(Locator::Css("li[data-scope]"))
-        .await
-        .unwrap();
+    let scopes = browser.client.find_all(Locator::Css("li[data-scope]")).await.unwrap();
     assert_eq!(scopes.len(), 6);
     consent(&app, &browser, LICENSED, "#allow").await;
 
@@ -72,10 +65,7 @@ async fn connect_allow_shows_the_account_then_disconnect_revokes_it() {
     for li in listed {
         names.push(li.attr("data-scope").await.unwrap().unwrap());
     }
-    let expected: Vec<String> = api::zoom::SCOPES
-        .iter()
-        .map(|s| s.name.to_string())
-        .collect();
+    let expected: Vec<String> = api::zoom::SCOPES.iter().map(|s| s.name.to_string()).collect();
     assert_eq!(names, expected);
     assert_eq!(
         browser.path_and_query().await,
@@ -94,9 +84,7 @@ async fn connect_allow_shows_the_account_then_disconnect_revokes_it() {
     assert_eq!(app.grants_of(LICENSED).await[0]["status"], "active");
 
     browser.click("[data-testid='disconnect-zoom']").await;
-    browser
-        .wait_for("[data-testid='disconnect-dialog'][open]")
-        .await;
+    browser.wait_for("[data-testid='disconnect-dialog'][open]").await;
     browser.click("[data-testid='confirm-disconnect']").await;
     browser.wait_for_zoom_state("not_connected").await;
     assert_eq!(app.grants_of(LICENSED).await[0]["status"], "revoked");
@@ -133,8 +121,7 @@ async fn an_account_that_cannot_host_and_an_app_blocked_by_the_zoom_admin_are_ex
     browser.wait_for_zoom_state("not_connected").await;
 
     let id = app.zoom_user_id(LICENSED).await;
-    app.sandbox_post(&format!("/users/{id}/disable-app"), json!({}))
-        .await;
+    app.sandbox_post(&format!("/users/{id}/disable-app"), json!({})).await;
     browser.click("[data-testid='connect-zoom']").await;
     consent(&app, &browser, LICENSED, "#allow").await;
     let error = browser
@@ -153,9 +140,7 @@ async fn removing_the_app_from_zoom_shows_not_connected() {
     browser.wait_for_zoom_state("connected").await;
 
     let id = app.zoom_user_id(LICENSED).await;
-    let delivery = app
-        .sandbox_post(&format!("/users/{id}/remove-app"), json!({}))
-        .await;
+    let delivery = app.sandbox_post(&format!("/users/{id}/remove-app"), json!({})).await;
     assert_eq!(delivery["delivered"], true);
     browser.goto(&app.url(ZOOM_PAGE)).await;
     browser.wait_for_zoom_state("not_connected").await;
@@ -171,8 +156,7 @@ async fn a_killed_grant_asks_for_reauth_and_reauth_reconnects_in_place() {
     browser.wait_for_zoom_state("connected").await;
 
     let id = app.zoom_user_id(LICENSED).await;
-    app.sandbox_post(&format!("/users/{id}/kill-grant"), json!({}))
-        .await;
+    app.sandbox_post(&format!("/users/{id}/kill-grant"), json!({})).await;
     browser.goto(&app.url(ZOOM_PAGE)).await;
     browser.wait_for_zoom_state("needs_reauth").await;
     let banner = browser.wait_for("[data-testid='reauth-banner']").await;
@@ -206,9 +190,7 @@ async fn signing_out_returns_to_sign_in() {
     let (app, browser) = setup().await;
     sign_in_as(&app, &browser, "Priya Shah").await;
     browser.click_button_with_text("Sign out").await;
-    browser
-        .wait_for("[data-testid='demo-person'], button")
-        .await;
+    browser.wait_for("[data-testid='demo-person'], button").await;
     browser
         .client
         .wait()

@@ -1,34 +1,224 @@
+//! Sessions on practitioners' calendars.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, Row, Sqlite, Transaction};
+
 use super::Db;
 
-pub async fn create(
-    db: &Db,
-    token_hash: &str,
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub r#ref: String,
+    pub client_name: String,
+    pub starts_at: i64,
+    pub duration_minutes: i64,
+    pub time_zone: String,
+    pub private_notes: String,
+    pub client_name_in_zoom_topic: bool,
+    pub status: String,
+    pub sequence: i64,
+    pub zoom_meeting_id: Option<String>,
+    pub zoom_join_url: Option<String>,
+    pub zoom_meeting_sequence: Option<i64>,
+    pub zoom_sync: String,
+    pub zoom_sync_code: Option<String>,
+    pub zoom_sync_message: Option<String>,
+    pub updated_at: i64,
+}
+
+impl FromRow<'_, SqliteRow> for SessionRow {
+    fn from_row(r: &SqliteRow) -> sqlx::Result<Self> {
+        Ok(SessionRow {
+            id: r.try_get("id")?,
+            user_id: r.try_get("user_id")?,
+            r#ref: r.try_get("ref")?,
+            client_name: r.try_get("client_name")?,
+            starts_at: r.try_get("starts_at")?,
+            duration_minutes: r.try_get("duration_minutes")?,
+            time_zone: r.try_get("time_zone")?,
+            private_notes: r.try_get("private_notes")?,
+            client_name_in_zoom_topic: r.try_get::<i64, _>("client_name_in_zoom_topic")? == 1,
+            status: r.try_get("status")?,
+            sequence: r.try_get("sequence")?,
+            zoom_meeting_id: r.try_get("zoom_meeting_id")?,
+            zoom_join_url: r.try_get("zoom_join_url")?,
+            zoom_meeting_sequence: r.try_get("zoom_meeting_sequence")?,
+            zoom_sync: r.try_get("zoom_sync")?,
+            zoom_sync_code: r.try_get("zoom_sync_code")?,
+            zoom_sync_message: r.try_get("zoom_sync_message")?,
+            updated_at: r.try_get("updated_at")?,
+        })
+    }
+}
+
+pub const SCHEDULED: &str = "scheduled";
+pub const CANCELLED: &str = "cancelled";
+
+/// The editable part of a session.
+pub struct SessionFields<'a> {
+    pub client_name: &'a str,
+    pub starts_at: i64,
+    pub duration_minutes: i64,
+    pub time_zone: &'a str,
+    pub private_notes: &'a str,
+    pub client_name_in_zoom_topic: bool,
+}
+
+pub async fn insert(
+    tx: &mut Transaction<'_, Sqlite>,
     user_id: i64,
+    session_ref: &str,
+    f: &SessionFields<'_>,
+    zoom_sync: &str,
     now: i64,
-    expires_at: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO sessions (user_id, ref, client_name, starts_at, duration_minutes, time_zone, private_notes,
+                               client_name_in_zoom_topic, status, sequence, zoom_sync, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', 0, ?, ?, ?) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(session_ref)
+    .bind(f.client_name)
+    .bind(f.starts_at)
+    .bind(f.duration_minutes)
+    .bind(f.time_zone)
+    .bind(f.private_notes)
+    .bind(f.client_name_in_zoom_topic as i64)
+    .bind(zoom_sync)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Writes the edited fields; `reschedule` raises the sequence (the session then needs a new meeting).
+pub async fn update_fields(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    f: &SessionFields<'_>,
+    reschedule: bool,
+    now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO web_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "UPDATE sessions SET client_name = ?, starts_at = ?, duration_minutes = ?, time_zone = ?, private_notes = ?,
+                client_name_in_zoom_topic = ?, sequence = sequence + ?, updated_at = ?
+          WHERE id = ?",
+    )
+    .bind(f.client_name)
+    .bind(f.starts_at)
+    .bind(f.duration_minutes)
+    .bind(f.time_zone)
+    .bind(f.private_notes)
+    .bind(f.client_name_in_zoom_topic as i64)
+    .bind(reschedule as i64)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
-pub async fn user_for(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT user_id FROM web_sessions WHERE token_hash = ? AND expires_at > ?")
-        .bind(token_hash)
-        .bind(now)
+pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<SessionRow>> {
+    sqlx::query_as("SELECT * FROM sessions WHERE id = ?")
+        .bind(id)
         .fetch_optional(db)
         .await
 }
 
-pub async fn delete(db: &Db, token_hash: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM web_sessions WHERE token_hash = ?")
-        .bind(token_hash)
-        .execute(db)
+pub async fn get_in(tx: &mut Transaction<'_, Sqlite>, id: i64) -> sqlx::Result<Option<SessionRow>> {
+    sqlx::query_as("SELECT * FROM sessions WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Scheduled sessions of `user_id` overlapping `[from, to)`.
+pub async fn list(db: &Db, user_id: i64, from: i64, to: i64) -> sqlx::Result<Vec<SessionRow>> {
+    sqlx::query_as(
+        "SELECT * FROM sessions
+          WHERE user_id = ? AND status = 'scheduled' AND starts_at < ? AND starts_at + duration_minutes * 60000 > ?
+          ORDER BY starts_at, id",
+    )
+    .bind(user_id)
+    .bind(to)
+    .bind(from)
+    .fetch_all(db)
+    .await
+}
+
+/// Upcoming scheduled sessions with no link and nothing queued to make one.
+pub async fn missing_links(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT s.id FROM sessions s
+          WHERE s.user_id = ? AND s.status = 'scheduled' AND s.starts_at + s.duration_minutes * 60000 > ?
+            AND s.zoom_meeting_id IS NULL AND s.zoom_sync IN ('no_link', 'failed')
+          ORDER BY s.starts_at",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn set_sync(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    sync: &str,
+    code: Option<&str>,
+    message: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sessions SET zoom_sync = ?, zoom_sync_code = ?, zoom_sync_message = ? WHERE id = ?")
+        .bind(sync)
+        .bind(code)
+        .bind(message)
+        .bind(id)
+        .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+pub async fn set_link(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    meeting_id: &str,
+    join_url: &str,
+    meeting_sequence: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sessions SET zoom_meeting_id = ?, zoom_join_url = ?, zoom_meeting_sequence = ?, zoom_sync = 'in_sync',
+                zoom_sync_code = NULL, zoom_sync_message = NULL
+          WHERE id = ?",
+    )
+    .bind(meeting_id)
+    .bind(join_url)
+    .bind(meeting_sequence)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn clear_link(tx: &mut Transaction<'_, Sqlite>, id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sessions SET zoom_meeting_id = NULL, zoom_join_url = NULL, zoom_meeting_sequence = NULL WHERE id = ?",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn cancel(tx: &mut Transaction<'_, Sqlite>, id: i64, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sessions SET status = 'cancelled', sequence = sequence + 1, zoom_sync = 'in_sync',
+                zoom_sync_code = NULL, zoom_sync_message = NULL, updated_at = ?
+          WHERE id = ?",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

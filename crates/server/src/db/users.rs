@@ -64,11 +64,10 @@ pub async fn me(db: &Db, user_id: i64) -> sqlx::Result<Option<Me>> {
 }
 
 pub async fn demo_people(db: &Db) -> sqlx::Result<Vec<DemoPerson>> {
-    let rows = sqlx::query(
-        "SELECT id, name, demo_description FROM users WHERE demo_description IS NOT NULL ORDER BY id",
-    )
-    .fetch_all(db)
-    .await?;
+    let rows =
+        sqlx::query("SELECT id, name, demo_description FROM users WHERE demo_description IS NOT NULL ORDER BY id")
+            .fetch_all(db)
+            .await?;
     Ok(rows
         .into_iter()
         .map(|r| DemoPerson {
@@ -107,6 +106,12 @@ pub async fn seed_demo(db: &Db) -> sqlx::Result<()> {
                'Clinic admin · Harbour Clinic'),
            (3, 'demo-user-okafor', 2, 'Sam Okafor', 'sam.okafor@harbourclinic.example', 'practitioner',
                'Clinic practitioner · Harbour Clinic')",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE users SET time_zone = CASE id WHEN 1 THEN 'America/New_York' ELSE 'Europe/London' END
+          WHERE id IN (1, 2, 3) AND time_zone = 'UTC'",
     )
     .execute(&mut *tx)
     .await?;
@@ -152,4 +157,27 @@ pub async fn upsert_from_shell(db: &Db, who: &ShellIdentity<'_>) -> sqlx::Result
     .await?;
     tx.commit().await?;
     Ok(user_id)
+}
+
+pub async fn time_zone(db: &Db, user_id: i64) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT time_zone FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn set_time_zone(db: &Db, user_id: i64, time_zone: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET time_zone = ? WHERE id = ?")
+        .bind(time_zone)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn name(db: &Db, user_id: i64) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_one(db)
+        .await
 }

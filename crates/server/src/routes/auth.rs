@@ -29,10 +29,7 @@ pub async fn demo_sign_in(
             "There is no demo person with that id.",
         ));
     }
-    Ok((
-        StatusCode::NO_CONTENT,
-        auth::start_session(&state, body.user_id).await?,
-    ))
+    Ok((StatusCode::NO_CONTENT, auth::start_session(&state, body.user_id).await?))
 }
 
 pub async fn shell_sign_in(
@@ -42,14 +39,13 @@ pub async fn shell_sign_in(
     let Some(secret) = state.shell_secret.as_ref() else {
         return Err(ApiError::NotFound);
     };
-    let claims =
-        verify_shell_token(secret, &body.token, chrono::Utc::now().timestamp()).map_err(|e| {
-            tracing::warn!(reason = %e, "shell identity refused");
-            ApiError::bad_request(
+    let claims = verify_shell_token(secret, &body.token, chrono::Utc::now().timestamp()).map_err(|e| {
+        tracing::warn!(reason = %e, "shell identity refused");
+        ApiError::bad_request(
             codes::INVALID_SHELL_TOKEN,
             "The sign-in hand-over from BetterBeing was not valid. Reload the page to try again.",
         )
-        })?;
+    })?;
     let user_id = db::users::upsert_from_shell(
         &state.db,
         &ShellIdentity {
@@ -63,18 +59,9 @@ pub async fn shell_sign_in(
         },
     )
     .await?;
-    Ok((
-        StatusCode::NO_CONTENT,
-        auth::start_session(&state, user_id).await?,
-    ))
+    Ok((StatusCode::NO_CONTENT, auth::start_session(&state, user_id).await?))
 }
 
-pub async fn sign_out(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> ApiResult<(StatusCode, HeaderMap)> {
-    Ok((
-        StatusCode::NO_CONTENT,
-        auth::end_session(&state, &headers).await?,
-    ))
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<(StatusCode, HeaderMap)> {
+    Ok((StatusCode::NO_CONTENT, auth::end_session(&state, &headers).await?))
 }

@@ -7,10 +7,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::startup::AppState;
 
-pub async fn me(
-    State(state): State<AppState>,
-    CurrentUser(user_id): CurrentUser,
-) -> ApiResult<Json<Me>> {
+pub async fn me(State(state): State<AppState>, CurrentUser(user_id): CurrentUser) -> ApiResult<Json<Me>> {
     db::users::me(&state.db, user_id)
         .await?
         .map(Json)

@@ -27,15 +27,8 @@ pub fn with_outcome(return_to: &str, key: &str, value: &str) -> String {
         Some((b, f)) => (b, Some(f)),
         None => (return_to, None),
     };
-    let separator = if before_fragment.contains('?') {
-        '&'
-    } else {
-        '?'
-    };
-    let mut out = format!(
-        "{before_fragment}{separator}{key}={}",
-        urlencoding::encode(value)
-    );
+    let separator = if before_fragment.contains('?') { '&' } else { '?' };
+    let mut out = format!("{before_fragment}{separator}{key}={}", urlencoding::encode(value));
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(f);
@@ -49,10 +42,7 @@ mod tests {
 
     #[test]
     fn own_paths_are_kept_and_missing_ones_default_to_the_zoom_page() {
-        assert_eq!(
-            sanitize(Some("/calendar?week=3")).unwrap(),
-            "/calendar?week=3"
-        );
+        assert_eq!(sanitize(Some("/calendar?week=3")).unwrap(), "/calendar?week=3");
         assert_eq!(sanitize(None).unwrap(), DEFAULT_RETURN_TO);
         assert_eq!(sanitize(Some("  ")).unwrap(), DEFAULT_RETURN_TO);
     }

@@ -14,34 +14,21 @@ use crate::zoom::webhook::{self, Deauthorization, Event, SignatureError, TIMESTA
 
 /// Zoom's event notification and deauthorization endpoint. Every delivery must carry a valid `x-zm-signature`
 /// made within the timestamp window; a delivery already accepted is acknowledged without acting twice.
-pub async fn receive(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult<Response> {
+pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let secret = state.webhook_secret.expose_secret().as_bytes();
     let now_secs = now_ms() / 1000;
     let signature = header("x-zm-signature");
-    if let Err(e) = webhook::verify(
-        secret,
-        header("x-zm-request-timestamp"),
-        signature,
-        &body,
-        now_secs,
-    ) {
+    if let Err(e) = webhook::verify(secret, header("x-zm-request-timestamp"), signature, &body, now_secs) {
         tracing::warn!(reason = ?e, "zoom webhook refused");
         let message = match e {
             SignatureError::Stale => "The webhook timestamp is outside the accepted window.",
-            SignatureError::Missing | SignatureError::Mismatch => {
-                "The webhook signature is not valid."
-            }
+            SignatureError::Missing | SignatureError::Mismatch => "The webhook signature is not valid.",
         };
         return Err(ApiError::WebhookSignature(message));
     }
-    let event: Event = serde_json::from_slice(&body).map_err(|_| {
-        ApiError::bad_request(codes::BAD_REQUEST, "The webhook body is not a Zoom event.")
-    })?;
+    let event: Event = serde_json::from_slice(&body)
+        .map_err(|_| ApiError::bad_request(codes::BAD_REQUEST, "The webhook body is not a Zoom event."))?;
     if event.event == "endpoint.url_validation" {
         let plain = event
             .payload
@@ -50,9 +37,7 @@ pub async fn receive(
             .unwrap_or_default()
             .to_string();
         let encrypted = webhook::url_validation_token(secret, &plain);
-        return Ok(
-            Json(json!({ "plainToken": plain, "encryptedToken": encrypted })).into_response(),
-        );
+        return Ok(Json(json!({ "plainToken": plain, "encryptedToken": encrypted })).into_response());
     }
     let first_delivery = db::webhooks::record_delivery(
         &state.db,
@@ -67,14 +52,9 @@ pub async fn receive(
     }
     match event.event.as_str() {
         "app_deauthorized" => {
-            let deauth: Deauthorization = serde_json::from_value(event.payload).map_err(|_| {
-                ApiError::bad_request(codes::BAD_REQUEST, "app_deauthorized without a user_id.")
-            })?;
-            if deauth
-                .client_id
-                .as_deref()
-                .is_some_and(|c| c != state.zoom_client_id)
-            {
+            let deauth: Deauthorization = serde_json::from_value(event.payload)
+                .map_err(|_| ApiError::bad_request(codes::BAD_REQUEST, "app_deauthorized without a user_id."))?;
+            if deauth.client_id.as_deref().is_some_and(|c| c != state.zoom_client_id) {
                 tracing::warn!("app_deauthorized for another client id ignored");
             } else {
                 state.zoom.deauthorized_by_zoom(&deauth.user_id).await?;

@@ -16,21 +16,15 @@ fn map_call_error(e: ZoomCallError) -> ApiError {
     match e {
         ZoomCallError::NotConnected => ApiError::ZoomNotConnected,
         ZoomCallError::NeedsReauth => ApiError::ZoomNeedsReauth,
-        ZoomCallError::Unavailable | ZoomCallError::Zoom { .. } => ApiError::ZoomUnavailable,
+        ZoomCallError::Unavailable | ZoomCallError::Zoom { .. } | ZoomCallError::RateLimited { .. } => {
+            ApiError::ZoomUnavailable
+        }
         ZoomCallError::Internal(cause) => ApiError::Internal(anyhow::anyhow!(cause)),
     }
 }
 
-pub async fn status(
-    State(state): State<AppState>,
-    CurrentUser(user_id): CurrentUser,
-) -> ApiResult<Json<ZoomStatus>> {
-    state
-        .zoom
-        .status(user_id)
-        .await
-        .map(Json)
-        .map_err(map_call_error)
+pub async fn status(State(state): State<AppState>, CurrentUser(user_id): CurrentUser) -> ApiResult<Json<ZoomStatus>> {
+    state.zoom.status(user_id).await.map(Json).map_err(map_call_error)
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,12 +39,8 @@ pub async fn connect(
     MaybeUser(user): MaybeUser,
     Query(query): Query<ConnectQuery>,
 ) -> ApiResult<Redirect> {
-    let return_to = return_to::sanitize(query.return_to.as_deref()).map_err(|_| {
-        ApiError::bad_request(
-            codes::INVALID_RETURN_TO,
-            "return_to must be a path on this site.",
-        )
-    })?;
+    let return_to = return_to::sanitize(query.return_to.as_deref())
+        .map_err(|_| ApiError::bad_request(codes::INVALID_RETURN_TO, "return_to must be a path on this site."))?;
     let Some(user_id) = user else {
         return Ok(Redirect::to(&format!(
             "/signin?next={}",
@@ -87,16 +77,11 @@ pub async fn callback(
             user,
             query.state.as_deref(),
             query.code.as_deref(),
-            query
-                .error
-                .as_deref()
-                .map(|e| (e, query.error_code.as_deref())),
+            query.error.as_deref().map(|e| (e, query.error_code.as_deref())),
         )
         .await;
     let target = match outcome.result {
-        Ok(()) => {
-            return_to::with_outcome(&outcome.return_to, callback::QUERY_OK, callback::OK_VALUE)
-        }
+        Ok(()) => return_to::with_outcome(&outcome.return_to, callback::QUERY_OK, callback::OK_VALUE),
         Err(code) => {
             tracing::info!(outcome = code, "zoom authorization did not complete");
             return_to::with_outcome(&outcome.return_to, callback::QUERY_ERROR, code)
@@ -105,14 +90,7 @@ pub async fn callback(
     Redirect::to(&target)
 }
 
-pub async fn disconnect(
-    State(state): State<AppState>,
-    CurrentUser(user_id): CurrentUser,
-) -> ApiResult<StatusCode> {
-    state
-        .zoom
-        .disconnect(user_id)
-        .await
-        .map_err(map_call_error)?;
+pub async fn disconnect(State(state): State<AppState>, CurrentUser(user_id): CurrentUser) -> ApiResult<StatusCode> {
+    state.zoom.disconnect(user_id).await.map_err(map_call_error)?;
     Ok(StatusCode::NO_CONTENT)
 }

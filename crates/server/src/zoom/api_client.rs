@@ -18,12 +18,10 @@ pub enum ApiCallError {
     InvalidAccessToken,
     /// 4738: the Zoom account's admin disabled the app.
     DisabledByAdmin,
+    /// 429: per-second limit, or the 100-per-day create/update cap of one host (`daily`), which resets at 00:00 UTC.
+    RateLimited { daily: bool },
     /// Any other Zoom answer with a JSON error body.
-    Zoom {
-        status: u16,
-        code: i64,
-        message: String,
-    },
+    Zoom { status: u16, code: i64, message: String },
     /// No usable answer (network, timeout, 5xx without body).
     Unavailable,
 }
@@ -51,11 +49,7 @@ impl ZoomUser {
         self.display_name
             .clone()
             .filter(|d| !d.trim().is_empty())
-            .unwrap_or_else(|| {
-                format!("{} {}", self.first_name, self.last_name)
-                    .trim()
-                    .to_string()
-            })
+            .unwrap_or_else(|| format!("{} {}", self.first_name, self.last_name).trim().to_string())
     }
 }
 
@@ -69,11 +63,11 @@ impl ZoomApiClient {
         ZoomApiClient { http }
     }
 
-    pub async fn users_me(
-        &self,
-        api_base: &str,
-        token: &SecretString,
-    ) -> Result<ZoomUser, ApiCallError> {
+    pub(super) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub async fn users_me(&self, api_base: &str, token: &SecretString) -> Result<ZoomUser, ApiCallError> {
         let url = format!("{}/users/me", api_base.trim_end_matches('/'));
         let response = self
             .http
@@ -86,28 +80,40 @@ impl ZoomApiClient {
     }
 }
 
-async fn decode<T: serde::de::DeserializeOwned>(
-    response: reqwest::Response,
-) -> Result<T, ApiCallError> {
+pub(super) async fn decode<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, ApiCallError> {
     let status = response.status();
     if status.is_success() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|_| ApiCallError::Unavailable);
+        return response.json::<T>().await.map_err(|_| ApiCallError::Unavailable);
     }
+    decode_error(status, response).await
+}
+
+/// For 204 answers (PATCH, DELETE).
+pub(super) async fn decode_empty(response: reqwest::Response) -> Result<(), ApiCallError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    decode_error(status, response).await
+}
+
+async fn decode_error<T>(status: reqwest::StatusCode, response: reqwest::Response) -> Result<T, ApiCallError> {
     let body = response.json::<ZoomErrorBody>().await;
     match body {
         Ok(ZoomErrorBody { code: 124, .. }) => Err(ApiCallError::InvalidAccessToken),
         Ok(ZoomErrorBody { code: 4738, .. }) => Err(ApiCallError::DisabledByAdmin),
+        Ok(ZoomErrorBody { message, .. }) if status == reqwest::StatusCode::TOO_MANY_REQUESTS => {
+            Err(ApiCallError::RateLimited {
+                daily: message.to_ascii_lowercase().contains("daily"),
+            })
+        }
         Ok(ZoomErrorBody { code, message }) => Err(ApiCallError::Zoom {
             status: status.as_u16(),
             code,
             message,
         }),
-        Err(_) if status == reqwest::StatusCode::UNAUTHORIZED => {
-            Err(ApiCallError::InvalidAccessToken)
-        }
+        Err(_) if status == reqwest::StatusCode::UNAUTHORIZED => Err(ApiCallError::InvalidAccessToken),
+        Err(_) if status == reqwest::StatusCode::TOO_MANY_REQUESTS => Err(ApiCallError::RateLimited { daily: false }),
         Err(_) => Err(ApiCallError::Unavailable),
     }
 }

@@ -29,6 +29,10 @@ pub enum ZoomCallError {
     NotConnected,
     NeedsReauth,
     Unavailable,
+    /// Zoom's rate limits (429); `daily` is the per-host 100 creates/updates a day, reset at 00:00 UTC.
+    RateLimited {
+        daily: bool,
+    },
     /// Zoom answered with an error that is about the request, not the grant.
     Zoom {
         status: u16,
@@ -78,14 +82,6 @@ fn aad_verifier(state_hash: &str) -> String {
     format!("oauth_state:{state_hash}:verifier")
 }
 
-fn reason_str(reason: ReauthReason) -> &'static str {
-    match reason {
-        ReauthReason::GrantRevoked => "grant_revoked",
-        ReauthReason::ReplacedByNewerAuthorization => "replaced_by_newer_authorization",
-        ReauthReason::AppDisabledByZoomAdmin => "app_disabled_by_zoom_admin",
-    }
-}
-
 fn reason_from(s: Option<&str>) -> ReauthReason {
     match s {
         Some("replaced_by_newer_authorization") => ReauthReason::ReplacedByNewerAuthorization,
@@ -99,8 +95,7 @@ fn account_of(row: &ConnectionRow) -> ZoomAccount {
         email: row.zoom_email.clone(),
         display_name: row.zoom_display_name.clone(),
         plan: ZoomPlan::from_zoom_user_type(row.zoom_user_type),
-        connected_since: chrono::DateTime::from_timestamp_millis(row.connected_at)
-            .unwrap_or_default(),
+        connected_since: chrono::DateTime::from_timestamp_millis(row.connected_at).unwrap_or_default(),
         scopes: row.scopes.split_whitespace().map(str::to_string).collect(),
     }
 }
@@ -112,8 +107,9 @@ impl Zoom {
         oauth: ZoomOAuth,
         default_api_base: String,
         default_return_to: String,
+        timeout: Duration,
     ) -> Self {
-        let http = super::oauth::http_client().expect("HTTP client builds");
+        let http = super::oauth::http_client(timeout).expect("HTTP client builds");
         Zoom {
             db,
             keys,
@@ -126,14 +122,15 @@ impl Zoom {
         }
     }
 
+    /// The REST client, for calls made through [`Zoom::call`].
+    pub fn api(&self) -> &ZoomApiClient {
+        &self.api
+    }
+
     // ---- Connect -------------------------------------------------------------------------------------------------
 
     /// Remembers a pending authorization and returns Zoom's consent URL.
-    pub async fn begin_authorization(
-        &self,
-        user_id: i64,
-        return_to: &str,
-    ) -> anyhow::Result<url::Url> {
+    pub async fn begin_authorization(&self, user_id: i64, return_to: &str) -> anyhow::Result<url::Url> {
         let state = random_token();
         let state_hash = sha256_hex(&state);
         let (url, verifier) = self.oauth.authorize_url(&state);
@@ -141,9 +138,7 @@ impl Zoom {
         oauth_states::insert(
             &self.db,
             &oauth_states::PendingAuthorization {
-                pkce_verifier_enc: self
-                    .keys
-                    .encrypt(verifier.secret(), &aad_verifier(&state_hash)),
+                pkce_verifier_enc: self.keys.encrypt(verifier.secret(), &aad_verifier(&state_hash)),
                 state_hash,
                 user_id,
                 return_to: return_to.to_string(),
@@ -180,22 +175,13 @@ impl Zoom {
                 return fail(self.default_return_to.clone(), callback::ZOOM_UNAVAILABLE);
             }
         };
-        let same_state: bool = pending
-            .state_hash
-            .as_bytes()
-            .ct_eq(presented_hash.as_bytes())
-            .into();
-        if !same_state || session_user_id != Some(pending.user_id) || pending.expires_at <= now_ms()
-        {
+        let same_state: bool = pending.state_hash.as_bytes().ct_eq(presented_hash.as_bytes()).into();
+        if !same_state || session_user_id != Some(pending.user_id) || pending.expires_at <= now_ms() {
             return fail(pending.return_to, callback::STATE_INVALID);
         }
         let return_to = pending.return_to.clone();
         if let Some((error, error_code)) = zoom_error {
-            tracing::info!(
-                user_id = pending.user_id,
-                error,
-                "zoom authorization not granted"
-            );
+            tracing::info!(user_id = pending.user_id, error, "zoom authorization not granted");
             let outcome = if error_code == Some("4738") {
                 callback::APP_DISABLED
             } else {
@@ -211,10 +197,10 @@ impl Zoom {
             Ok(false) => return fail(return_to, callback::BLOCKED_BY_ORGANISATION),
             Err(_) => return fail(return_to, callback::ZOOM_UNAVAILABLE),
         }
-        let verifier = match self.keys.decrypt(
-            &pending.pkce_verifier_enc,
-            &aad_verifier(&pending.state_hash),
-        ) {
+        let verifier = match self
+            .keys
+            .decrypt(&pending.pkce_verifier_enc, &aad_verifier(&pending.state_hash))
+        {
             Ok(v) => v,
             Err(e) => {
                 tracing::error!(error = %e, "pending authorization unreadable");
@@ -238,11 +224,7 @@ impl Zoom {
         }
     }
 
-    async fn store_authorization(
-        &self,
-        user_id: i64,
-        tokens: TokenSet,
-    ) -> Result<(), &'static str> {
+    async fn store_authorization(&self, user_id: i64, tokens: TokenSet) -> Result<(), &'static str> {
         let api_base = tokens
             .api_url
             .as_deref()
@@ -335,20 +317,15 @@ impl Zoom {
             });
         }
         let verified = self
-            .call(user_id, |base, token| async move {
-                self.api.users_me(&base, &token).await
-            })
+            .call(
+                user_id,
+                |base, token| async move { self.api.users_me(&base, &token).await },
+            )
             .await;
         match verified {
             Ok(user) => {
-                connections::update_profile(
-                    &self.db,
-                    user_id,
-                    &user.email,
-                    &user.display_name(),
-                    user.user_type,
-                )
-                .await?;
+                connections::update_profile(&self.db, user_id, &user.email, &user.display_name(), user.user_type)
+                    .await?;
                 let row = connections::get(&self.db, user_id)
                     .await?
                     .ok_or(ZoomCallError::NotConnected)?;
@@ -367,7 +344,7 @@ impl Zoom {
                 })
             }
             Err(ZoomCallError::NotConnected) => Ok(ZoomStatus::NotConnected),
-            Err(ZoomCallError::Unavailable) | Err(ZoomCallError::Zoom { .. }) => {
+            Err(ZoomCallError::Unavailable | ZoomCallError::Zoom { .. } | ZoomCallError::RateLimited { .. }) => {
                 Ok(ZoomStatus::Connected {
                     account: account_of(&row),
                     verified: false,
@@ -431,26 +408,17 @@ impl Zoom {
                     refreshed = true;
                 }
                 Err(ApiCallError::InvalidAccessToken) => {
-                    self.needs_reauth(user_id, ReauthReason::GrantRevoked)
-                        .await?;
+                    self.needs_reauth(user_id, ReauthReason::GrantRevoked).await?;
                     return Err(ZoomCallError::NeedsReauth);
                 }
                 Err(ApiCallError::DisabledByAdmin) => {
-                    self.needs_reauth(user_id, ReauthReason::AppDisabledByZoomAdmin)
-                        .await?;
+                    self.needs_reauth(user_id, ReauthReason::AppDisabledByZoomAdmin).await?;
                     return Err(ZoomCallError::NeedsReauth);
                 }
-                Err(ApiCallError::Zoom {
-                    status,
-                    code,
-                    message,
-                }) => {
-                    return Err(ZoomCallError::Zoom {
-                        status,
-                        code,
-                        message,
-                    })
+                Err(ApiCallError::Zoom { status, code, message }) => {
+                    return Err(ZoomCallError::Zoom { status, code, message })
                 }
+                Err(ApiCallError::RateLimited { daily }) => return Err(ZoomCallError::RateLimited { daily }),
                 Err(ApiCallError::Unavailable) => return Err(ZoomCallError::Unavailable),
             }
         }
@@ -459,17 +427,13 @@ impl Zoom {
     async fn needs_reauth(&self, user_id: i64, reason: ReauthReason) -> sqlx::Result<()> {
         tracing::warn!(
             user_id,
-            reason = reason_str(reason),
+            reason = reason.as_str(),
             "zoom connection needs reauthorization"
         );
-        connections::mark_needs_reauth(&self.db, user_id, reason_str(reason), now_ms()).await
+        connections::mark_needs_reauth(&self.db, user_id, reason.as_str(), now_ms()).await
     }
 
-    async fn usable_token(
-        &self,
-        user_id: i64,
-        refreshed: &mut bool,
-    ) -> Result<UsableToken, ZoomCallError> {
+    async fn usable_token(&self, user_id: i64, refreshed: &mut bool) -> Result<UsableToken, ZoomCallError> {
         loop {
             let row = connections::get(&self.db, user_id)
                 .await?
@@ -478,10 +442,7 @@ impl Zoom {
                 return Err(ZoomCallError::NeedsReauth);
             }
             if row.access_expires_at - REFRESH_SKEW_MS > now_ms() {
-                let stored = row
-                    .access_token_enc
-                    .as_deref()
-                    .ok_or(ZoomCallError::NeedsReauth)?;
+                let stored = row.access_token_enc.as_deref().ok_or(ZoomCallError::NeedsReauth)?;
                 let access = self
                     .keys
                     .decrypt(stored, &aad_access(user_id))
@@ -523,16 +484,7 @@ impl Zoom {
                 return Ok(());
             }
             let now = now_ms();
-            if connections::try_lease(
-                &self.db,
-                user_id,
-                generation,
-                &self.lease_owner,
-                now,
-                now + LEASE_MS,
-            )
-            .await?
-            {
+            if connections::try_lease(&self.db, user_id, generation, &self.lease_owner, now, now + LEASE_MS).await? {
                 break row;
             }
             if now > give_up_at {
@@ -547,8 +499,7 @@ impl Zoom {
         {
             Some(Ok(t)) => SecretString::from(t),
             _ => {
-                self.needs_reauth(user_id, ReauthReason::GrantRevoked)
-                    .await?;
+                self.needs_reauth(user_id, ReauthReason::GrantRevoked).await?;
                 return Err(ZoomCallError::NeedsReauth);
             }
         };
@@ -571,22 +522,17 @@ impl Zoom {
                 )
                 .await?;
                 if !stored {
-                    tracing::error!(
-                        user_id,
-                        "refresh lease lost before the rotated tokens were stored"
-                    );
+                    tracing::error!(user_id, "refresh lease lost before the rotated tokens were stored");
                 }
                 tracing::info!(user_id, "zoom tokens refreshed");
                 Ok(())
             }
             Err(OAuthFailure::InvalidGrant) => {
-                self.needs_reauth(user_id, ReauthReason::GrantRevoked)
-                    .await?;
+                self.needs_reauth(user_id, ReauthReason::GrantRevoked).await?;
                 Err(ZoomCallError::NeedsReauth)
             }
             Err(OAuthFailure::DisabledByAdmin) => {
-                self.needs_reauth(user_id, ReauthReason::AppDisabledByZoomAdmin)
-                    .await?;
+                self.needs_reauth(user_id, ReauthReason::AppDisabledByZoomAdmin).await?;
                 Err(ZoomCallError::NeedsReauth)
             }
             Err(OAuthFailure::Unavailable) | Err(OAuthFailure::Rejected(_)) => {

@@ -4,14 +4,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use oauth2::basic::{
-    BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType,
-};
+use oauth2::basic::{BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
-    ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
-    RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse, TokenResponse,
-    TokenUrl,
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -96,18 +93,16 @@ pub struct ZoomOAuth {
 }
 
 impl ZoomOAuth {
-    pub fn new(app: &ZoomApp) -> anyhow::Result<Self> {
+    pub fn new(app: &ZoomApp, timeout: Duration) -> anyhow::Result<Self> {
         let base = app.oauth_base.trim_end_matches('/');
         let client = oauth2::Client::new(ClientId::new(app.client_id.clone()))
-            .set_client_secret(ClientSecret::new(
-                app.client_secret.expose_secret().to_string(),
-            ))
+            .set_client_secret(ClientSecret::new(app.client_secret.expose_secret().to_string()))
             .set_auth_uri(AuthUrl::new(format!("{base}/oauth/authorize"))?)
             .set_token_uri(TokenUrl::new(format!("{base}/oauth/token"))?)
             .set_redirect_uri(RedirectUrl::new(app.redirect_url.clone())?);
         Ok(ZoomOAuth {
             client,
-            http: http_client()?,
+            http: http_client(timeout)?,
             revoke_url: format!("{base}/oauth/revoke"),
             client_id: app.client_id.clone(),
             client_secret: app.client_secret.clone(),
@@ -122,21 +117,13 @@ impl ZoomOAuth {
             .client
             .authorize_url(move || CsrfToken::new(state))
             // Zoom grants the scopes configured on the app; sending them documents intent and is ignored.
-            .add_scopes(
-                api::zoom::SCOPES
-                    .iter()
-                    .map(|s| Scope::new(s.name.to_string())),
-            )
+            .add_scopes(api::zoom::SCOPES.iter().map(|s| Scope::new(s.name.to_string())))
             .set_pkce_challenge(challenge)
             .url();
         (url, verifier)
     }
 
-    pub async fn exchange_code(
-        &self,
-        code: String,
-        verifier: String,
-    ) -> Result<TokenSet, OAuthFailure> {
+    pub async fn exchange_code(&self, code: String, verifier: String) -> Result<TokenSet, OAuthFailure> {
         let result = self
             .client
             .exchange_code(AuthorizationCode::new(code))
@@ -183,21 +170,17 @@ impl ZoomOAuth {
 
 /// The HTTP client for every Zoom call: rustls, timeouts, and no redirect following (a redirect from a token
 /// endpoint would carry our client secret somewhere else).
-pub fn http_client() -> anyhow::Result<reqwest::Client> {
+pub fn http_client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(20))
+        .connect_timeout(Duration::from_secs(5).min(timeout))
+        .timeout(timeout)
         .user_agent("BetterBeing-Zoom/1.0")
         .build()?)
 }
 
 fn classify(body: &ZoomOAuthErrorBody) -> OAuthFailure {
-    let reason = body
-        .reason
-        .as_deref()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let reason = body.reason.as_deref().unwrap_or_default().to_ascii_lowercase();
     if reason.contains("disabled by admin") || reason.contains("4738") {
         return OAuthFailure::DisabledByAdmin;
     }
@@ -228,9 +211,7 @@ fn token_set<RE: std::error::Error + 'static>(
             tracing::warn!(error = %body.error, "zoom token endpoint refused");
             Err(classify(&body))
         }
-        Err(RequestTokenError::Request(_))
-        | Err(RequestTokenError::Parse(..))
-        | Err(RequestTokenError::Other(_)) => {
+        Err(RequestTokenError::Request(_)) | Err(RequestTokenError::Parse(..)) | Err(RequestTokenError::Other(_)) => {
             tracing::warn!("zoom token endpoint unavailable");
             Err(OAuthFailure::Unavailable)
         }

@@ -19,12 +19,7 @@ async fn demo_people_sign_in_and_sign_out() {
     let names: Vec<_> = people.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Dr. Maya Rivera", "Priya Shah", "Sam Okafor"]);
 
-    let anonymous = app
-        .client
-        .get(app.url(api::paths::ME))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = app.client.get(app.url(api::paths::ME)).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
     let body: api::ErrorBody = anonymous.json().await.unwrap();
     assert_eq!(body.code, "unauthenticated");
@@ -53,12 +48,7 @@ async fn demo_people_sign_in_and_sign_out() {
         .unwrap();
     assert_eq!(out.status(), 204);
     assert_eq!(
-        app.client
-            .get(app.url(api::paths::ME))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.client.get(app.url(api::paths::ME)).send().await.unwrap().status(),
         401
     );
 }
@@ -76,9 +66,7 @@ async fn the_session_cookie_is_http_only_and_same_site() {
         .unwrap();
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.starts_with("bb_session="), "{cookie}");
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/")
-    );
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
 }
 
 #[tokio::test]
@@ -92,10 +80,7 @@ async fn state_changing_calls_without_the_csrf_header_are_refused() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    assert_eq!(
-        r.json::<api::ErrorBody>().await.unwrap().code,
-        "csrf_header_missing"
-    );
+    assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code, "csrf_header_missing");
 }
 
 #[tokio::test]
@@ -110,10 +95,7 @@ async fn unknown_people_cannot_use_demo_sign_in() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    assert_eq!(
-        r.json::<api::ErrorBody>().await.unwrap().code,
-        "bad_request"
-    );
+    assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code, "bad_request");
 }
 
 #[tokio::test]
@@ -130,21 +112,14 @@ async fn the_shell_hands_identity_over_with_a_signed_token() {
             .json(&json!({ "token": token }))
             .send()
     };
-    let forged = send(sign_shell_token("wrong-secret", &claims))
-        .await
-        .unwrap();
+    let forged = send(sign_shell_token("wrong-secret", &claims)).await.unwrap();
     assert_eq!(forged.status(), 400);
     assert_eq!(
         forged.json::<api::ErrorBody>().await.unwrap().code,
         "invalid_shell_token"
     );
     assert_eq!(
-        app.client
-            .get(app.url(api::paths::ME))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.client.get(app.url(api::paths::ME)).send().await.unwrap().status(),
         401
     );
 

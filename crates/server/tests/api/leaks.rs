@@ -16,12 +16,7 @@ async fn no_secret_reaches_a_response_or_a_log_line() {
     app.sign_in(SOLO).await;
     // Walk every endpoint through the flows that handle secrets: connect, callback, refresh, status, errors,
     // disconnect; record each of our responses.
-    let connect = app
-        .client
-        .get(app.url("/api/zoom/connect"))
-        .send()
-        .await
-        .unwrap();
+    let connect = app.client.get(app.url("/api/zoom/connect")).send().await.unwrap();
     let authorize = location(&connect);
     record(&connect, String::new());
     let callback_url = app.consent(&authorize, LICENSED, "allow").await;
@@ -30,28 +25,16 @@ async fn no_secret_reaches_a_response_or_a_log_line() {
     let replay = app.client.get(&callback_url).send().await.unwrap();
     record(&replay, String::new());
     app.expire_stored_access_token(SOLO).await;
-    for path in [
-        api::paths::ZOOM_STATUS,
-        api::paths::ME,
-        api::paths::ZOOM_STATUS,
-    ] {
+    for path in [api::paths::ZOOM_STATUS, api::paths::ME, api::paths::ZOOM_STATUS] {
         let r = app.client.get(app.url(path)).send().await.unwrap();
         let (headers, body) = (r.headers().clone(), r.text().await.unwrap());
         seen.push(format!("{headers:?}"));
         seen.push(body);
     }
     let id = app.zoom_user_id(LICENSED).await;
-    app.sandbox_post(
-        &format!("/users/{id}/expire-access-token"),
-        serde_json::json!({}),
-    )
-    .await;
-    let r = app
-        .client
-        .get(app.url(api::paths::ZOOM_STATUS))
-        .send()
-        .await
-        .unwrap();
+    app.sandbox_post(&format!("/users/{id}/expire-access-token"), serde_json::json!({}))
+        .await;
+    let r = app.client.get(app.url(api::paths::ZOOM_STATUS)).send().await.unwrap();
     seen.push(r.text().await.unwrap());
     let r = app.disconnect().await;
     seen.push(format!("{:?}", r.headers()));
@@ -73,10 +56,7 @@ async fn no_secret_reaches_a_response_or_a_log_line() {
         "the log capture works and saw the flow"
     );
     for needle in &needles {
-        assert!(
-            !logs.contains(needle.as_str()),
-            "a secret appears in the logs"
-        );
+        assert!(!logs.contains(needle.as_str()), "a secret appears in the logs");
         for response in &seen {
             assert!(
                 !response.contains(needle.as_str()),

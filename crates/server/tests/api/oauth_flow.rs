@@ -30,10 +30,7 @@ async fn connect_shows_the_account_and_disconnect_revokes_at_zoom() {
         .collect();
     assert_eq!(query["response_type"], "code");
     assert_eq!(query["code_challenge_method"], "S256");
-    assert_eq!(
-        query["redirect_uri"],
-        format!("{}/api/zoom/callback", app.base)
-    );
+    assert_eq!(query["redirect_uri"], format!("{}/api/zoom/callback", app.base));
     assert!(query["state"].len() >= 32, "state is long and random");
 
     let callback = app.consent(&authorize, LICENSED, "allow").await;
@@ -212,17 +209,13 @@ async fn a_killed_grant_needs_reauthorization_and_reauth_restores_it() {
         other => panic!("a dead grant must never show as connected: {other:?}"),
     }
     // The dead tokens are gone from our store.
-    let tokens: Option<String> =
-        sqlx::query_scalar("SELECT access_token_enc FROM zoom_connections WHERE user_id = ?")
-            .bind(SOLO)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let tokens: Option<String> = sqlx::query_scalar("SELECT access_token_enc FROM zoom_connections WHERE user_id = ?")
+        .bind(SOLO)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(tokens, None);
-    assert_eq!(
-        app.connect_as(LICENSED).await,
-        format!("{ZOOM_PAGE}?zoom=connected")
-    );
+    assert_eq!(app.connect_as(LICENSED).await, format!("{ZOOM_PAGE}?zoom=connected"));
     assert_eq!(connected_email(&app.status().await), LICENSED);
 }
 
@@ -278,16 +271,8 @@ async fn members_of_an_organisation_without_zoom_access_cannot_connect() {
             admin_name: Some("Priya Shah".into())
         }
     );
-    let r = app
-        .client
-        .get(app.url("/api/zoom/connect"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        location(&r),
-        format!("{ZOOM_PAGE}?zoom_error=blocked_by_organisation")
-    );
+    let r = app.client.get(app.url("/api/zoom/connect")).send().await.unwrap();
+    assert_eq!(location(&r), format!("{ZOOM_PAGE}?zoom_error=blocked_by_organisation"));
     assert_eq!(app.zoom_calls("authorize.page").await, 0);
     // A Solo practitioner needs no one's permission.
     let solo = app.another_browser();
@@ -306,25 +291,14 @@ async fn connect_refuses_return_urls_on_other_sites() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    assert_eq!(
-        r.json::<api::ErrorBody>().await.unwrap().code,
-        "invalid_return_to"
-    );
+    assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code, "invalid_return_to");
 }
 
 #[tokio::test]
 async fn connect_without_a_session_goes_to_sign_in() {
     let app = spawn_app().await;
-    let r = app
-        .client
-        .get(app.url("/api/zoom/connect"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        location(&r),
-        format!("/signin?next={}", urlencoding::encode(ZOOM_PAGE))
-    );
+    let r = app.client.get(app.url("/api/zoom/connect")).send().await.unwrap();
+    assert_eq!(location(&r), format!("/signin?next={}", urlencoding::encode(ZOOM_PAGE)));
 }
 
 #[tokio::test]

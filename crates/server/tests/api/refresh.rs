@@ -13,11 +13,8 @@ async fn an_access_token_zoom_expired_is_refreshed_transparently() {
     app.sign_in(SOLO).await;
     app.connect_as(LICENSED).await;
     let id = app.zoom_user_id(LICENSED).await;
-    app.sandbox_post(
-        &format!("/users/{id}/expire-access-token"),
-        serde_json::json!({}),
-    )
-    .await;
+    app.sandbox_post(&format!("/users/{id}/expire-access-token"), serde_json::json!({}))
+        .await;
     assert!(is_verified(&app.status().await));
     assert_eq!(app.zoom_calls("token.refresh_token").await, 1);
     // The rotated-out refresh token is dead at Zoom; the stored one is the new one, so the next refresh works.
@@ -33,10 +30,7 @@ async fn a_hundred_concurrent_calls_at_expiry_refresh_exactly_once() {
     app.connect_as(LICENSED).await;
     app.expire_stored_access_token(SOLO).await;
     let results = join_all((0..100).map(|_| app.status())).await;
-    assert!(
-        results.iter().all(is_verified),
-        "every call succeeded: {results:?}"
-    );
+    assert!(results.iter().all(is_verified), "every call succeeded: {results:?}");
     assert_eq!(app.zoom_calls("token.refresh_token").await, 1);
 }
 
@@ -47,16 +41,10 @@ async fn concurrent_calls_at_zoom_side_expiry_refresh_exactly_once() {
     app.connect_as(LICENSED).await;
     let id = app.zoom_user_id(LICENSED).await;
     // Our clock still trusts the token; Zoom answers 124 to every call made with it.
-    app.sandbox_post(
-        &format!("/users/{id}/expire-access-token"),
-        serde_json::json!({}),
-    )
-    .await;
+    app.sandbox_post(&format!("/users/{id}/expire-access-token"), serde_json::json!({}))
+        .await;
     let results = join_all((0..100).map(|_| app.status())).await;
-    assert!(
-        results.iter().all(is_verified),
-        "every call succeeded: {results:?}"
-    );
+    assert!(results.iter().all(is_verified), "every call succeeded: {results:?}");
     assert_eq!(app.zoom_calls("token.refresh_token").await, 1);
 }
 
@@ -87,9 +75,7 @@ async fn a_rejected_refresh_means_reauthorization_never_connected() {
     app.expire_stored_access_token(SOLO).await;
     let results = join_all((0..20).map(|_| app.status())).await;
     assert!(
-        results
-            .iter()
-            .all(|s| matches!(s, ZoomStatus::NeedsReauth { .. })),
+        results.iter().all(|s| matches!(s, ZoomStatus::NeedsReauth { .. })),
         "{results:?}"
     );
     assert_eq!(app.zoom_calls("token.refresh_token").await, 1);

@@ -5,12 +5,7 @@ use crate::support::*;
 
 const SECRET: &str = "bb-demo-webhook-secret";
 
-async fn post_webhook(
-    app: &TestApp,
-    timestamp: &str,
-    signature: &str,
-    body: &str,
-) -> reqwest::Response {
+async fn post_webhook(app: &TestApp, timestamp: &str, signature: &str, body: &str) -> reqwest::Response {
     app.client
         .post(app.url(api::paths::ZOOM_WEBHOOK))
         .header("content-type", "application/json")
@@ -39,9 +34,7 @@ async fn removing_the_app_in_zoom_disconnects_through_the_signed_webhook() {
     app.sign_in(SOLO).await;
     app.connect_as(LICENSED).await;
     let id = app.zoom_user_id(LICENSED).await;
-    let delivery = app
-        .sandbox_post(&format!("/users/{id}/remove-app"), json!({}))
-        .await;
+    let delivery = app.sandbox_post(&format!("/users/{id}/remove-app"), json!({})).await;
     assert_eq!(delivery["delivered"], true, "{delivery}");
     assert_eq!(delivery["status"], 200);
     assert_eq!(app.status().await, ZoomStatus::NotConnected);
@@ -73,17 +66,11 @@ async fn bad_stale_and_missing_signatures_are_refused_and_change_nothing() {
 
     let stale_ts = (now_secs - 3600).to_string();
     let stale = zoom_sandbox::webhook_signature(SECRET, now_secs - 3600, body.as_bytes());
-    assert_eq!(
-        post_webhook(&app, &stale_ts, &stale, &body).await.status(),
-        401
-    );
+    assert_eq!(post_webhook(&app, &stale_ts, &stale, &body).await.status(), 401);
 
     let good = zoom_sandbox::webhook_signature(SECRET, now_secs, body.as_bytes());
     let tampered = body.replace("false", "true ");
-    assert_eq!(
-        post_webhook(&app, &now, &good, &tampered).await.status(),
-        401
-    );
+    assert_eq!(post_webhook(&app, &now, &good, &tampered).await.status(), 401);
 
     let unsigned = app
         .client

@@ -83,6 +83,10 @@ fn settings(db_path: &Path, keys: Keyring, dist: Option<PathBuf>, zoom: ZoomTarg
         zoom,
         demo: true,
         shell_secret: Some(SHELL_SECRET.to_string().into()),
+        zoom_timeout: std::time::Duration::from_secs(2),
+        retry_base: std::time::Duration::from_millis(300),
+        inline_wait: std::time::Duration::from_secs(5),
+        job_poll: std::time::Duration::from_millis(100),
     }
 }
 
@@ -174,12 +178,7 @@ impl TestApp {
     }
 
     pub async fn status(&self) -> ZoomStatus {
-        let r = self
-            .client
-            .get(self.url(api::paths::ZOOM_STATUS))
-            .send()
-            .await
-            .unwrap();
+        let r = self.client.get(self.url(api::paths::ZOOM_STATUS)).send().await.unwrap();
         assert_eq!(r.status(), 200, "zoom status");
         r.json().await.unwrap()
     }
@@ -197,11 +196,7 @@ impl TestApp {
     pub async fn start_connect(&self) -> String {
         let r = self
             .client
-            .get(self.url(&format!(
-                "{}?return_to={}",
-                api::paths::ZOOM_CONNECT,
-                ZOOM_PAGE
-            )))
+            .get(self.url(&format!("{}?return_to={}", api::paths::ZOOM_CONNECT, ZOOM_PAGE)))
             .send()
             .await
             .unwrap();
@@ -269,11 +264,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        assert!(
-            r.status().is_success(),
-            "sandbox control {path}: {}",
-            r.status()
-        );
+        assert!(r.status().is_success(), "sandbox control {path}: {}", r.status());
         r.json().await.unwrap_or(Value::Null)
     }
 
@@ -337,10 +328,7 @@ pub fn location(r: &reqwest::Response) -> String {
 }
 
 pub fn between(haystack: &str, start: &str, end: &str) -> String {
-    let from = haystack
-        .find(start)
-        .unwrap_or_else(|| panic!("{start:?} not found"))
-        + start.len();
+    let from = haystack.find(start).unwrap_or_else(|| panic!("{start:?} not found")) + start.len();
     let to = haystack[from..].find(end).unwrap() + from;
     haystack[from..to].to_string()
 }

@@ -1,0 +1,124 @@
+//! Sessions on the practitioner's calendar and their Zoom meetings, as the SPA sees them. A session's Zoom host link
+//! (`start_url`) is never part of these types: it is fetched at the moment Start Zoom Session is clicked
+//! (`StartLink`) and never stored.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Shortest and longest session the calendar accepts, in minutes.
+pub const MIN_DURATION_MINUTES: u32 = 5;
+pub const MAX_DURATION_MINUTES: u32 = 480;
+pub const MAX_CLIENT_NAME_CHARS: usize = 120;
+pub const MAX_NOTES_CHARS: usize = 5000;
+
+/// What the create / edit dialog sends. The start is a wall-clock time in `time_zone` (IANA, e.g.
+/// `America/New_York`); the server turns it into an instant, so a session at 09:00 stays at 09:00 across DST.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInput {
+    pub client_name: String,
+    /// `YYYY-MM-DDTHH:MM` (seconds optional), local to `time_zone`.
+    pub start_local: NaiveDateTime,
+    pub time_zone: String,
+    pub duration_minutes: u32,
+    /// Only for the practitioner: never sent to Zoom, never in calendar feeds.
+    #[serde(default)]
+    pub private_notes: String,
+    /// Opt-in: put the client's name in the Zoom meeting topic (default: a neutral topic).
+    #[serde(default)]
+    pub client_name_in_zoom_topic: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    Scheduled,
+    Cancelled,
+}
+
+/// The working Zoom link of a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZoomMeetingLink {
+    /// Zoom's int64 meeting id, as a string (JavaScript numbers cannot hold every int64).
+    pub meeting_id: String,
+    /// The participants' link (passcode embedded): shown at the top of the session panel, copied for the client.
+    pub join_url: String,
+    /// Zoom's web client for the same meeting ("join from the browser instead").
+    pub browser_join_url: String,
+}
+
+/// Where a session stands with Zoom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ZoomSync {
+    /// Nothing to do: the link (if any) matches the session.
+    InSync,
+    /// Created while Zoom was not connected (or not allowed): no link. "Add Zoom link" once connected.
+    NoLink,
+    /// Zoom is being asked right now (or will be within seconds).
+    Pending,
+    /// Zoom failed temporarily; BetterBeing retries on its own.
+    Retrying { attempts: u32, next_attempt_at: DateTime<Utc>, reason: String },
+    /// Zoom refused in a way only the practitioner can fix; `code` is a stable error code, `message` says what to do.
+    Failed { code: String, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionZoom {
+    /// The link to use now. During a reschedule it stays the previous working link until the new one exists.
+    pub link: Option<ZoomMeetingLink>,
+    /// True while `link` belongs to the session's previous time (a reschedule whose new meeting is not made yet).
+    pub link_outdated: bool,
+    pub sync: ZoomSync,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: i64,
+    pub client_name: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub duration_minutes: u32,
+    /// The zone the session was scheduled in.
+    pub time_zone: String,
+    pub private_notes: String,
+    pub client_name_in_zoom_topic: bool,
+    pub status: SessionStatus,
+    pub zoom: SessionZoom,
+}
+
+/// The host link, handed out only in answer to a click on Start Zoom Session. Never stored, never logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartLink {
+    pub start_url: String,
+}
+
+/// The practitioner's calendar preferences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preferences {
+    /// IANA zone the calendar is shown in.
+    pub time_zone: String,
+}
+
+/// Upcoming scheduled sessions without a Zoom link, offered after (re)connecting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingLinks {
+    pub session_ids: Vec<i64>,
+}
+
+/// Stable error codes of the sessions API (besides the general ones in `error::codes`).
+pub mod codes {
+    pub const INVALID_CLIENT_NAME: &str = "invalid_client_name";
+    pub const INVALID_TIME_ZONE: &str = "invalid_time_zone";
+    pub const INVALID_DURATION: &str = "invalid_duration";
+    /// The wall-clock time does not exist in that zone (skipped by a DST change).
+    pub const NONEXISTENT_LOCAL_TIME: &str = "nonexistent_local_time";
+    pub const START_IN_PAST: &str = "start_in_past";
+    pub const NOTES_TOO_LONG: &str = "notes_too_long";
+    pub const SESSION_CANCELLED: &str = "session_cancelled";
+    pub const NO_ZOOM_MEETING: &str = "no_zoom_meeting";
+    /// Zoom: the account cannot host or schedule meetings (3161).
+    pub const ZOOM_CANNOT_HOST: &str = "zoom_cannot_host";
+    /// Zoom: 100 meeting creations / updates per day per user reached; resumes at 00:00 UTC.
+    pub const ZOOM_DAILY_LIMIT: &str = "zoom_daily_limit";
+    pub const ZOOM_REJECTED: &str = "zoom_rejected";
+}

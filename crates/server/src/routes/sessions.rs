@@ -1,0 +1,172 @@
+use api::sessions::{codes, MissingLinks, Preferences, Session, SessionInput, StartLink};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+
+use crate::auth::CurrentUser;
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::sessions::validation::parse_time_zone;
+use crate::sessions::SessionError;
+use crate::startup::AppState;
+use crate::zoom::ZoomCallError;
+
+impl From<SessionError> for ApiError {
+    fn from(e: SessionError) -> Self {
+        let other = |status, code, message: &str| ApiError::Other {
+            status,
+            code,
+            message: message.to_string(),
+        };
+        match e {
+            SessionError::NotFound => ApiError::NotFound,
+            SessionError::Invalid(invalid) => ApiError::bad_request(invalid.code, invalid.message),
+            SessionError::Cancelled => other(
+                StatusCode::CONFLICT,
+                codes::SESSION_CANCELLED,
+                "This session was cancelled.",
+            ),
+            SessionError::NoMeeting => other(
+                StatusCode::CONFLICT,
+                codes::NO_ZOOM_MEETING,
+                "This session has no Zoom meeting yet. Add a Zoom link first; if it just disappeared from Zoom, a \
+                 new one is being created.",
+            ),
+            SessionError::BlockedByOrganisation => ApiError::ZoomBlockedByOrganisation { admin_name: None },
+            SessionError::Zoom(ZoomCallError::NotConnected) => ApiError::ZoomNotConnected,
+            SessionError::Zoom(ZoomCallError::NeedsReauth) => ApiError::ZoomNeedsReauth,
+            SessionError::Zoom(ZoomCallError::Unavailable) | SessionError::Zoom(ZoomCallError::RateLimited { .. }) => {
+                ApiError::ZoomUnavailable
+            }
+            SessionError::Zoom(ZoomCallError::Zoom { code: 3161, .. }) => other(
+                StatusCode::CONFLICT,
+                codes::ZOOM_CANNOT_HOST,
+                "Your Zoom account cannot host meetings. Ensure your Zoom account tier allows meeting creation.",
+            ),
+            SessionError::Zoom(ZoomCallError::Zoom { .. }) => other(
+                StatusCode::BAD_GATEWAY,
+                codes::ZOOM_REJECTED,
+                "Zoom refused the request. Please try again; contact support if it persists.",
+            ),
+            SessionError::Zoom(ZoomCallError::Internal(cause)) => ApiError::Internal(anyhow::anyhow!(cause)),
+            SessionError::Db(e) => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Range {
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Query(range): Query<Range>,
+) -> ApiResult<Json<Vec<Session>>> {
+    if range.to <= range.from || range.to - range.from > chrono::Duration::days(62) {
+        return Err(ApiError::bad_request(
+            api::error::codes::BAD_REQUEST,
+            "Ask for a range of at most 62 days, with `to` after `from`.",
+        ));
+    }
+    Ok(Json(state.calendar.list(user, range.from, range.to).await?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Json(input): Json<SessionInput>,
+) -> ApiResult<(StatusCode, Json<Session>)> {
+    Ok((StatusCode::CREATED, Json(state.calendar.create(user, &input).await?)))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Session>> {
+    Ok(Json(state.calendar.get(user, id).await?))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Json(input): Json<SessionInput>,
+) -> ApiResult<Json<Session>> {
+    Ok(Json(state.calendar.update(user, id, &input).await?))
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.calendar.cancel(user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn add_link(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Session>> {
+    Ok(Json(state.calendar.add_link(user, id).await?))
+}
+
+/// The one answer that carries a host link: made at the moment Start Zoom Session is clicked.
+pub async fn start(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<StartLink>> {
+    let url = state.calendar.start_link(user, id).await?;
+    tracing::info!(session = id, "host link handed out for Start Zoom Session");
+    Ok(Json(StartLink {
+        start_url: url.expose_secret().to_string(),
+    }))
+}
+
+pub async fn missing_links(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<MissingLinks>> {
+    Ok(Json(MissingLinks {
+        session_ids: state.calendar.missing_links(user).await?,
+    }))
+}
+
+pub async fn add_missing_links(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<MissingLinks>> {
+    Ok(Json(MissingLinks {
+        session_ids: state.calendar.add_missing_links(user).await?,
+    }))
+}
+
+pub async fn preferences(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<Preferences>> {
+    Ok(Json(Preferences {
+        time_zone: db::users::time_zone(&state.db, user).await?,
+    }))
+}
+
+pub async fn set_preferences(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Json(body): Json<Preferences>,
+) -> ApiResult<Json<Preferences>> {
+    let zone = parse_time_zone(&body.time_zone).map_err(|i| ApiError::bad_request(i.code, i.message))?;
+    db::users::set_time_zone(&state.db, user, zone.name()).await?;
+    Ok(Json(Preferences {
+        time_zone: zone.name().to_string(),
+    }))
+}
