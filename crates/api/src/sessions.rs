@@ -57,7 +57,11 @@ pub enum ZoomSync {
     /// Zoom is being asked right now (or will be within seconds).
     Pending,
     /// Zoom failed temporarily; BetterBeing retries on its own.
-    Retrying { attempts: u32, next_attempt_at: DateTime<Utc>, reason: String },
+    Retrying {
+        attempts: u32,
+        next_attempt_at: DateTime<Utc>,
+        reason: String,
+    },
     /// Zoom refused in a way only the practitioner can fix; `code` is a stable error code, `message` says what to do.
     Failed { code: String, message: String },
 }

@@ -43,10 +43,7 @@ pub fn scope_string() -> String {
 }
 
 pub fn scope_plain_words(name: &str) -> Option<&'static str> {
-    SCOPES
-        .iter()
-        .find(|s| s.name == name)
-        .map(|s| s.plain_words)
+    SCOPES.iter().find(|s| s.name == name).map(|s| s.plain_words)
 }
 
 /// The Zoom plan of the connected account, as far as it matters to a practitioner.
@@ -168,8 +165,15 @@ pub mod callback {
     /// The organisation's admin has not enabled Zoom access.
     pub const BLOCKED_BY_ORGANISATION: &str = "blocked_by_organisation";
 
-    pub const ALL: [&str; 7] =
-        [DENIED, APP_DISABLED, CANNOT_HOST, STATE_INVALID, EXCHANGE_FAILED, ZOOM_UNAVAILABLE, BLOCKED_BY_ORGANISATION];
+    pub const ALL: [&str; 7] = [
+        DENIED,
+        APP_DISABLED,
+        CANNOT_HOST,
+        STATE_INVALID,
+        EXCHANGE_FAILED,
+        ZOOM_UNAVAILABLE,
+        BLOCKED_BY_ORGANISATION,
+    ];
 }
 
 #[cfg(test)]
@@ -190,14 +194,17 @@ mod tests {
         let json = serde_json::to_value(ZoomStatus::NotConnected).unwrap();
         assert_eq!(json["state"], "not_connected");
         assert_eq!(ZoomStatus::NotConnected.state_name(), "not_connected");
-        for reason in [ReauthReason::GrantRevoked, ReauthReason::ReplacedByNewerAuthorization, ReauthReason::AppDisabledByZoomAdmin] {
+        for reason in [
+            ReauthReason::GrantRevoked,
+            ReauthReason::ReplacedByNewerAuthorization,
+            ReauthReason::AppDisabledByZoomAdmin,
+        ] {
             assert_eq!(serde_json::to_value(reason).unwrap(), reason.as_str());
         }
         let blocked = ZoomStatus::BlockedByOrganisation {
             admin_name: Some("Ada".into()),
         };
-        let back: ZoomStatus =
-            serde_json::from_str(&serde_json::to_string(&blocked).unwrap()).unwrap();
+        let back: ZoomStatus = serde_json::from_str(&serde_json::to_string(&blocked).unwrap()).unwrap();
         assert_eq!(back, blocked);
     }
 

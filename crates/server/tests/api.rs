@@ -3,6 +3,8 @@
 #[path = "support/app.rs"]
 mod support;
 
+#[path = "api/contract.rs"]
+mod contract;
 #[path = "api/identity.rs"]
 mod identity;
 #[path = "api/leaks.rs"]
@@ -11,5 +13,7 @@ mod leaks;
 mod oauth_flow;
 #[path = "api/refresh.rs"]
 mod refresh;
+#[path = "api/sessions.rs"]
+mod sessions;
 #[path = "api/webhooks.rs"]
 mod webhooks;

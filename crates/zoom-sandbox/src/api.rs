@@ -20,6 +20,7 @@ use crate::state::{AccessError, AppState, User};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/users/{user_id}", get(get_user))
+        .merge(crate::meetings_api::routes())
         .fallback(unknown_route)
         .layer(middleware::map_response(rate_limit_header))
 }
@@ -37,10 +38,6 @@ pub trait Endpoint: Send + Sync + 'static {
 #[derive(Clone, Copy, Debug)]
 pub enum RateCategory {
     Light,
-    #[expect(
-        dead_code,
-        reason = "create and list meetings are Medium; they come next"
-    )]
     Medium,
     #[expect(dead_code, reason = "no Heavy endpoint yet")]
     Heavy,
@@ -56,12 +53,14 @@ impl RateCategory {
     }
 }
 
-/// Zoom's API error body: `{"code","message"}`.
+/// Zoom's API error body: `{"code","message"}`, plus `errors[]` on validation failures (facts §4.1).
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: u32,
     pub message: String,
+    /// Field names for `"errors":[{"field","message":"Invalid field."}]`; omitted when empty.
+    pub fields: Vec<String>,
     note: CallNote,
     category: RateCategory,
 }
@@ -72,6 +71,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            fields: Vec::new(),
             note: CallNote::default(),
             category: RateCategory::Light,
         }
@@ -86,14 +86,10 @@ impl ApiError {
     fn from_access(error: AccessError) -> Self {
         match error {
             AccessError::Invalid => Self::invalid_token(),
-            AccessError::Expired => {
-                Self::new(StatusCode::UNAUTHORIZED, 124, "Access token is expired.")
+            AccessError::Expired => Self::new(StatusCode::UNAUTHORIZED, 124, "Access token is expired."),
+            AccessError::DisabledByAdmin => {
+                Self::new(StatusCode::UNAUTHORIZED, 4738, "The token is disabled by admin.")
             }
-            AccessError::DisabledByAdmin => Self::new(
-                StatusCode::UNAUTHORIZED,
-                4738,
-                "The token is disabled by admin.",
-            ),
         }
     }
 
@@ -104,11 +100,16 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (
-            self.status,
-            Json(json!({ "code": self.code, "message": self.message })),
-        )
-            .into_response();
+        let mut body = json!({ "code": self.code, "message": self.message });
+        if !self.fields.is_empty() {
+            let errors: Vec<_> = self
+                .fields
+                .iter()
+                .map(|field| json!({ "field": field, "message": "Invalid field." }))
+                .collect();
+            body["errors"] = json!(errors);
+        }
+        let mut response = (self.status, Json(body)).into_response();
         response.extensions_mut().insert(self.note);
         response.extensions_mut().insert(self.category);
         response
@@ -120,10 +121,10 @@ pub struct ZoomAuth<E> {
     pub user: User,
     #[expect(
         dead_code,
-        reason = "for the Meetings API, which keys meetings by grant"
+        reason = "meetings belong to the Zoom user, not the grant; kept for endpoints that care"
     )]
     pub grant_id: String,
-    #[expect(dead_code, reason = "for the Meetings API")]
+    #[expect(dead_code, reason = "the extractor checks the scope; kept for endpoints that care")]
     pub scopes: Vec<String>,
     endpoint: PhantomData<fn() -> E>,
 }
@@ -176,8 +177,7 @@ impl<E: Endpoint> FromRequestParts<AppState> for ZoomAuth<E> {
             );
             return Err(error.for_endpoint::<E>());
         }
-        let token =
-            bearer_token(parts).ok_or_else(|| ApiError::invalid_token().for_endpoint::<E>())?;
+        let token = bearer_token(parts).ok_or_else(|| ApiError::invalid_token().for_endpoint::<E>())?;
         let authenticated = state
             .lock()
             .authenticate(token)
@@ -233,19 +233,24 @@ impl Endpoint for GetUser {
     const CATEGORY: RateCategory = RateCategory::Light;
 }
 
-/// `GET /v2/users/me`. A user-level app may also name its own user by id or email; anyone else is 1001.
-async fn get_user(
-    State(state): State<AppState>,
-    Path(user_id): Path<String>,
-    auth: ZoomAuth<GetUser>,
-) -> Response {
-    let own = &auth.user;
-    if user_id != "me" && user_id != own.id && !user_id.eq_ignore_ascii_case(&own.email) {
-        return auth.error(ApiError::new(
+/// A user-level app names its own user as `me`, by id or by email; anyone else is 1001.
+pub fn check_self(user: &User, user_id: &str) -> Result<(), ApiError> {
+    if user_id == "me" || user_id == user.id || user_id.eq_ignore_ascii_case(&user.email) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
             StatusCode::NOT_FOUND,
             1001,
             format!("User does not exist: {user_id}."),
-        ));
+        ))
+    }
+}
+
+/// `GET /v2/users/me`.
+async fn get_user(State(state): State<AppState>, Path(user_id): Path<String>, auth: ZoomAuth<GetUser>) -> Response {
+    let own = &auth.user;
+    if let Err(error) = check_self(own, &user_id) {
+        return auth.error(error);
     }
     let now = state.lock().now();
     auth.reply(StatusCode::OK, Json(own.to_zoom_json(now)))

@@ -45,11 +45,7 @@ pub fn consent(page: &Consent<'_>) -> String {
 <select id="zoom-user" name="zoom_user_id">{options}</select>"#
         )
     };
-    let allow_disabled = if page.users.is_empty() {
-        " disabled"
-    } else {
-        ""
-    };
+    let allow_disabled = if page.users.is_empty() { " disabled" } else { "" };
     layout(
         &format!("Authorize {app} - Zoom"),
         &format!(
@@ -139,10 +135,7 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(
-            escape(r#"<a href="x">&'"#),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
+        assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
     }
 
     #[test]

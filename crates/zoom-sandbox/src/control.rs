@@ -1,6 +1,6 @@
 //! `/_sandbox`: the control API for tests and the demo. No auth: it only ever listens on loopback.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 
+use crate::faults::{Fault, FaultMode, DEFAULT_HANG_SECS};
 use crate::ids;
+use crate::meetings::{MeetingStatus, DAILY_CREATE_UPDATE_LIMIT};
 use crate::state::{rfc3339_millis, AppState, ControlError, NewUser};
 use crate::webhook;
 
@@ -31,6 +33,12 @@ pub fn routes() -> Router<AppState> {
         .route("/grants", get(list_grants))
         .route("/calls", get(list_calls).delete(clear_calls))
         .route("/issued-secrets", get(issued_secrets))
+        .route("/meetings", get(list_meetings))
+        .route("/meetings/{id}", get(get_meeting))
+        .route("/meetings/{id}/start-urls", get(start_urls))
+        .route("/meetings/{id}/status", post(set_meeting_status))
+        .route("/faults", get(list_faults).post(add_fault).delete(clear_faults))
+        .route("/users/{id}/daily-usage", get(get_daily_usage).post(set_daily_usage))
 }
 
 struct ControlFailure(StatusCode, String);
@@ -44,9 +52,7 @@ impl IntoResponse for ControlFailure {
 impl From<ControlError> for ControlFailure {
     fn from(error: ControlError) -> Self {
         match error {
-            ControlError::UnknownUser => {
-                Self(StatusCode::NOT_FOUND, "no such Zoom user".to_owned())
-            }
+            ControlError::UnknownUser => Self(StatusCode::NOT_FOUND, "no such Zoom user".to_owned()),
             ControlError::NoActiveGrant => Self(
                 StatusCode::CONFLICT,
                 "this user has no active grant for the app".to_owned(),
@@ -62,13 +68,7 @@ type ControlResult = Result<Response, ControlFailure>;
 async fn list_users(State(state): State<AppState>) -> Json<Vec<Value>> {
     let sandbox = state.lock();
     let now = sandbox.now();
-    Json(
-        sandbox
-            .users()
-            .iter()
-            .map(|u| u.to_zoom_json(now))
-            .collect(),
-    )
+    Json(sandbox.users().iter().map(|u| u.to_zoom_json(now)).collect())
 }
 
 #[derive(Deserialize)]
@@ -208,10 +208,7 @@ async fn set_ttl(State(state): State<AppState>, Json(body): Json<SetTtl>) -> Jso
 
 // ---- faults ----------------------------------------------------------------------------------------------
 
-async fn expire_access_token(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> ControlResult {
+async fn expire_access_token(State(state): State<AppState>, Path(id): Path<String>) -> ControlResult {
     let grant_id = state.lock().expire_access_tokens(&id)?;
     Ok(Json(json!({ "grant_id": grant_id })).into_response())
 }
@@ -278,9 +275,7 @@ async fn validate_webhook_endpoint(State(state): State<AppState>) -> Json<Value>
         )
     };
     let Some(url) = url else {
-        return Json(
-            json!({ "valid": false, "status": null, "error": "no deauthorization_url configured" }),
-        );
+        return Json(json!({ "valid": false, "status": null, "error": "no deauthorization_url configured" }));
     };
     let plain_token = ids::random_alnum(22);
     let event = webhook::url_validation(&plain_token, chrono::Utc::now());
@@ -314,4 +309,135 @@ async fn clear_calls(State(state): State<AppState>) -> StatusCode {
 
 async fn issued_secrets(State(state): State<AppState>) -> Json<Value> {
     Json(json!(state.lock().issued_secrets()))
+}
+
+// ---- meetings ----------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct MeetingFilter {
+    host_email: Option<String>,
+}
+
+async fn list_meetings(State(state): State<AppState>, Query(filter): Query<MeetingFilter>) -> Json<Value> {
+    let sandbox = state.lock();
+    let now = sandbox.now();
+    let meetings: Vec<Value> = sandbox
+        .meetings
+        .all()
+        .iter()
+        .filter(|m| {
+            filter
+                .host_email
+                .as_deref()
+                .is_none_or(|email| m.host_email.eq_ignore_ascii_case(email))
+        })
+        .map(|m| m.to_control_json(now))
+        .collect();
+    Json(json!(meetings))
+}
+
+fn no_such_meeting() -> ControlFailure {
+    ControlFailure(StatusCode::NOT_FOUND, "no such meeting".to_owned())
+}
+
+async fn get_meeting(State(state): State<AppState>, Path(id): Path<u64>) -> ControlResult {
+    let sandbox = state.lock();
+    let meeting = sandbox.meetings.by_id(id).ok_or_else(no_such_meeting)?;
+    Ok(Json(meeting.to_control_json(sandbox.now())).into_response())
+}
+
+async fn start_urls(State(state): State<AppState>, Path(id): Path<u64>) -> ControlResult {
+    let sandbox = state.lock();
+    let meeting = sandbox.meetings.by_id(id).ok_or_else(no_such_meeting)?;
+    Ok(Json(json!(meeting.start_urls)).into_response())
+}
+
+#[derive(Deserialize)]
+struct SetStatus {
+    status: MeetingStatus,
+}
+
+async fn set_meeting_status(
+    State(state): State<AppState>,
+    Path(id): Path<u64>,
+    Json(body): Json<SetStatus>,
+) -> ControlResult {
+    let mut sandbox = state.lock();
+    let now = sandbox.now();
+    if !sandbox.meetings.set_status(id, body.status, now) {
+        return Err(no_such_meeting());
+    }
+    let meeting = sandbox.meetings.by_id(id).ok_or_else(no_such_meeting)?;
+    Ok(Json(meeting.to_control_json(now)).into_response())
+}
+
+// ---- fault injection ---------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct NewFault {
+    endpoint: String,
+    mode: FaultMode,
+    count: Option<u32>,
+    hang_secs: Option<u64>,
+}
+
+async fn add_fault(State(state): State<AppState>, Json(body): Json<NewFault>) -> ControlResult {
+    let fault = Fault {
+        endpoint: body.endpoint,
+        mode: body.mode,
+        remaining: body.count.unwrap_or(1),
+        hang_secs: body.hang_secs.unwrap_or(DEFAULT_HANG_SECS),
+    };
+    let mut sandbox = state.lock();
+    sandbox
+        .faults
+        .add(fault)
+        .map_err(|message| ControlFailure(StatusCode::BAD_REQUEST, message))?;
+    Ok((StatusCode::CREATED, Json(json!(sandbox.faults.pending()))).into_response())
+}
+
+async fn list_faults(State(state): State<AppState>) -> Json<Value> {
+    Json(json!(state.lock().faults.pending()))
+}
+
+async fn clear_faults(State(state): State<AppState>) -> StatusCode {
+    state.lock().faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+// ---- the daily create/update cap ---------------------------------------------------------------------
+
+fn daily_usage_json(sandbox: &crate::state::Sandbox, user_id: &str) -> Value {
+    let now = sandbox.now();
+    let used = sandbox.meetings.daily_used(user_id, now);
+    json!({
+        "user_id": user_id,
+        "day": now.date_naive().to_string(),
+        "used": used,
+        "limit": DAILY_CREATE_UPDATE_LIMIT,
+        "remaining": DAILY_CREATE_UPDATE_LIMIT.saturating_sub(used),
+    })
+}
+
+async fn get_daily_usage(State(state): State<AppState>, Path(id): Path<String>) -> ControlResult {
+    let sandbox = state.lock();
+    sandbox.user(&id).ok_or(ControlError::UnknownUser)?;
+    Ok(Json(daily_usage_json(&sandbox, &id)).into_response())
+}
+
+#[derive(Deserialize)]
+struct SetDailyUsage {
+    used: u32,
+}
+
+async fn set_daily_usage(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<SetDailyUsage>,
+) -> ControlResult {
+    let mut sandbox = state.lock();
+    sandbox.user(&id).ok_or(ControlError::UnknownUser)?;
+    let now = sandbox.now();
+    sandbox.meetings.set_daily_used(&id, body.used, now);
+    Ok(Json(daily_usage_json(&sandbox, &id)).into_response())
 }

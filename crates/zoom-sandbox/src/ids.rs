@@ -37,8 +37,7 @@ pub fn authorization_code() -> String {
 /// them as opaque, and the sandbox only ever looks them up.
 pub fn oauth_token(token_type: &str) -> String {
     let header = serde_json::json!({ "alg": "HS512", "v": "2.0", "kid": random_hex::<16>() });
-    let claims =
-        serde_json::json!({ "ver": 10, "tokenType": token_type, "jti": random_hex::<16>() });
+    let claims = serde_json::json!({ "ver": 10, "tokenType": token_type, "jti": random_hex::<16>() });
     format!(
         "{}.{}.{}",
         URL_SAFE_NO_PAD.encode(header.to_string()),

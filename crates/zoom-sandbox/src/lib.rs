@@ -1,14 +1,21 @@
 //! A faithful local Zoom for tests and the demo (see README.md and /work/shared/zoom/facts.md).
 //!
 //! One origin serves what Zoom splits over zoom.us (`/oauth/...`) and api.zoom.us (`/v2/...`), plus a
-//! control API under `/_sandbox` for fault injection and inspection.
+//! control API under `/_sandbox` for fault injection and inspection. With the `contract` feature,
+//! [`contract`] validates Meetings API bodies against Zoom's OpenAPI document.
 
 mod api;
 mod calls;
 pub mod config;
 mod consent_page;
+#[cfg(feature = "contract")]
+pub mod contract;
 mod control;
+mod faults;
 mod ids;
+mod launch;
+mod meetings;
+mod meetings_api;
 mod oauth;
 mod pkce;
 mod state;
@@ -48,7 +55,7 @@ impl RunningSandbox {
 
     /// Everything the sandbox has handed out or been sent, like `GET /_sandbox/issued-secrets`.
     pub fn issued_secrets(&self) -> IssuedSecrets {
-        self.state.lock().issued_secrets().clone()
+        self.state.lock().issued_secrets()
     }
 }
 
@@ -62,18 +69,12 @@ pub fn seed_demo_users(sandbox: &RunningSandbox) -> Vec<User> {
 /// Serves on `listener` in a spawned task and returns at once. The base URL is taken from the listener's
 /// address (an unspecified address such as 0.0.0.0 becomes 127.0.0.1).
 pub async fn serve(listener: TcpListener, config: SandboxConfig) -> RunningSandbox {
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let addr = listener.local_addr().expect("a bound listener has an address");
     serve_at(listener, config, base_url_for(addr)).await
 }
 
 /// Like [`serve`], for when clients reach the sandbox under another URL (e.g. behind a port mapping).
-pub async fn serve_at(
-    listener: TcpListener,
-    config: SandboxConfig,
-    base_url: String,
-) -> RunningSandbox {
+pub async fn serve_at(listener: TcpListener, config: SandboxConfig, base_url: String) -> RunningSandbox {
     let base_url = base_url.trim_end_matches('/').to_owned();
     let state = AppState::new(Sandbox::new(config, base_url.clone()));
     let app = router(state.clone());
@@ -102,6 +103,7 @@ fn router(state: AppState) -> Router {
     let zoom = Router::new()
         .merge(oauth::routes())
         .nest("/v2", api::routes())
+        .merge(launch::routes())
         .layer(middleware::from_fn_with_state(state.clone(), calls::record));
     Router::new()
         .merge(zoom)

@@ -68,9 +68,7 @@ fn parse_args() -> Result<Args, String> {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let args = match parse_args() {
@@ -83,8 +81,7 @@ async fn main() {
             std::process::exit(if message.is_empty() { 0 } else { 2 });
         }
     };
-    let mut config =
-        SandboxConfig::demo(&args.redirect_uris[0], args.deauthorization_url.as_deref());
+    let mut config = SandboxConfig::demo(&args.redirect_uris[0], args.deauthorization_url.as_deref());
     config.redirect_uris = args.redirect_uris;
     let listener = match tokio::net::TcpListener::bind(&args.bind).await {
         Ok(listener) => listener,

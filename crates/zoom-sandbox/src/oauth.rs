@@ -20,10 +20,7 @@ use crate::state::{AppState, PendingAuthorization, TokenError, TokenSet};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/oauth/authorize",
-            get(authorize_page).post(authorize_decision),
-        )
+        .route("/oauth/authorize", get(authorize_page).post(authorize_decision))
         .route("/oauth/token", post(token))
         .route("/oauth/revoke", post(revoke))
 }
@@ -31,26 +28,14 @@ pub fn routes() -> Router<AppState> {
 // ---- authorize ---------------------------------------------------------------------------------------
 
 fn error_page(kind: &'static str, title: &str, detail: &str) -> Response {
-    let mut response = (
-        StatusCode::BAD_REQUEST,
-        Html(consent_page::error(title, detail)),
-    )
-        .into_response();
+    let mut response = (StatusCode::BAD_REQUEST, Html(consent_page::error(title, detail))).into_response();
     response.extensions_mut().insert(CallNote::kind(kind));
     response
 }
 
-async fn authorize_page(
-    State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+async fn authorize_page(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Response {
     const KIND: &str = "authorize.page";
-    let param = |name: &str| {
-        query
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    };
+    let param = |name: &str| query.get(name).map(String::as_str).filter(|v| !v.is_empty());
     let mut sandbox = state.lock();
     if param("client_id") != Some(sandbox.config.client_id.as_str()) {
         return error_page(
@@ -59,13 +44,9 @@ async fn authorize_page(
             "The app you are trying to authorize does not exist. Please contact the app developer.",
         );
     }
-    let Some(redirect_uri) = param("redirect_uri").filter(|uri| {
-        sandbox
-            .config
-            .redirect_uris
-            .iter()
-            .any(|allowed| allowed == uri)
-    }) else {
+    let Some(redirect_uri) =
+        param("redirect_uri").filter(|uri| sandbox.config.redirect_uris.iter().any(|allowed| allowed == uri))
+    else {
         return error_page(
             KIND,
             "Redirect URI mismatch",
@@ -143,10 +124,7 @@ fn redirect_back(pending: &PendingAuthorization, pairs: &[(&str, &str)]) -> Resp
     (StatusCode::FOUND, [(header::LOCATION, url.to_string())]).into_response()
 }
 
-async fn authorize_decision(
-    State(state): State<AppState>,
-    Form(form): Form<DecisionForm>,
-) -> Response {
+async fn authorize_decision(State(state): State<AppState>, Form(form): Form<DecisionForm>) -> Response {
     const KIND: &str = "authorize.decision";
     let mut sandbox = state.lock();
     let Some(pending) = sandbox.take_authorization(&form.pending_id) else {
@@ -165,11 +143,7 @@ async fn authorize_decision(
             ],
         ),
         "allow" if sandbox.user(&form.zoom_user_id).is_none() => {
-            return error_page(
-                KIND,
-                "Unknown Zoom user",
-                "Choose a Zoom user to sign in as.",
-            );
+            return error_page(KIND, "Unknown Zoom user", "Choose a Zoom user to sign in as.");
         }
         // Our choice (Zoom's exact form is UNCONFIRMED): an admin-disabled app is refused like a denial,
         // with Zoom's OAuth error code 4738 alongside.
@@ -242,11 +216,10 @@ impl IntoResponse for OAuthError {
 }
 
 /// Zoom takes token parameters from the query string or the form body (facts §1.2); the body wins.
-fn token_params(query: Option<&str>, body: &[u8]) -> HashMap<String, String> {
-    let mut params: HashMap<String, String> =
-        url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
-            .into_owned()
-            .collect();
+pub(crate) fn token_params(query: Option<&str>, body: &[u8]) -> HashMap<String, String> {
+    let mut params: HashMap<String, String> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect();
     params.extend(url::form_urlencoded::parse(body).into_owned());
     params
 }
@@ -264,10 +237,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 
 fn authenticated_client(state: &AppState, headers: &HeaderMap) -> Option<String> {
     let (id, secret) = basic_credentials(headers)?;
-    state
-        .lock()
-        .client_credentials_match(&id, &secret)
-        .then_some(id)
+    state.lock().client_credentials_match(&id, &secret).then_some(id)
 }
 
 fn with_note(mut response: Response, note: CallNote) -> Response {
@@ -275,19 +245,9 @@ fn with_note(mut response: Response, note: CallNote) -> Response {
     response
 }
 
-async fn token(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: Bytes,
-) -> Response {
+async fn token(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery, body: Bytes) -> Response {
     let params = token_params(query.as_deref(), &body);
-    let param = |name: &str| {
-        params
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    };
+    let param = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
     let grant_type = param("grant_type");
     let mut note = CallNote {
         kind: Some(match grant_type {
@@ -310,9 +270,7 @@ async fn token(
                 param("redirect_uri"),
                 param("code_verifier"),
             ),
-            Some("refresh_token") => {
-                sandbox.refresh(&client_id, param("refresh_token").unwrap_or(""))
-            }
+            Some("refresh_token") => sandbox.refresh(&client_id, param("refresh_token").unwrap_or("")),
             _ => return with_note(OAuthError::UNSUPPORTED_GRANT.into_response(), note),
         };
         outcome.map(|tokens| (tokens, sandbox.base_url.clone()))
@@ -344,12 +302,7 @@ fn token_response(tokens: TokenSet, api_url: String) -> Response {
 
 /// Revokes the whole grant. Unlike Zoom staff's description of production, no `app_deauthorized`
 /// follows: the brief for this sandbox keeps revoke and Marketplace removal separate.
-async fn revoke(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: Bytes,
-) -> Response {
+async fn revoke(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery, body: Bytes) -> Response {
     let note = CallNote::kind("revoke");
     let Some(client_id) = authenticated_client(&state, &headers) else {
         return with_note(OAuthError::INVALID_CLIENT.into_response(), note);

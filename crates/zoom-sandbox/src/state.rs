@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use crate::calls::{Call, CallLog};
 use crate::config::SandboxConfig;
+use crate::faults::Faults;
 use crate::ids;
+use crate::meetings::MeetingStore;
 use crate::pkce::PkceChallenge;
 
 /// Shared by every handler. A sandbox serves a handful of requests at a time, so one lock is plenty.
@@ -37,9 +39,7 @@ impl AppState {
     /// Never held across an `.await`.
     pub fn lock(&self) -> MutexGuard<'_, Sandbox> {
         // A panicking handler must not take the whole sandbox down with it.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -261,6 +261,8 @@ pub struct IssuedSecrets {
     pub refresh_tokens: Vec<String>,
     pub code_verifiers: Vec<String>,
     pub client_secret: String,
+    /// The `zak` of every `start_url` handed out: whoever holds one starts the meeting as its host.
+    pub start_url_zaks: Vec<String>,
 }
 
 /// The facts a removed app needs for its `app_deauthorized` event.
@@ -286,6 +288,8 @@ pub struct Sandbox {
     pending: HashMap<String, PendingAuthorization>,
     pub calls: CallLog,
     pub webhook_deliveries: Vec<serde_json::Value>,
+    pub meetings: MeetingStore,
+    pub faults: Faults,
     secrets: IssuedSecrets,
 }
 
@@ -310,6 +314,8 @@ impl Sandbox {
             pending: HashMap::new(),
             calls: CallLog::default(),
             webhook_deliveries: Vec::new(),
+            meetings: MeetingStore::default(),
+            faults: Faults::default(),
             secrets,
         }
     }
@@ -355,14 +361,9 @@ impl Sandbox {
             role_name,
             account_id,
             account_number,
-            timezone: new
-                .timezone
-                .unwrap_or_else(|| "America/New_York".to_owned()),
+            timezone: new.timezone.unwrap_or_else(|| "America/New_York".to_owned()),
             pmi,
-            personal_meeting_url: format!(
-                "https://us05web.zoom.us/j/{pmi}?pwd={}.1",
-                ids::random_alnum(32)
-            ),
+            personal_meeting_url: format!("https://us05web.zoom.us/j/{pmi}?pwd={}.1", ids::random_alnum(32)),
             created_at: self.now(),
         };
         self.users.push(user.clone());
@@ -372,27 +373,9 @@ impl Sandbox {
     /// Adds the three demo users (skipping any whose email already exists) and returns them.
     pub fn seed_demo_users(&mut self) -> Vec<User> {
         let demo = [
-            (
-                "dr.rivera@zoom.example",
-                "Alex",
-                "Rivera",
-                2,
-                "America/New_York",
-            ),
-            (
-                "sam.okafor@zoom.example",
-                "Sam",
-                "Okafor",
-                1,
-                "Europe/London",
-            ),
-            (
-                "lee.unassigned@zoom.example",
-                "Lee",
-                "Chen",
-                4,
-                "America/Los_Angeles",
-            ),
+            ("dr.rivera@zoom.example", "Alex", "Rivera", 2, "America/New_York"),
+            ("sam.okafor@zoom.example", "Sam", "Okafor", 1, "Europe/London"),
+            ("lee.unassigned@zoom.example", "Lee", "Chen", 4, "America/Los_Angeles"),
         ];
         demo.into_iter()
             .map(|(email, first_name, last_name, user_type, timezone)| {
@@ -418,11 +401,7 @@ impl Sandbox {
     }
 
     /// The user's account admin switches the app off (or back on) for the whole account.
-    pub fn set_app_disabled(
-        &mut self,
-        zoom_user_id: &str,
-        disabled: bool,
-    ) -> Result<(), ControlError> {
+    pub fn set_app_disabled(&mut self, zoom_user_id: &str, disabled: bool) -> Result<(), ControlError> {
         let account_id = self
             .user(zoom_user_id)
             .ok_or(ControlError::UnknownUser)?
@@ -527,17 +506,10 @@ impl Sandbox {
 
     /// Rotates: the presented refresh token dies (after the grace knob), the previous access token lives on
     /// until its own expiry.
-    pub fn refresh(
-        &mut self,
-        client_id: &str,
-        refresh_token: &str,
-    ) -> Result<TokenSet, TokenError> {
+    pub fn refresh(&mut self, client_id: &str, refresh_token: &str) -> Result<TokenSet, TokenError> {
         let now = self.now();
         let grace = Duration::seconds(self.refresh_grace_secs);
-        let record = self
-            .refresh_tokens
-            .get(refresh_token)
-            .ok_or(TokenError::InvalidToken)?;
+        let record = self.refresh_tokens.get(refresh_token).ok_or(TokenError::InvalidToken)?;
         let index = record.grant;
         let grant = &self.grants[index];
         let rotated_out = record.rotated_at.is_some_and(|at| now >= at + grace);
@@ -561,9 +533,7 @@ impl Sandbox {
 
     /// Revokes the whole grant behind an access or refresh token that still works.
     pub fn revoke(&mut self, client_id: &str, token: &str) -> Result<(), TokenError> {
-        let index = self
-            .live_grant_of_token(token)
-            .ok_or(TokenError::InvalidToken)?;
+        let index = self.live_grant_of_token(token).ok_or(TokenError::InvalidToken)?;
         if self.grants[index].client_id != client_id {
             return Err(TokenError::InvalidToken);
         }
@@ -619,10 +589,7 @@ impl Sandbox {
     // ---- API authentication ------------------------------------------------------------------------
 
     pub fn authenticate(&self, access_token: &str) -> Result<Authenticated, AccessError> {
-        let record = self
-            .access_tokens
-            .get(access_token)
-            .ok_or(AccessError::Invalid)?;
+        let record = self.access_tokens.get(access_token).ok_or(AccessError::Invalid)?;
         let grant = &self.grants[record.grant];
         if grant.status != GrantStatus::Active {
             return Err(AccessError::Invalid);
@@ -708,8 +675,11 @@ impl Sandbox {
             .collect()
     }
 
-    pub fn issued_secrets(&self) -> &IssuedSecrets {
-        &self.secrets
+    pub fn issued_secrets(&self) -> IssuedSecrets {
+        IssuedSecrets {
+            start_url_zaks: self.meetings.zaks.clone(),
+            ..self.secrets.clone()
+        }
     }
 
     pub fn record_call(&mut self, call: Call) {
@@ -729,10 +699,7 @@ mod tests {
     const REDIRECT: &str = "https://app.example/callback";
 
     fn sandbox() -> (Sandbox, String) {
-        let mut sandbox = Sandbox::new(
-            SandboxConfig::demo(REDIRECT, None),
-            "http://127.0.0.1:1".to_owned(),
-        );
+        let mut sandbox = Sandbox::new(SandboxConfig::demo(REDIRECT, None), "http://127.0.0.1:1".to_owned());
         let user = sandbox
             .add_user(NewUser {
                 email: "a@zoom.example".to_owned(),
@@ -793,8 +760,7 @@ mod tests {
         let bad = sandbox.exchange_code("bb-demo-client-id", &c, Some(REDIRECT), Some("nope"));
         assert_eq!(bad.unwrap_err(), TokenError::InvalidVerifier);
         let c = code(&mut sandbox, &user, Some(challenge));
-        let good =
-            sandbox.exchange_code("bb-demo-client-id", &c, Some(REDIRECT), Some("verifier-1"));
+        let good = sandbox.exchange_code("bb-demo-client-id", &c, Some(REDIRECT), Some("verifier-1"));
         assert!(good.is_ok());
     }
 
@@ -802,21 +768,15 @@ mod tests {
     fn refresh_rotates_and_the_old_refresh_token_dies_at_once() {
         let (mut sandbox, user) = sandbox();
         let first = connect(&mut sandbox, &user);
-        let second = sandbox
-            .refresh("bb-demo-client-id", &first.refresh_token)
-            .unwrap();
+        let second = sandbox.refresh("bb-demo-client-id", &first.refresh_token).unwrap();
         assert_ne!(first.refresh_token, second.refresh_token);
         assert_eq!(
-            sandbox
-                .refresh("bb-demo-client-id", &first.refresh_token)
-                .unwrap_err(),
+            sandbox.refresh("bb-demo-client-id", &first.refresh_token).unwrap_err(),
             TokenError::InvalidToken
         );
         // The previous access token lives until its own expiry.
         assert!(sandbox.authenticate(&first.access_token).is_ok());
-        assert!(sandbox
-            .refresh("bb-demo-client-id", &second.refresh_token)
-            .is_ok());
+        assert!(sandbox.refresh("bb-demo-client-id", &second.refresh_token).is_ok());
     }
 
     #[test]
@@ -824,17 +784,11 @@ mod tests {
         let (mut sandbox, user) = sandbox();
         sandbox.refresh_grace_secs = 30;
         let first = connect(&mut sandbox, &user);
-        sandbox
-            .refresh("bb-demo-client-id", &first.refresh_token)
-            .unwrap();
-        assert!(sandbox
-            .refresh("bb-demo-client-id", &first.refresh_token)
-            .is_ok());
+        sandbox.refresh("bb-demo-client-id", &first.refresh_token).unwrap();
+        assert!(sandbox.refresh("bb-demo-client-id", &first.refresh_token).is_ok());
         sandbox.clock.advance(31);
         assert_eq!(
-            sandbox
-                .refresh("bb-demo-client-id", &first.refresh_token)
-                .unwrap_err(),
+            sandbox.refresh("bb-demo-client-id", &first.refresh_token).unwrap_err(),
             TokenError::InvalidToken
         );
     }
@@ -863,9 +817,7 @@ mod tests {
             AccessError::DisabledByAdmin
         );
         assert_eq!(
-            sandbox
-                .refresh("bb-demo-client-id", &tokens.refresh_token)
-                .unwrap_err(),
+            sandbox.refresh("bb-demo-client-id", &tokens.refresh_token).unwrap_err(),
             TokenError::DisabledByAdmin
         );
         sandbox.set_app_disabled(&user, false).unwrap();
@@ -882,9 +834,7 @@ mod tests {
         let tokens = connect(&mut sandbox, &user);
         sandbox.clock.advance(90 * 24 * 3600);
         assert_eq!(
-            sandbox
-                .refresh("bb-demo-client-id", &tokens.refresh_token)
-                .unwrap_err(),
+            sandbox.refresh("bb-demo-client-id", &tokens.refresh_token).unwrap_err(),
             TokenError::InvalidToken
         );
         assert_eq!(sandbox.grant_views()[0].status, "expired");

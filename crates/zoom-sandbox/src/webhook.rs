@@ -66,13 +66,7 @@ impl Delivery {
 
 /// POSTs `event` with Zoom's headers. The timestamp is real wall-clock time, not the sandbox clock: the
 /// receiver checks it against its own clock, and moving the sandbox clock must not break verification.
-pub async fn send(
-    http: &reqwest::Client,
-    url: &str,
-    secret: &str,
-    client_id: &str,
-    event: &Value,
-) -> Delivery {
+pub async fn send(http: &reqwest::Client, url: &str, secret: &str, client_id: &str, event: &Value) -> Delivery {
     let body = event.to_string().into_bytes();
     let timestamp = Utc::now().timestamp();
     let request = http
@@ -80,10 +74,7 @@ pub async fn send(
         .header("content-type", "application/json")
         .header("user-agent", "Zoom Marketplace/1.0a")
         .header("clientid", client_id)
-        .header(
-            "x-zm-trackingid",
-            format!("v=2.0&s={}", ids::random_hex::<8>()),
-        )
+        .header("x-zm-trackingid", format!("v=2.0&s={}", ids::random_hex::<8>()))
         .header("x-zm-request-timestamp", timestamp.to_string())
         .header("x-zm-signature", signature(secret, timestamp, &body))
         .body(body);

@@ -32,10 +32,7 @@ async fn users_me_refuses_a_token_in_the_query_string() {
         )
     );
     let (_, calls) = h.control("GET", "/calls", None).await;
-    assert!(
-        !calls.to_string().contains(&access),
-        "the call log kept a token"
-    );
+    assert!(!calls.to_string().contains(&access), "the call log kept a token");
 }
 
 #[tokio::test]
@@ -55,11 +52,7 @@ async fn expire_access_token_gives_124_expired_and_refresh_still_works() {
     let h = start().await;
     let tokens = h.connect(h.licensed()).await;
     let (status, _) = h
-        .control(
-            "POST",
-            &format!("/users/{}/expire-access-token", h.licensed().id),
-            None,
-        )
+        .control("POST", &format!("/users/{}/expire-access-token", h.licensed().id), None)
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -119,11 +112,7 @@ async fn kill_grant_leaves_the_app_holding_dead_tokens() {
     let h = start().await;
     let tokens = h.connect(h.licensed()).await;
     let (status, _) = h
-        .control(
-            "POST",
-            &format!("/users/{}/kill-grant", h.licensed().id),
-            None,
-        )
+        .control("POST", &format!("/users/{}/kill-grant", h.licensed().id), None)
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -138,11 +127,7 @@ async fn kill_grant_leaves_the_app_holding_dead_tokens() {
         )
     );
     let (status, _) = h
-        .control(
-            "POST",
-            &format!("/users/{}/kill-grant", h.licensed().id),
-            None,
-        )
+        .control("POST", &format!("/users/{}/kill-grant", h.licensed().id), None)
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
@@ -177,12 +162,8 @@ async fn an_admin_disabling_the_app_gives_4738_everywhere() {
     assert_eq!(param(&params, "state"), Some("s9"));
     assert_eq!(param(&params, "code"), None);
 
-    h.control("POST", &format!("/users/{}/enable-app", user.id), None)
-        .await;
-    assert_eq!(
-        h.me(&token(&tokens, "access_token")).await.0,
-        StatusCode::OK
-    );
+    h.control("POST", &format!("/users/{}/enable-app", user.id), None).await;
+    assert_eq!(h.me(&token(&tokens, "access_token")).await.0, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -229,11 +210,7 @@ async fn users_can_be_created_and_the_consent_page_says_when_there_are_none() {
     assert!(user["account_id"].is_string());
     assert_eq!(user["type"], 1);
     let (status, _) = h
-        .control(
-            "POST",
-            "/users",
-            Some(json!({ "email": "x@zoom.example", "type": 3 })),
-        )
+        .control("POST", "/users", Some(json!({ "email": "x@zoom.example", "type": 3 })))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (_, users) = h.control("GET", "/users", None).await;
@@ -243,9 +220,7 @@ async fn users_can_be_created_and_the_consent_page_says_when_there_are_none() {
 #[tokio::test]
 async fn issued_secrets_list_everything_handed_out() {
     let h = start().await;
-    let code = h
-        .code_for(h.licensed(), &[("code_challenge", "v-123")])
-        .await;
+    let code = h.code_for(h.licensed(), &[("code_challenge", "v-123")]).await;
     let (_, tokens) = h
         .token(&[
             ("grant_type", "authorization_code"),
@@ -267,17 +242,10 @@ async fn issued_secrets_list_everything_handed_out() {
 async fn the_clock_can_be_read_and_set() {
     let h = start().await;
     let (status, body) = h
-        .control(
-            "POST",
-            "/clock",
-            Some(json!({ "now": "2030-01-01T00:00:00Z" })),
-        )
+        .control("POST", "/clock", Some(json!({ "now": "2030-01-01T00:00:00Z" })))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body["now"]
-        .as_str()
-        .unwrap()
-        .starts_with("2030-01-01T00:00:0"));
+    assert!(body["now"].as_str().unwrap().starts_with("2030-01-01T00:00:0"));
     let (_, body) = h.control("GET", "/clock", None).await;
     assert!(body["now"].as_str().unwrap().starts_with("2030-01-01"));
 }

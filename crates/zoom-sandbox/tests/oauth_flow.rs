@@ -22,10 +22,7 @@ async fn consent_page_names_the_app_scopes_users_and_buttons() {
     let html = response.text().await.unwrap();
     assert!(html.contains("BetterBeing would like to access your Zoom account"));
     for scope in DEMO_SCOPES {
-        assert!(
-            html.contains(&format!(r#"<li data-scope="{scope}">"#)),
-            "{scope}"
-        );
+        assert!(html.contains(&format!(r#"<li data-scope="{scope}">"#)), "{scope}");
     }
     assert!(html.contains(r#"<select id="zoom-user" name="zoom_user_id">"#));
     let first = &h.users[0];
@@ -55,10 +52,7 @@ async fn code_flow_with_s256_echoes_state_and_issues_zoom_shaped_tokens() {
         .await;
     let response = h.decide(&pending, &h.licensed().id, "allow").await;
     let location = location(&response);
-    assert!(
-        location.starts_with(&format!("{REDIRECT}?code=")),
-        "{location}"
-    );
+    assert!(location.starts_with(&format!("{REDIRECT}?code=")), "{location}");
     let params = location_params(&response);
     assert_eq!(param(&params, "state"), Some("st/ate+1"));
     let code = param(&params, "code").unwrap();
@@ -104,9 +98,7 @@ async fn code_flow_with_s256_echoes_state_and_issues_zoom_shaped_tokens() {
 #[tokio::test]
 async fn pkce_method_defaults_to_plain() {
     let h = start().await;
-    let code = h
-        .code_for(h.licensed(), &[("code_challenge", "plain-verifier")])
-        .await;
+    let code = h.code_for(h.licensed(), &[("code_challenge", "plain-verifier")]).await;
     let (status, body) = h
         .token(&[
             ("grant_type", "authorization_code"),
@@ -176,11 +168,7 @@ async fn authorize_refuses_bad_requests_with_a_page_not_a_redirect() {
         assert!(response.headers().get("location").is_none());
     }
     let response = h.authorize_page(cases[0]).await;
-    assert!(response
-        .text()
-        .await
-        .unwrap()
-        .contains("Redirect URI mismatch"));
+    assert!(response.text().await.unwrap().contains("Redirect URI mismatch"));
 }
 
 #[tokio::test]
@@ -190,9 +178,7 @@ async fn deny_redirects_with_access_denied_and_state() {
     let response = h.decide(&pending, &h.licensed().id, "deny").await;
     assert_eq!(
         location(&response),
-        format!(
-            "{REDIRECT}?error=access_denied&error_description=The+user+denied+the+authorization.&state=s1"
-        )
+        format!("{REDIRECT}?error=access_denied&error_description=The+user+denied+the+authorization.&state=s1")
     );
     // The pending request is single use.
     let again = h.decide(&pending, &h.licensed().id, "allow").await;
@@ -236,10 +222,7 @@ async fn codes_expire_after_five_minutes_on_the_sandbox_clock() {
     h.advance_clock(301).await;
     let (status, body) = h.exchange(&code).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        body,
-        json!({ "reason": "Code is expired", "error": "invalid_grant" })
-    );
+    assert_eq!(body, json!({ "reason": "Code is expired", "error": "invalid_grant" }));
 }
 
 #[tokio::test]
@@ -251,19 +234,9 @@ async fn bad_client_authentication_is_invalid_client() {
         ("code", code.as_str()),
         ("redirect_uri", REDIRECT),
     ];
-    let expected =
-        json!({ "reason": "Invalid client_id or client_secret", "error": "invalid_client" });
-    let missing = h
-        .http
-        .post(h.url("/oauth/token"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        json(missing).await,
-        (StatusCode::BAD_REQUEST, expected.clone())
-    );
+    let expected = json!({ "reason": "Invalid client_id or client_secret", "error": "invalid_client" });
+    let missing = h.http.post(h.url("/oauth/token")).form(&form).send().await.unwrap();
+    assert_eq!(json(missing).await, (StatusCode::BAD_REQUEST, expected.clone()));
     let wrong = h
         .http
         .post(h.url("/oauth/token"))
@@ -331,20 +304,11 @@ async fn refresh_rotates_and_a_reused_refresh_token_is_dead() {
 
     let (status, body) = h.refresh(first_refresh).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        body,
-        json!({ "reason": "Invalid Token!", "error": "invalid_grant" })
-    );
+    assert_eq!(body, json!({ "reason": "Invalid Token!", "error": "invalid_grant" }));
 
     // The previous access token lives until its own expiry.
-    assert_eq!(
-        h.me(first["access_token"].as_str().unwrap()).await.0,
-        StatusCode::OK
-    );
-    assert_eq!(
-        h.me(second["access_token"].as_str().unwrap()).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(h.me(first["access_token"].as_str().unwrap()).await.0, StatusCode::OK);
+    assert_eq!(h.me(second["access_token"].as_str().unwrap()).await.0, StatusCode::OK);
 
     let (_, calls) = h.control("GET", "/calls", None).await;
     assert_eq!(calls["counters"]["token.refresh_token"], 2);
@@ -377,30 +341,16 @@ async fn a_new_authorization_revokes_the_earlier_grant() {
     assert_eq!(body["reason"], "Invalid Token!");
     let (status, body) = h.me(first["access_token"].as_str().unwrap()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        body,
-        json!({ "code": 124, "message": "Invalid access token." })
-    );
-    assert_eq!(
-        h.me(second["access_token"].as_str().unwrap()).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(body, json!({ "code": 124, "message": "Invalid access token." }));
+    assert_eq!(h.me(second["access_token"].as_str().unwrap()).await.0, StatusCode::OK);
     let (_, grants) = h.control("GET", "/grants", None).await;
-    let statuses: Vec<_> = grants
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["status"].clone())
-        .collect();
+    let statuses: Vec<_> = grants.as_array().unwrap().iter().map(|g| g["status"].clone()).collect();
     assert_eq!(statuses, [json!("replaced"), json!("active")]);
 
     // Another user's grant is untouched by this user's re-authorization.
     let other = h.connect(&h.users[1]).await;
     h.connect(h.licensed()).await;
-    assert_eq!(
-        h.me(other["access_token"].as_str().unwrap()).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(h.me(other["access_token"].as_str().unwrap()).await.0, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -409,10 +359,7 @@ async fn revoke_kills_the_whole_grant() {
     let tokens = h.connect(h.licensed()).await;
     let access = tokens["access_token"].as_str().unwrap();
     let refresh = tokens["refresh_token"].as_str().unwrap();
-    assert_eq!(
-        h.revoke(access).await,
-        (StatusCode::OK, json!({ "status": "success" }))
-    );
+    assert_eq!(h.revoke(access).await, (StatusCode::OK, json!({ "status": "success" })));
     assert_eq!(h.me(access).await.1["message"], "Invalid access token.");
     assert_eq!(h.refresh(refresh).await.1["reason"], "Invalid Token!");
     assert_eq!(

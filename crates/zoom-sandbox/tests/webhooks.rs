@@ -33,11 +33,7 @@ fn hmac_hex(key: &str, message: &[u8]) -> String {
 }
 
 async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
-    receiver
-        .received
-        .lock()
-        .unwrap()
-        .push((headers, body.clone()));
+    receiver.received.lock().unwrap().push((headers, body.clone()));
     let event: Value = serde_json::from_slice(&body).unwrap();
     if event["event"] == "endpoint.url_validation" {
         let plain = event["payload"]["plainToken"].as_str().unwrap();
@@ -77,9 +73,7 @@ async fn remove_app_delivers_a_signed_app_deauthorized_event() {
     let user = h.licensed().clone();
     let tokens = h.connect(&user).await;
 
-    let (status, body) = h
-        .control("POST", &format!("/users/{}/remove-app", user.id), None)
-        .await;
+    let (status, body) = h.control("POST", &format!("/users/{}/remove-app", user.id), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({ "delivered": true, "status": 200 }));
 
@@ -108,10 +102,7 @@ async fn remove_app_delivers_a_signed_app_deauthorized_event() {
     assert_eq!(payload["user_data_retention"], "false");
     let signature = payload["signature"].as_str().unwrap();
     assert!(signature.len() == 64 && signature.chars().all(|c| c.is_ascii_hexdigit()));
-    assert!(payload["deauthorization_time"]
-        .as_str()
-        .unwrap()
-        .ends_with('Z'));
+    assert!(payload["deauthorization_time"].as_str().unwrap().ends_with('Z'));
 
     assert_eq!(
         h.me(tokens["access_token"].as_str().unwrap()).await.0,
@@ -129,22 +120,14 @@ async fn remove_app_reports_a_failing_endpoint_and_a_missing_url() {
     let h = sandbox_posting_to(&url).await;
     h.connect(h.licensed()).await;
     let (_, body) = h
-        .control(
-            "POST",
-            &format!("/users/{}/remove-app", h.licensed().id),
-            None,
-        )
+        .control("POST", &format!("/users/{}/remove-app", h.licensed().id), None)
         .await;
     assert_eq!(body, json!({ "delivered": false, "status": 500 }));
 
     let h = start().await;
     h.connect(h.licensed()).await;
     let (_, body) = h
-        .control(
-            "POST",
-            &format!("/users/{}/remove-app", h.licensed().id),
-            None,
-        )
+        .control("POST", &format!("/users/{}/remove-app", h.licensed().id), None)
         .await;
     assert_eq!(body, json!({ "delivered": false, "status": null }));
 }
@@ -175,21 +158,13 @@ async fn url_validation_checks_the_encrypted_token() {
     assert!(event["event_ts"].is_i64());
 
     let (wrong_url, _) = start_receiver("some-other-secret", AxumStatus::OK).await;
-    h.control(
-        "PATCH",
-        "/app",
-        Some(json!({ "deauthorization_url": wrong_url })),
-    )
-    .await;
+    h.control("PATCH", "/app", Some(json!({ "deauthorization_url": wrong_url })))
+        .await;
     let (_, body) = h.control("POST", "/webhooks/validate", None).await;
     assert_eq!(body["valid"], false);
 
     let (_, app) = h
-        .control(
-            "PATCH",
-            "/app",
-            Some(json!({ "deauthorization_url": null })),
-        )
+        .control("PATCH", "/app", Some(json!({ "deauthorization_url": null })))
         .await;
     assert_eq!(app["deauthorization_url"], Value::Null);
     let (_, body) = h.control("POST", "/webhooks/validate", None).await;

@@ -81,7 +81,14 @@ pub async fn callback(
         )
         .await;
     let target = match outcome.result {
-        Ok(()) => return_to::with_outcome(&outcome.return_to, callback::QUERY_OK, callback::OK_VALUE),
+        Ok(()) => {
+            if let Some(user) = user {
+                if let Err(e) = state.calendar.resume_after_connect(user).await {
+                    tracing::error!(error = ?e, "resuming parked zoom work failed");
+                }
+            }
+            return_to::with_outcome(&outcome.return_to, callback::QUERY_OK, callback::OK_VALUE)
+        }
         Err(code) => {
             tracing::info!(outcome = code, "zoom authorization did not complete");
             return_to::with_outcome(&outcome.return_to, callback::QUERY_ERROR, code)

@@ -98,6 +98,10 @@ pub(super) async fn decode_empty(response: reqwest::Response) -> Result<(), ApiC
 }
 
 async fn decode_error<T>(status: reqwest::StatusCode, response: reqwest::Response) -> Result<T, ApiCallError> {
+    if status.is_server_error() {
+        // Zoom's side failed: whatever the body says, trying again later is the answer.
+        return Err(ApiCallError::Unavailable);
+    }
     let body = response.json::<ZoomErrorBody>().await;
     match body {
         Ok(ZoomErrorBody { code: 124, .. }) => Err(ApiCallError::InvalidAccessToken),

@@ -21,7 +21,15 @@ pub struct MeetingSpec {
 }
 
 impl MeetingSpec {
-    fn body(&self) -> serde_json::Value {
+    /// Create: as `update_body`, plus a generated passcode (embedded in the join link, so clients never type it).
+    fn create_body(&self) -> serde_json::Value {
+        let mut body = self.update_body();
+        body["default_password"] = json!(true);
+        body
+    }
+
+    /// PATCH takes the same fields as create except `default_password`.
+    fn update_body(&self) -> serde_json::Value {
         json!({
             "topic": self.topic,
             "type": 2,
@@ -29,7 +37,6 @@ impl MeetingSpec {
             "timezone": self.time_zone,
             "duration": self.duration_minutes,
             "agenda": self.agenda,
-            "default_password": true,
             "settings": {
                 "waiting_room": true,
                 "join_before_host": false,
@@ -100,7 +107,7 @@ impl ZoomApiClient {
             .http()
             .post(url(base, "/users/me/meetings"))
             .bearer_auth(token.expose_secret())
-            .json(&spec.body())
+            .json(&spec.create_body())
             .send()
             .await
             .map_err(|_| ApiCallError::Unavailable)?;
@@ -119,7 +126,7 @@ impl ZoomApiClient {
             .http()
             .patch(url(base, &format!("/meetings/{meeting_id}")))
             .bearer_auth(token.expose_secret())
-            .json(&spec.body())
+            .json(&spec.update_body())
             .send()
             .await
             .map_err(|_| ApiCallError::Unavailable)?;
@@ -222,7 +229,9 @@ mod tests {
             duration_minutes: 50,
             agenda: "ref".into(),
         };
-        let body = spec.body();
+        let body = spec.create_body();
+        assert_eq!(body["default_password"], true);
+        assert!(spec.update_body().get("default_password").is_none());
         assert_eq!(body["start_time"], "2026-11-09T14:00:00Z");
         assert_eq!(body["timezone"], "America/New_York");
         assert_eq!(body["type"], 2);

@@ -29,11 +29,7 @@ pub async fn start() -> Harness {
 pub async fn start_with(config: SandboxConfig, seed: bool) -> Harness {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sandbox = serve(listener, config).await;
-    let users = if seed {
-        seed_demo_users(&sandbox)
-    } else {
-        Vec::new()
-    };
+    let users = if seed { seed_demo_users(&sandbox) } else { Vec::new() };
     Harness {
         base: sandbox.base_url.clone(),
         sandbox,
@@ -49,11 +45,7 @@ pub fn s256(verifier: &str) -> String {
 /// The query parameters of a redirect's Location.
 pub fn location_params(response: &Response) -> Vec<(String, String)> {
     let location = location(response);
-    url::Url::parse(&location)
-        .unwrap()
-        .query_pairs()
-        .into_owned()
-        .collect()
+    url::Url::parse(&location).unwrap().query_pairs().into_owned().collect()
 }
 
 pub fn location(response: &Response) -> String {
@@ -62,10 +54,7 @@ pub fn location(response: &Response) -> String {
 }
 
 pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
+    params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
 }
 
 impl Harness {
@@ -142,11 +131,8 @@ impl Harness {
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> (StatusCode, Value) {
-        self.token(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token),
-        ])
-        .await
+        self.token(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token)])
+            .await
     }
 
     /// A full connection for `user`: the token response.
@@ -180,16 +166,9 @@ impl Harness {
         json(response).await
     }
 
-    pub async fn control(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
+    pub async fn control(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = self
-            .http
-            .request(method, self.url(&format!("/_sandbox{path}")));
+        let mut request = self.http.request(method, self.url(&format!("/_sandbox{path}")));
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -198,11 +177,7 @@ impl Harness {
 
     pub async fn advance_clock(&self, secs: i64) {
         let (status, _) = self
-            .control(
-                "POST",
-                "/clock",
-                Some(serde_json::json!({ "advance_secs": secs })),
-            )
+            .control("POST", "/clock", Some(serde_json::json!({ "advance_secs": secs })))
             .await;
         assert_eq!(status, StatusCode::OK);
     }
@@ -224,4 +199,105 @@ pub fn pending_id(html: &str) -> String {
     let start = html.find(marker).expect("a pending id field") + marker.len();
     let end = start + html[start..].find('"').unwrap();
     html[start..end].to_owned()
+}
+
+// ---- the Meetings API ----------------------------------------------------------------------------------
+
+/// A `/v2` answer: status, headers and the JSON body (`null` when empty).
+#[derive(Debug)]
+pub struct ApiResponse {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl ApiResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+}
+
+impl Harness {
+    pub fn basic(&self) -> &User {
+        &self.users[1]
+    }
+
+    pub fn unassigned(&self) -> &User {
+        &self.users[2]
+    }
+
+    /// Connects `user` and returns a fresh access token.
+    pub async fn access_token(&self, user: &User) -> String {
+        self.connect(user).await["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn api(&self, method: &str, path: &str, token: &str, body: Option<&Value>) -> ApiResponse {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self
+            .http
+            .request(method, self.url(&format!("/v2{path}")))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap();
+        let headers = response.headers().clone();
+        let (status, body) = json(response).await;
+        ApiResponse { status, headers, body }
+    }
+
+    /// `POST /v2/users/me/meetings`, asserting 201; returns the meeting.
+    pub async fn create_meeting(&self, token: &str, body: Value) -> Value {
+        let response = self.api("POST", "/users/me/meetings", token, Some(&body)).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+        response.body
+    }
+
+    pub async fn set_clock(&self, now: &str) {
+        let (status, body) = self
+            .control("POST", "/clock", Some(serde_json::json!({ "now": now })))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    pub async fn add_fault(&self, fault: Value) {
+        let (status, body) = self.control("POST", "/faults", Some(fault)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
+    pub async fn sandbox_meetings(&self) -> Vec<Value> {
+        let (status, body) = self.control("GET", "/meetings", None).await;
+        assert_eq!(status, StatusCode::OK);
+        body.as_array().unwrap().clone()
+    }
+
+    /// Every Meetings call in the sandbox's log, request and response, checked against Zoom's OpenAPI.
+    /// Returns how many calls were checked.
+    pub async fn assert_calls_follow_contract(&self) -> usize {
+        let (_, log) = self.control("GET", "/calls", None).await;
+        let mut checked = 0;
+        let mut problems = Vec::new();
+        for call in log["calls"].as_array().unwrap() {
+            if zoom_sandbox::contract::operation_for(call["method"].as_str().unwrap(), call["path"].as_str().unwrap())
+                .is_none()
+            {
+                continue;
+            }
+            checked += 1;
+            if let Err(p) = zoom_sandbox::contract::validate_call(call) {
+                problems.extend(p);
+            }
+        }
+        assert!(problems.is_empty(), "contract violations: {problems:#?}");
+        checked
+    }
+}
+
+/// `{"code":300,"message":"Validation Failed.","errors":[{"field":…,"message":"Invalid field."}]}`.
+pub fn validation_failed(fields: &[&str]) -> Value {
+    let errors: Vec<Value> = fields
+        .iter()
+        .map(|f| serde_json::json!({ "field": f, "message": "Invalid field." }))
+        .collect();
+    serde_json::json!({ "code": 300, "message": "Validation Failed.", "errors": errors })
 }

@@ -1,0 +1,501 @@
+use std::time::Duration;
+
+use api::sessions::{Session, SessionInput, StartLink, ZoomSync};
+use chrono::{DateTime, Datelike, Duration as Days, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde_json::{json, Value};
+
+use crate::support::*;
+
+/// Zoom calls of one kind seen by the sandbox: `create`, `get`, `update`, `delete`, `list`.
+async fn meeting_calls(app: &TestApp, kind: &str) -> usize {
+    let log = app.sandbox_get("/calls").await;
+    log["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            let (method, path) = (c["method"].as_str().unwrap(), c["path"].as_str().unwrap());
+            match kind {
+                "create" => method == "POST" && path == "/v2/users/me/meetings",
+                "list" => method == "GET" && path == "/v2/users/me/meetings",
+                "get" => method == "GET" && path.starts_with("/v2/meetings/"),
+                "update" => method == "PATCH" && path.starts_with("/v2/meetings/"),
+                "delete" => method == "DELETE" && path.starts_with("/v2/meetings/"),
+                _ => unreachable!(),
+            }
+        })
+        .count()
+}
+
+async fn live_meetings(app: &TestApp) -> Vec<Value> {
+    let all = app.sandbox_get("/meetings").await;
+    all.as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["deleted"] == false)
+        .cloned()
+        .collect()
+}
+
+/// Next Monday at least a week ahead, at `hh:mm` local time in `zone`.
+fn upcoming(zone: &str, hh: u32, mm: u32) -> NaiveDateTime {
+    let tz: Tz = zone.parse().unwrap();
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let mut day = today + Days::days(7);
+    while day.weekday() != chrono::Weekday::Mon {
+        day = day + Days::days(1);
+    }
+    day.and_hms_opt(hh, mm, 0).unwrap()
+}
+
+fn input(client: &str, start_local: NaiveDateTime, zone: &str) -> SessionInput {
+    SessionInput {
+        client_name: client.into(),
+        start_local,
+        time_zone: zone.into(),
+        duration_minutes: 50,
+        private_notes: "Discussed sleep; follow up on journaling.".into(),
+        client_name_in_zoom_topic: false,
+    }
+}
+
+async fn post_session(app: &TestApp, body: &SessionInput) -> reqwest::Response {
+    app.client
+        .post(app.url(api::paths::SESSIONS))
+        .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn create(app: &TestApp, body: &SessionInput) -> Session {
+    let r = post_session(app, body).await;
+    assert_eq!(r.status(), 201, "create session");
+    r.json().await.unwrap()
+}
+
+async fn get(app: &TestApp, id: i64) -> Session {
+    app.client
+        .get(app.url(&api::paths::session(id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn put(app: &TestApp, id: i64, body: &SessionInput) -> Session {
+    let r = app
+        .client
+        .put(app.url(&api::paths::session(id)))
+        .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+async fn cancel(app: &TestApp, id: i64) {
+    let r = app
+        .client
+        .delete(app.url(&api::paths::session(id)))
+        .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+}
+
+async fn post(app: &TestApp, path: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Waits (bounded) until the session's Zoom side settles in sync.
+async fn settled(app: &TestApp, id: i64) -> Session {
+    for _ in 0..100 {
+        let s = get(app, id).await;
+        if s.zoom.sync == ZoomSync::InSync && !s.zoom.link_outdated && s.zoom.link.is_some() {
+            return s;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("session {id} never got its link: {:?}", get(app, id).await);
+}
+
+async fn fault(app: &TestApp, endpoint: &str, mode: &str, count: u32) {
+    app.sandbox_post(
+        "/faults",
+        json!({ "endpoint": endpoint, "mode": mode, "count": count, "hang_secs": 5 }),
+    )
+    .await;
+}
+
+async fn connected_app() -> TestApp {
+    let app = spawn_app().await;
+    app.sign_in(SOLO).await;
+    app.connect_as(LICENSED).await;
+    app
+}
+
+#[tokio::test]
+async fn creating_a_session_creates_exactly_one_meeting_and_shows_its_link() {
+    let app = connected_app().await;
+    let start = upcoming("America/New_York", 9, 0);
+    let session = create(&app, &input("Jordan Lee", start, "America/New_York")).await;
+    assert_eq!(session.zoom.sync, ZoomSync::InSync);
+    let link = session.zoom.link.clone().expect("a link");
+    let meetings = live_meetings(&app).await;
+    assert_eq!(meetings.len(), 1);
+    let meeting = &meetings[0];
+    assert_eq!(meeting["join_url"], link.join_url.as_str());
+    assert_eq!(meeting["id"].to_string(), link.meeting_id);
+    assert_eq!(meeting["timezone"], "America/New_York");
+    let expected = Tz::America__New_York
+        .from_local_datetime(&start)
+        .unwrap()
+        .with_timezone(&Utc);
+    let zoom_start: DateTime<Utc> = meeting["start_time"].as_str().unwrap().parse().unwrap();
+    assert_eq!(zoom_start, expected);
+    assert_eq!(meeting["duration"], 50);
+    assert_eq!(meeting["settings"]["waiting_room"], true);
+    // Neutral title; the client's name and the private notes never go to Zoom.
+    let everything = meeting.to_string();
+    assert!(!everything.contains("Jordan"), "{everything}");
+    assert!(!everything.contains("journaling"), "{everything}");
+    assert_eq!(meeting_calls(&app, "create").await, 1);
+    assert_eq!(meeting_calls(&app, "list").await, 0);
+}
+
+#[tokio::test]
+async fn opting_in_puts_the_client_name_in_the_meeting_title() {
+    let app = connected_app().await;
+    let mut body = input("Jordan Lee", upcoming("Europe/London", 10, 0), "Europe/London");
+    body.client_name_in_zoom_topic = true;
+    create(&app, &body).await;
+    assert_eq!(live_meetings(&app).await[0]["topic"], "Session with Jordan Lee");
+}
+
+#[tokio::test]
+async fn a_session_after_the_next_dst_change_lands_at_the_right_instant() {
+    let app = connected_app().await;
+    let tz = Tz::America__New_York;
+    // Find the next DST change in New York, then book 09:00 local in the week after it.
+    let mut day = Utc::now().with_timezone(&tz).date_naive();
+    let offset = |d: chrono::NaiveDate| {
+        tz.from_local_datetime(&d.and_hms_opt(12, 0, 0).unwrap())
+            .unwrap()
+            .offset()
+            .to_string()
+    };
+    let before = offset(day);
+    while offset(day) == before {
+        day = day + Days::days(1);
+    }
+    let start = (day + Days::days(3)).and_hms_opt(9, 0, 0).unwrap();
+    let session = create(&app, &input("Sam", start, "America/New_York")).await;
+    let expected = tz.from_local_datetime(&start).unwrap().with_timezone(&Utc);
+    assert_eq!(session.starts_at, expected);
+    let zoom_start: DateTime<Utc> = live_meetings(&app).await[0]["start_time"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        zoom_start, expected,
+        "Zoom's meeting starts at 09:00 New York time after the change"
+    );
+}
+
+#[tokio::test]
+async fn rescheduling_gives_a_new_link_and_deletes_the_old_meeting() {
+    let app = connected_app().await;
+    let start = upcoming("Europe/London", 10, 0);
+    let first = create(&app, &input("Ana", start, "Europe/London")).await;
+    let old = first.zoom.link.clone().unwrap();
+    let moved = put(&app, first.id, &input("Ana", start + Days::hours(2), "Europe/London")).await;
+    let moved = if moved.zoom.sync == ZoomSync::InSync {
+        moved
+    } else {
+        settled(&app, first.id).await
+    };
+    let new = moved.zoom.link.clone().unwrap();
+    assert_ne!(new.meeting_id, old.meeting_id);
+    assert_ne!(new.join_url, old.join_url);
+    let meetings = live_meetings(&app).await;
+    assert_eq!(meetings.len(), 1, "the old meeting is gone from Zoom");
+    assert_eq!(meetings[0]["join_url"], new.join_url.as_str());
+    assert_eq!(meeting_calls(&app, "create").await, 2);
+    assert_eq!(meeting_calls(&app, "delete").await, 1);
+}
+
+#[tokio::test]
+async fn editing_only_notes_touches_nothing_at_zoom() {
+    let app = connected_app().await;
+    let start = upcoming("Europe/London", 10, 0);
+    let s = create(&app, &input("Ana", start, "Europe/London")).await;
+    let mut body = input("Ana", start, "Europe/London");
+    body.private_notes = "New private note".into();
+    let edited = put(&app, s.id, &body).await;
+    assert_eq!(edited.zoom.link, s.zoom.link);
+    assert_eq!(edited.private_notes, "New private note");
+    assert_eq!(
+        meeting_calls(&app, "create").await + meeting_calls(&app, "update").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn cancelling_deletes_the_meeting_with_one_call() {
+    let app = connected_app().await;
+    let s = create(&app, &input("Ana", upcoming("UTC", 15, 0), "UTC")).await;
+    cancel(&app, s.id).await;
+    assert!(live_meetings(&app).await.is_empty());
+    assert_eq!(meeting_calls(&app, "delete").await, 1);
+    let from = (Utc::now() - Days::days(1)).to_rfc3339();
+    let to = (Utc::now() + Days::days(40)).to_rfc3339();
+    let listed: Vec<Session> = app
+        .client
+        .get(app.url(api::paths::SESSIONS))
+        .query(&[("from", from), ("to", to)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(listed.is_empty(), "a cancelled session leaves the calendar");
+}
+
+#[tokio::test]
+async fn start_fetches_a_fresh_host_link_each_time() {
+    let app = connected_app().await;
+    let s = create(&app, &input("Ana", upcoming("UTC", 15, 0), "UTC")).await;
+    let meeting_id = s.zoom.link.unwrap().meeting_id;
+    let clicked_at = Utc::now();
+    let first: StartLink = post(&app, &api::paths::session_start(s.id)).await.json().await.unwrap();
+    let second: StartLink = post(&app, &api::paths::session_start(s.id)).await.json().await.unwrap();
+    assert_ne!(first.start_url, second.start_url);
+    let issued = app.sandbox_get(&format!("/meetings/{meeting_id}/start-urls")).await;
+    let issued: Vec<&Value> = issued.as_array().unwrap().iter().collect();
+    let after_click: Vec<_> = issued
+        .iter()
+        .filter(|u| u["issued_at"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap() >= clicked_at - Days::seconds(1))
+        .collect();
+    assert!(after_click.iter().any(|u| u["start_url"] == first.start_url.as_str()));
+    assert_eq!(meeting_calls(&app, "get").await, 2);
+    // The host link is never stored or shown elsewhere.
+    let listed = get(&app, s.id).await;
+    assert!(!serde_json::to_string(&listed).unwrap().contains(&first.start_url));
+    assert!(!captured_logs().contains(&first.start_url));
+}
+
+#[tokio::test]
+async fn a_session_made_before_connecting_gets_its_link_once_connected() {
+    let app = spawn_app().await;
+    app.sign_in(SOLO).await;
+    let s = create(&app, &input("Ana", upcoming("UTC", 15, 0), "UTC")).await;
+    assert_eq!(s.zoom.sync, ZoomSync::NoLink);
+    assert!(s.zoom.link.is_none());
+    let r = post(&app, &api::paths::session_zoom_link(s.id)).await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code, "zoom_not_connected");
+
+    app.connect_as(LICENSED).await;
+    let missing: api::sessions::MissingLinks = app
+        .client
+        .get(app.url(api::paths::SESSIONS_MISSING_LINKS))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(missing.session_ids, vec![s.id]);
+    let added: api::sessions::MissingLinks = post(&app, api::paths::SESSIONS_MISSING_LINKS)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(added.session_ids, vec![s.id]);
+    let linked = settled(&app, s.id).await;
+    assert_eq!(
+        live_meetings(&app).await[0]["join_url"],
+        linked.zoom.link.unwrap().join_url.as_str()
+    );
+}
+
+#[tokio::test]
+async fn a_zoom_outage_at_creation_saves_the_session_and_retries_to_one_meeting() {
+    let app = connected_app().await;
+    fault(&app, "meetings.create", "error_503", 2).await;
+    let s = create(&app, &input("Ana", upcoming("UTC", 15, 0), "UTC")).await;
+    assert!(matches!(s.zoom.sync, ZoomSync::Retrying { .. }), "{:?}", s.zoom.sync);
+    assert!(s.zoom.link.is_none());
+    settled(&app, s.id).await;
+    assert_eq!(live_meetings(&app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_lost_creation_answer_never_makes_a_second_meeting() {
+    let app = connected_app().await;
+    // Zoom creates the meeting, then the answer never arrives (our 2 s timeout fires).
+    fault(&app, "meetings.create", "hang_after_commit", 1).await;
+    let s = create(&app, &input("Ana", upcoming("UTC", 15, 0), "UTC")).await;
+    let linked = settled(&app, s.id).await;
+    let meetings = live_meetings(&app).await;
+    assert_eq!(meetings.len(), 1, "exactly one meeting exists: {meetings:?}");
+    assert_eq!(meetings[0]["join_url"], linked.zoom.link.unwrap().join_url.as_str());
+    assert!(
+        meeting_calls(&app, "list").await >= 1,
+        "the retry looked before creating again"
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_sessions_meeting_is_deleted_once_zoom_recovers() {
+    let app = connected_app().await;
+    let s = create(&app, &input("Ana", upcoming("UTC", 15, 0), "UTC")).await;
+    fault(&app, "meetings.delete", "error_500", 2).await;
+    cancel(&app, s.id).await;
+    assert_eq!(
+        live_meetings(&app).await.len(),
+        1,
+        "Zoom is down: the meeting is still there for now"
+    );
+    for _ in 0..100 {
+        if live_meetings(&app).await.is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the meeting was never deleted");
+}
+
+#[tokio::test]
+async fn zooms_daily_cap_waits_for_midnight_utc() {
+    let app = connected_app().await;
+    let id = app.zoom_user_id(LICENSED).await;
+    app.sandbox_post(&format!("/users/{id}/daily-usage"), json!({ "used": 100 }))
+        .await;
+    let s = create(&app, &input("Ana", upcoming("UTC", 15, 0), "UTC")).await;
+    match s.zoom.sync {
+        ZoomSync::Retrying {
+            next_attempt_at,
+            reason,
+            ..
+        } => {
+            let midnight = (Utc::now().date_naive() + Days::days(1))
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc();
+            assert_eq!(next_attempt_at, midnight);
+            assert!(reason.contains("100"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(live_meetings(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_dropped_grant_parks_the_work_until_reauth() {
+    let app = connected_app().await;
+    let id = app.zoom_user_id(LICENSED).await;
+    app.sandbox_post(&format!("/users/{id}/kill-grant"), json!({})).await;
+    let s = create(&app, &input("Ana", upcoming("UTC", 15, 0), "UTC")).await;
+    match &s.zoom.sync {
+        ZoomSync::Failed { code, message } => {
+            assert_eq!(code, "zoom_needs_reauth");
+            assert!(message.contains("Reauth"));
+        }
+        other => panic!("{other:?}"),
+    }
+    app.connect_as(LICENSED).await;
+    settled(&app, s.id).await;
+    assert_eq!(live_meetings(&app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_stable_code_and_nothing_is_saved() {
+    let app = connected_app().await;
+    let mut body = input("", upcoming("UTC", 15, 0), "UTC");
+    let code = |r: reqwest::Response| async move {
+        assert_eq!(r.status(), 400);
+        r.json::<api::ErrorBody>().await.unwrap().code
+    };
+    assert_eq!(code(post_session(&app, &body).await).await, "invalid_client_name");
+    body.client_name = "Ana".into();
+    body.time_zone = "Moon/Base".into();
+    assert_eq!(code(post_session(&app, &body).await).await, "invalid_time_zone");
+    body.time_zone = "UTC".into();
+    body.duration_minutes = 0;
+    assert_eq!(code(post_session(&app, &body).await).await, "invalid_duration");
+    body.duration_minutes = 50;
+    body.start_local = (Utc::now() - Days::days(2)).naive_utc();
+    assert_eq!(code(post_session(&app, &body).await).await, "start_in_past");
+    assert!(live_meetings(&app).await.is_empty());
+    assert_eq!(meeting_calls(&app, "create").await, 0);
+}
+
+#[tokio::test]
+async fn other_peoples_sessions_are_not_found() {
+    let app = connected_app().await;
+    let s = create(&app, &input("Ana", upcoming("UTC", 15, 0), "UTC")).await;
+    let other = app.another_browser();
+    other.sign_in(CLINIC_PRACTITIONER).await;
+    assert_eq!(
+        other
+            .client
+            .get(other.url(&api::paths::session(s.id)))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(post(&other, &api::paths::session_start(s.id)).await.status(), 404);
+}
+
+#[tokio::test]
+async fn preferences_keep_the_calendar_time_zone() {
+    let app = spawn_app().await;
+    app.sign_in(SOLO).await;
+    let prefs: api::sessions::Preferences = app
+        .client
+        .get(app.url(api::paths::PREFERENCES))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(prefs.time_zone, "America/New_York");
+    let put = |zone: &'static str| {
+        app.client
+            .put(app.url(api::paths::PREFERENCES))
+            .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)
+            .json(&json!({ "time_zone": zone }))
+            .send()
+    };
+    assert_eq!(put("Nowhere/Land").await.unwrap().status(), 400);
+    assert_eq!(put("Australia/Sydney").await.unwrap().status(), 200);
+    let prefs: api::sessions::Preferences = app
+        .client
+        .get(app.url(api::paths::PREFERENCES))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(prefs.time_zone, "Australia/Sydney");
+}

@@ -1,0 +1,113 @@
+//! What `join_url` and `start_url` open: tiny stand-ins for Zoom's launch pages (facts §5), so the demo's
+//! Join and Start buttons land somewhere real. Opening a valid, unexpired start URL starts the meeting.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+use crate::calls::CallNote;
+use crate::meetings::StartOutcome;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/j/{id}", get(join_page))
+        .route("/s/{id}", get(start_page))
+}
+
+fn page(kind: &'static str, status: StatusCode, title: &str, detail: &str) -> Response {
+    let html = format!(
+        "<!doctype html><meta charset=\"utf-8\"><title>{title} - Zoom sandbox</title>\
+         <h1 id=\"title\">{title}</h1><p id=\"detail\">{detail}</p>"
+    );
+    let mut response = (status, Html(html)).into_response();
+    response.extensions_mut().insert(CallNote::kind(kind));
+    response
+}
+
+#[derive(Deserialize)]
+struct JoinQuery {
+    pwd: Option<String>,
+}
+
+async fn join_page(State(state): State<AppState>, Path(id): Path<String>, Query(query): Query<JoinQuery>) -> Response {
+    const KIND: &str = "web.join";
+    let sandbox = state.lock();
+    let now = sandbox.now();
+    let meeting = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| sandbox.meetings.by_id(id))
+        .filter(|m| m.live(now));
+    let Some(meeting) = meeting else {
+        return page(
+            KIND,
+            StatusCode::NOT_FOUND,
+            "Invalid meeting ID",
+            "This meeting ID is not valid. Please check and try again.",
+        );
+    };
+    let expected = (!meeting.encrypted_password.is_empty()).then(|| format!("{}.1", meeting.encrypted_password));
+    if expected.is_some() && query.pwd != expected {
+        return page(
+            KIND,
+            StatusCode::FORBIDDEN,
+            "Passcode required",
+            "This link is missing the meeting passcode or carries a wrong one.",
+        );
+    }
+    page(
+        KIND,
+        StatusCode::OK,
+        "Joining meeting",
+        &format!("Joining meeting {} as a participant.", meeting.id),
+    )
+}
+
+#[derive(Deserialize)]
+struct StartQuery {
+    zak: Option<String>,
+}
+
+async fn start_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<StartQuery>,
+) -> Response {
+    const KIND: &str = "web.start";
+    let mut sandbox = state.lock();
+    let now = sandbox.now();
+    let outcome = match id.parse::<u64>() {
+        Ok(id) => sandbox.meetings.start(id, query.zak.as_deref().unwrap_or(""), now),
+        Err(_) => StartOutcome::NoSuchMeeting,
+    };
+    match outcome {
+        StartOutcome::Started => page(
+            KIND,
+            StatusCode::OK,
+            "Meeting started",
+            &format!("You started meeting {id} as its host."),
+        ),
+        StartOutcome::Expired => page(
+            KIND,
+            StatusCode::FORBIDDEN,
+            "This start link has expired",
+            "Start links are valid for 2 hours. Get a fresh one from the meeting's details.",
+        ),
+        StartOutcome::BadZak => page(
+            KIND,
+            StatusCode::FORBIDDEN,
+            "Sign in to start this meeting",
+            "This start link is not valid.",
+        ),
+        StartOutcome::NoSuchMeeting => page(
+            KIND,
+            StatusCode::NOT_FOUND,
+            "Invalid meeting ID",
+            "This meeting ID is not valid. Please check and try again.",
+        ),
+    }
+}
