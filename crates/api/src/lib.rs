@@ -42,6 +42,12 @@ pub mod paths {
     }
     /// `GET`: upcoming sessions without a link (`MissingLinks`); `POST`: add links to all of them.
     pub const SESSIONS_MISSING_LINKS: &str = "/api/sessions/missing-zoom-links";
+    /// `GET`: one session as an `.ics` file (download).
+    pub fn session_ics(id: i64) -> String {
+        format!("/api/sessions/{id}/calendar.ics")
+    }
+    /// `GET` the practitioner's subscription URL (`CalendarFeed`, created on first use); `POST` rotates its secret.
+    pub const CALENDAR_FEED: &str = "/api/calendar-feed";
 }
 
 /// Header every state-changing API call must carry. A cross-site form cannot set it, so together with SameSite

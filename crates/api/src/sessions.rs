@@ -109,6 +109,17 @@ pub struct MissingLinks {
     pub session_ids: Vec<i64>,
 }
 
+/// The practitioner's private calendar subscription (iCalendar). The URL embeds a secret: anyone holding it can read
+/// the practitioner's session times, so it can be rotated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarFeed {
+    /// `https://…/feeds/<secret>.ics`: for Outlook ("Subscribe from web") and Google ("From URL").
+    pub url: String,
+    /// The same feed as `webcal://…`: opens Apple Calendar's subscribe dialog.
+    pub webcal_url: String,
+    pub created_at: DateTime<Utc>,
+}
+
 /// Stable error codes of the sessions API (besides the general ones in `error::codes`).
 pub mod codes {
     pub const INVALID_CLIENT_NAME: &str = "invalid_client_name";

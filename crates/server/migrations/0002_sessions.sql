@@ -46,3 +46,12 @@ CREATE TABLE zoom_jobs (
 );
 CREATE INDEX zoom_jobs_due ON zoom_jobs (next_attempt_at);
 CREATE UNIQUE INDEX zoom_jobs_one_ensure_per_session ON zoom_jobs (session_id) WHERE kind = 'ensure_meeting';
+
+-- Private iCalendar subscription per practitioner. The secret is looked up by its SHA-256 and kept encrypted so the
+-- page can show the URL again.
+CREATE TABLE calendar_feeds (
+    user_id      INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    token_hash   TEXT NOT NULL UNIQUE,
+    token_enc    TEXT NOT NULL,
+    created_at   INTEGER NOT NULL
+);

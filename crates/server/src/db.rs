@@ -1,5 +1,6 @@
 //! The database: SQLite through sqlx, migrations embedded in the binary. Only SQL lives under `db/`.
 
+pub mod calendar_feeds;
 pub mod connections;
 pub mod oauth_states;
 pub mod sessions;

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource. Handlers parse, authorize, call one domain function and map the result.
 
 pub mod auth;
+pub mod calendar_feed;
 pub mod me;
 pub mod return_to;
 pub mod sessions;

@@ -18,6 +18,7 @@ use tower_http::trace::TraceLayer;
 use zoom_sandbox::{RunningSandbox, SandboxConfig};
 
 use crate::config::{Settings, ZoomApp, ZoomTarget};
+use crate::crypto::Keyring;
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::routes;
@@ -31,6 +32,9 @@ pub struct AppState {
     pub db: Db,
     pub zoom: Zoom,
     pub calendar: Calendar,
+    pub keys: Keyring,
+    /// The origin people and calendar apps reach us at.
+    pub public_url: String,
     pub zoom_client_id: String,
     pub webhook_secret: SecretString,
     pub demo: bool,
@@ -95,6 +99,8 @@ impl Application {
             db: db.clone(),
             zoom,
             calendar,
+            keys: settings.token_keys.clone(),
+            public_url: base_url.clone(),
             zoom_client_id: app.client_id.clone(),
             webhook_secret: app.webhook_secret_token.clone(),
             demo: settings.demo,
@@ -157,6 +163,15 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         )
         .route("/api/sessions/{id}/zoom-link", post(routes::sessions::add_link))
         .route("/api/sessions/{id}/start", post(routes::sessions::start))
+        .route(
+            "/api/sessions/{id}/calendar.ics",
+            get(routes::calendar_feed::session_ics),
+        )
+        .route(
+            paths::CALENDAR_FEED,
+            get(routes::calendar_feed::get).post(routes::calendar_feed::rotate),
+        )
+        .route("/feeds/{file}", get(routes::calendar_feed::feed))
         .route(
             "/api/{*rest}",
             get(api_not_found)

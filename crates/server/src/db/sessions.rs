@@ -222,3 +222,14 @@ pub async fn cancel(tx: &mut Transaction<'_, Sqlite>, id: i64, now: i64) -> sqlx
     .await?;
     Ok(())
 }
+
+/// Every scheduled session of a practitioner from `since` on (the subscription feed).
+pub async fn scheduled_since(db: &Db, user_id: i64, since: i64) -> sqlx::Result<Vec<SessionRow>> {
+    sqlx::query_as(
+        "SELECT * FROM sessions WHERE user_id = ? AND status = 'scheduled' AND starts_at >= ? ORDER BY starts_at, id",
+    )
+    .bind(user_id)
+    .bind(since)
+    .fetch_all(db)
+    .await
+}
