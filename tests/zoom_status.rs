@@ -317,6 +317,7 @@ async fn blocked_by_organisation_names_whom_to_ask_and_offers_no_connect() {
     let calls = Calls::default();
     let status = ZoomStatus::BlockedByOrganisation {
         admin_name: Some("Priya Shah".into()),
+        connected_account: None,
     };
     let page = mount_status(fixed(status), &calls, None);
     tick().await;

@@ -202,7 +202,7 @@ pub fn ZoomStatusView(
             </div>
         }
         .into_any(),
-        ZoomStatus::BlockedByOrganisation { admin_name } => view! { class = class,
+        ZoomStatus::BlockedByOrganisation { admin_name, .. } => view! { class = class,
             <div class="panel" data-testid="blocked-by-org">
                 <h2>"Zoom is not available for your organisation yet"</h2>
                 <p>

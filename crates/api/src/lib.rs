@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod identity;
+pub mod organisation;
 pub mod sessions;
 pub mod zoom;
 
@@ -48,6 +49,11 @@ pub mod paths {
     }
     /// `GET` the practitioner's subscription URL (`CalendarFeed`, created on first use); `POST` rotates its secret.
     pub const CALENDAR_FEED: &str = "/api/calendar-feed";
+
+    /// `GET` (organisation admins only): `OrganisationAdmin`.
+    pub const ADMIN_ORGANISATION: &str = "/api/admin/organisation";
+    /// `PUT` `ZoomAccessChange` (organisation admins only): the "Allow practitioners to connect Zoom" switch.
+    pub const ADMIN_ZOOM_ACCESS: &str = "/api/admin/organisation/zoom-access";
 }
 
 /// Header every state-changing API call must carry. A cross-site form cannot set it, so together with SameSite

@@ -129,6 +129,10 @@ pub enum ZoomStatus {
     /// Clinic / Enterprise member whose organisation has not enabled Zoom access.
     BlockedByOrganisation {
         admin_name: Option<String>,
+        /// A member connected before the admin turned Zoom access off keeps the connection (existing links keep
+        /// working, deletions still reach Zoom) and can disconnect; nothing new is created.
+        #[serde(default)]
+        connected_account: Option<ZoomAccount>,
     },
 }
 

@@ -3,6 +3,7 @@
 pub mod calendar_feeds;
 pub mod connections;
 pub mod oauth_states;
+pub mod organisations;
 pub mod sessions;
 pub mod users;
 pub mod web_sessions;

@@ -1,5 +1,6 @@
 //! HTTP handlers, one module per resource. Handlers parse, authorize, call one domain function and map the result.
 
+pub mod admin;
 pub mod auth;
 pub mod calendar_feed;
 pub mod me;

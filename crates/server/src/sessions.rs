@@ -324,7 +324,10 @@ impl Calendar {
                     continue;
                 }
             };
+            let blocked = job.kind != DELETE_MEETING && !self.zoom.allowed_for(job.user_id).await.unwrap_or(false);
             let outcome = match job.kind.as_str() {
+                // Deleting is always allowed: turning Zoom access off must never leave a cancelled meeting live.
+                _ if blocked => Err(ZoomCallError::BlockedByOrganisation),
                 ENSURE_MEETING => self.ensure_meeting(&job).await,
                 UPDATE_MEETING => self.update_meeting(&job).await.map(|()| Vec::new()),
                 DELETE_MEETING => self.delete_meeting(&job).await.map(|()| Vec::new()),

@@ -172,6 +172,11 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
             get(routes::calendar_feed::get).post(routes::calendar_feed::rotate),
         )
         .route("/feeds/{file}", get(routes::calendar_feed::feed))
+        .route(paths::ADMIN_ORGANISATION, get(routes::admin::organisation))
+        .route(
+            paths::ADMIN_ZOOM_ACCESS,
+            axum::routing::put(routes::admin::set_zoom_access),
+        )
         .route(
             "/api/{*rest}",
             get(api_not_found)

@@ -3,6 +3,8 @@
 #[path = "support/app.rs"]
 mod support;
 
+#[path = "api/admin.rs"]
+mod admin;
 #[path = "api/calendar_feed.rs"]
 mod calendar_feed;
 #[path = "api/contract.rs"]

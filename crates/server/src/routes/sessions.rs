@@ -35,7 +35,9 @@ impl From<SessionError> for ApiError {
                 "This session has no Zoom meeting yet. Add a Zoom link first; if it just disappeared from Zoom, a \
                  new one is being created.",
             ),
-            SessionError::BlockedByOrganisation => ApiError::ZoomBlockedByOrganisation { admin_name: None },
+            SessionError::BlockedByOrganisation | SessionError::Zoom(ZoomCallError::BlockedByOrganisation) => {
+                ApiError::ZoomBlockedByOrganisation { admin_name: None }
+            }
             SessionError::Zoom(ZoomCallError::NotConnected) => ApiError::ZoomNotConnected,
             SessionError::Zoom(ZoomCallError::NeedsReauth) => ApiError::ZoomNeedsReauth,
             SessionError::Zoom(ZoomCallError::Unavailable) | SessionError::Zoom(ZoomCallError::RateLimited { .. }) => {

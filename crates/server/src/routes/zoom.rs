@@ -15,6 +15,7 @@ use crate::zoom::ZoomCallError;
 fn map_call_error(e: ZoomCallError) -> ApiError {
     match e {
         ZoomCallError::NotConnected => ApiError::ZoomNotConnected,
+        ZoomCallError::BlockedByOrganisation => ApiError::ZoomBlockedByOrganisation { admin_name: None },
         ZoomCallError::NeedsReauth => ApiError::ZoomNeedsReauth,
         ZoomCallError::Unavailable | ZoomCallError::Zoom { .. } | ZoomCallError::RateLimited { .. } => {
             ApiError::ZoomUnavailable

@@ -66,6 +66,13 @@ pub fn decide(error: &ZoomCallError, attempts: i64, now: DateTime<Utc>, base: st
                       and click \"Reauth\"; the link is created right after."
                 .into(),
         },
+        ZoomCallError::BlockedByOrganisation => Next::Park {
+            sync: "failed",
+            code: general::ZOOM_BLOCKED_BY_ORGANISATION,
+            message: "Your organisation's admin has turned off Zoom access, so no Zoom link is created. Ask them to \
+                      turn on \"Allow practitioners to connect Zoom\"; the link is created as soon as they do."
+                .into(),
+        },
         ZoomCallError::NotConnected => Next::Park {
             sync: "no_link",
             code: general::ZOOM_NOT_CONNECTED,

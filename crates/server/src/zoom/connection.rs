@@ -27,6 +27,8 @@ const PENDING_AUTHORIZATION_MS: i64 = 10 * 60_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ZoomCallError {
     NotConnected,
+    /// The organisation's admin has turned Zoom access off (BetterBeing's own rule, not Zoom's).
+    BlockedByOrganisation,
     NeedsReauth,
     Unavailable,
     /// Zoom's rate limits (429); `daily` is the per-host 100 creates/updates a day, reset at 00:00 UTC.
@@ -302,9 +304,11 @@ impl Zoom {
             return Err(ZoomCallError::NotConnected);
         };
         let row = connections::get(&self.db, user_id).await?;
-        if !me.organisation.zoom_allowed && row.is_none() {
+        if !me.organisation.zoom_allowed {
+            // Still connected from before the switch was turned off: shown (so it can be disconnected), not used.
             return Ok(ZoomStatus::BlockedByOrganisation {
                 admin_name: me.organisation.admin_name,
+                connected_account: row.as_ref().map(account_of),
             });
         }
         let Some(row) = row else {
@@ -343,7 +347,7 @@ impl Zoom {
                     reason: reason_from(row.reauth_reason.as_deref()),
                 })
             }
-            Err(ZoomCallError::NotConnected) => Ok(ZoomStatus::NotConnected),
+            Err(ZoomCallError::NotConnected | ZoomCallError::BlockedByOrganisation) => Ok(ZoomStatus::NotConnected),
             Err(ZoomCallError::Unavailable | ZoomCallError::Zoom { .. } | ZoomCallError::RateLimited { .. }) => {
                 Ok(ZoomStatus::Connected {
                     account: account_of(&row),

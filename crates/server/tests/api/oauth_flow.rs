@@ -268,7 +268,8 @@ async fn members_of_an_organisation_without_zoom_access_cannot_connect() {
     assert_eq!(
         app.status().await,
         ZoomStatus::BlockedByOrganisation {
-            admin_name: Some("Priya Shah".into())
+            admin_name: Some("Priya Shah".into()),
+            connected_account: None
         }
     );
     let r = app.client.get(app.url("/api/zoom/connect")).send().await.unwrap();
