@@ -76,8 +76,14 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<HeaderMap, 
     let token = random_token();
     let now = now_ms();
     db::web_sessions::create(&state.db, &sha256_hex(&token), user_id, now, now + SESSION_TTL_MS).await?;
+    // Lax is sent on the top-level return from Zoom; None (https only) when the shell calls us from another site.
+    let same_site = if state.cookie_same_site_none && state.cookie_secure {
+        "None"
+    } else {
+        "Lax"
+    };
     let cookie = format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{}",
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite={same_site}; Path=/; Max-Age={}{}",
         SESSION_TTL_MS / 1000,
         if state.cookie_secure { "; Secure" } else { "" }
     );

@@ -55,6 +55,11 @@ pub struct Settings {
     pub inline_wait: Duration,
     /// How often the background worker looks for due Zoom work.
     pub job_poll: Duration,
+    /// Origins of host pages that embed the SPA (the BetterBeing shell), e.g. `https://app.betterbeing.example`:
+    /// allowed for CORS with credentials, as `frame-ancestors`, and as OAuth return URLs.
+    pub allowed_origins: Vec<String>,
+    /// `SameSite=None` session cookies (needed when the shell calls the API from another site; requires https).
+    pub cookie_same_site_none: bool,
     /// Shared secret with the BetterBeing web shell for signed identity hand-over; `None` disables it.
     pub shell_secret: Option<SecretString>,
 }
@@ -110,6 +115,15 @@ impl Settings {
             zoom,
             demo,
             shell_secret: var("BB_SHELL_SECRET").map(SecretString::from),
+            allowed_origins: var("BB_ALLOWED_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_string())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            cookie_same_site_none: var("BB_COOKIE_SAMESITE").is_some_and(|v| v.eq_ignore_ascii_case("none")),
             zoom_timeout: Duration::from_secs(15),
             retry_base: Duration::from_secs(10),
             inline_wait: Duration::from_secs(5),

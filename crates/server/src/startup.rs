@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use axum::extract::Request;
+use axum::http::HeaderName;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -40,6 +42,8 @@ pub struct AppState {
     pub demo: bool,
     pub shell_secret: Option<SecretString>,
     pub cookie_secure: bool,
+    pub cookie_same_site_none: bool,
+    pub allowed_origins: Vec<String>,
 }
 
 pub struct Application {
@@ -106,6 +110,8 @@ impl Application {
             demo: settings.demo,
             shell_secret: settings.shell_secret.clone(),
             cookie_secure: base_url.starts_with("https://"),
+            cookie_same_site_none: settings.cookie_same_site_none,
+            allowed_origins: settings.allowed_origins.clone(),
         };
         let router = router(state, settings.dist_dir.as_deref());
         Ok(Application {
@@ -132,6 +138,7 @@ impl Application {
 
 pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
     use api::paths;
+    let allowed_origins = state.allowed_origins.clone();
     let api = Router::new()
         .route(paths::ME, get(routes::me::me))
         .route(paths::DEMO_PEOPLE, get(routes::auth::demo_people))
@@ -196,7 +203,22 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
         app = app.fallback_service(spa);
     }
-    app.layer(SetResponseHeaderLayer::overriding(
+    let csp = content_security_policy(dist_dir, &allowed_origins);
+    if !allowed_origins.is_empty() {
+        let origins: Vec<HeaderValue> = allowed_origins.iter().filter_map(|o| o.parse().ok()).collect();
+        app = app.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_credentials(true)
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+                .allow_headers([header::CONTENT_TYPE, HeaderName::from_static(api::CSRF_HEADER)]),
+        );
+    }
+    app.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&csp).expect("ASCII policy"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     ))
@@ -209,6 +231,41 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         TraceLayer::new_for_http().make_span_with(
             |request: &Request| tracing::info_span!("http", method = %request.method(), path = %request.uri().path()),
         ),
+    )
+}
+
+/// The Content-Security-Policy for everything we serve. Trunk's loader is one inline module script: it is allowed by
+/// its SHA-256 (computed from the built `index.html`), so no `unsafe-inline` scripts. `wasm-unsafe-eval` lets the
+/// browser compile the app's WebAssembly. Embedding shells are allowed as frame ancestors and API callers.
+pub fn content_security_policy(dist_dir: Option<&Path>, allowed_origins: &[String]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let inline_scripts: Vec<String> = dist_dir
+        .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok())
+        .map(|html| {
+            html.split("<script")
+                .skip(1)
+                .filter_map(|rest| {
+                    let (open, body) = rest.split_once('>')?;
+                    if open.contains("src=") {
+                        return None;
+                    }
+                    let body = body.split_once("</script>")?.0;
+                    let digest = sha2::Sha256::digest(body.as_bytes());
+                    Some(format!(
+                        "'sha256-{}'",
+                        base64::engine::general_purpose::STANDARD.encode(digest)
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let others = allowed_origins.join(" ");
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self' {others}; frame-ancestors 'self' {others}; form-action 'self'; \
+         base-uri 'self'; object-src 'none'",
+        inline_scripts.join(" ")
     )
 }
 

@@ -9,6 +9,8 @@ mod admin;
 mod calendar_feed;
 #[path = "api/contract.rs"]
 mod contract;
+#[path = "api/embedding.rs"]
+mod embedding;
 #[path = "api/identity.rs"]
 mod identity;
 #[path = "api/leaks.rs"]

@@ -1,14 +1,24 @@
-//! Where the browser goes back to after Zoom's consent page. Only paths on our own origin are accepted, so the
-//! connect endpoint cannot be turned into an open redirect.
+//! Where the browser goes back to after Zoom's consent page. Only paths on our own origin, or URLs on an origin
+//! configured as an embedding host (the BetterBeing shell), are accepted, so the connect endpoint cannot be turned
+//! into an open redirect.
 
 pub const DEFAULT_RETURN_TO: &str = "/console/video-accounts/zoom";
 
-/// Accepts `/path?query#fragment` on this origin; refuses absolute URLs, protocol-relative `//host`, backslashes and
-/// control characters.
-pub fn sanitize(candidate: Option<&str>) -> Result<String, ()> {
+/// Accepts `/path?query#fragment` on this origin, or an absolute URL whose origin is in `allowed_origins`; refuses
+/// other absolute URLs, protocol-relative `//host`, backslashes and control characters.
+pub fn sanitize(candidate: Option<&str>, allowed_origins: &[String]) -> Result<String, ()> {
     let Some(candidate) = candidate.map(str::trim).filter(|c| !c.is_empty()) else {
         return Ok(DEFAULT_RETURN_TO.to_string());
     };
+    if let Ok(url) = url::Url::parse(candidate) {
+        let origin = url.origin().ascii_serialization();
+        let clean = !candidate.chars().any(char::is_control) && url.username().is_empty() && url.password().is_none();
+        return if clean && allowed_origins.iter().any(|o| *o == origin) {
+            Ok(url.to_string())
+        } else {
+            Err(())
+        };
+    }
     let ok = candidate.starts_with('/')
         && !candidate.starts_with("//")
         && !candidate.contains('\\')
@@ -42,22 +52,35 @@ mod tests {
 
     #[test]
     fn own_paths_are_kept_and_missing_ones_default_to_the_zoom_page() {
-        assert_eq!(sanitize(Some("/calendar?week=3")).unwrap(), "/calendar?week=3");
-        assert_eq!(sanitize(None).unwrap(), DEFAULT_RETURN_TO);
-        assert_eq!(sanitize(Some("  ")).unwrap(), DEFAULT_RETURN_TO);
+        assert_eq!(sanitize(Some("/calendar?week=3"), &[]).unwrap(), "/calendar?week=3");
+        assert_eq!(sanitize(None, &[]).unwrap(), DEFAULT_RETURN_TO);
+        assert_eq!(sanitize(Some("  "), &[]).unwrap(), DEFAULT_RETURN_TO);
     }
 
     #[test]
     fn other_origins_are_refused() {
+        let shell = ["https://app.betterbeing.example".to_string()];
         for bad in [
             "https://evil.example/",
             "//evil.example",
             "/\\evil.example",
             "javascript:alert(1)",
             "/a\nb",
+            "https://app.betterbeing.example.evil.example/",
+            "https://user@app.betterbeing.example/",
+            "http://app.betterbeing.example/",
         ] {
-            assert!(sanitize(Some(bad)).is_err(), "{bad:?} must be refused");
+            assert!(sanitize(Some(bad), &shell).is_err(), "{bad:?} must be refused");
         }
+    }
+
+    #[test]
+    fn the_embedding_shell_may_be_returned_to() {
+        let shell = ["https://app.betterbeing.example".to_string()];
+        assert_eq!(
+            sanitize(Some("https://app.betterbeing.example/settings/video?tab=zoom"), &shell).unwrap(),
+            "https://app.betterbeing.example/settings/video?tab=zoom"
+        );
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub async fn connect(
     MaybeUser(user): MaybeUser,
     Query(query): Query<ConnectQuery>,
 ) -> ApiResult<Redirect> {
-    let return_to = return_to::sanitize(query.return_to.as_deref())
+    let return_to = return_to::sanitize(query.return_to.as_deref(), &state.allowed_origins)
         .map_err(|_| ApiError::bad_request(codes::INVALID_RETURN_TO, "return_to must be a path on this site."))?;
     let Some(user_id) = user else {
         return Ok(Redirect::to(&format!(

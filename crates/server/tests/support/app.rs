@@ -16,6 +16,8 @@ use server::db::Db;
 use server::startup::Application;
 
 pub const SHELL_SECRET: &str = "test-shell-secret";
+/// The origin tests treat as the BetterBeing shell embedding the app.
+pub const EMBEDDING_SHELL: &str = "https://app.betterbeing.example";
 pub const ZOOM_PAGE: &str = "/console/video-accounts/zoom";
 pub const SOLO: i64 = 1;
 pub const CLINIC_ADMIN: i64 = 2;
@@ -83,6 +85,8 @@ fn settings(db_path: &Path, keys: Keyring, dist: Option<PathBuf>, zoom: ZoomTarg
         zoom,
         demo: true,
         shell_secret: Some(SHELL_SECRET.to_string().into()),
+        allowed_origins: vec![EMBEDDING_SHELL.to_string()],
+        cookie_same_site_none: false,
         zoom_timeout: std::time::Duration::from_secs(2),
         retry_base: std::time::Duration::from_millis(300),
         inline_wait: std::time::Duration::from_secs(5),
