@@ -5,7 +5,7 @@ use leptos_router::{NavigateOptions, StaticSegment};
 
 use crate::components::shell::Shell;
 use crate::config::Config;
-use crate::pages::{sign_in::SignInPage, zoom::ZoomPage};
+use crate::pages::{calendar::CalendarPage, session::SessionPanelPage, sign_in::SignInPage, zoom::ZoomPage};
 use crate::routes;
 
 /// The signed-in BetterBeing person, for any page under the shell (`None` while loading).
@@ -21,9 +21,13 @@ pub fn App(config: Config) -> impl IntoView {
         <Router base=base>
             <Routes fallback=NotFound>
                 <Route path=routes::SIGN_IN_SEGMENTS view=SignInPage/>
-                <Route path=StaticSegment("") view=ToZoom/>
+                <Route path=StaticSegment("") view=ToCalendar/>
                 <ParentRoute path=routes::CONSOLE_SEGMENTS view=Shell>
-                    <Route path=StaticSegment("") view=ToZoom/>
+                    <Route path=StaticSegment("") view=ToCalendar/>
+                    <ParentRoute path=routes::CALENDAR_UNDER_CONSOLE_SEGMENTS view=CalendarPage>
+                        <Route path=StaticSegment("") view=|| ()/>
+                        <Route path=routes::SESSION_UNDER_CALENDAR_SEGMENTS view=SessionPanelPage/>
+                    </ParentRoute>
                     <Route path=routes::ZOOM_UNDER_CONSOLE_SEGMENTS view=ZoomPage/>
                 </ParentRoute>
             </Routes>
@@ -32,17 +36,20 @@ pub fn App(config: Config) -> impl IntoView {
 }
 
 #[component]
-fn ToZoom() -> impl IntoView {
-    view! { <Redirect path=routes::ZOOM options=NavigateOptions { replace: true, ..Default::default() }/> }
+fn ToCalendar() -> impl IntoView {
+    view! { <Redirect path=routes::CALENDAR options=NavigateOptions { replace: true, ..Default::default() }/> }
 }
 
 #[component]
 fn NotFound() -> impl IntoView {
-    let zoom = routes::browser_path(&expect_context::<Config>(), routes::ZOOM);
+    let config = expect_context::<Config>();
+    let zoom = routes::browser_path(&config, routes::ZOOM);
+    let calendar = routes::browser_path(&config, routes::CALENDAR);
     view! {
         <main id="main" class="bb-centered">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address."</p>
+            <p><a href=calendar>"Go to your calendar"</a></p>
             <p><a href=zoom>"Go to BetterBeing Console \u{2192} Video Accounts \u{2192} Zoom"</a></p>
         </main>
     }

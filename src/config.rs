@@ -33,8 +33,6 @@ impl Config {
 
 fn meta_content(name: &str) -> Option<String> {
     let document = web_sys::window()?.document()?;
-    let element = document
-        .query_selector(&format!("meta[name=\"{name}\"]"))
-        .ok()??;
+    let element = document.query_selector(&format!("meta[name=\"{name}\"]")).ok()??;
     element.get_attribute("content")
 }

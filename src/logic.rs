@@ -1,7 +1,11 @@
 //! Pure functions: no browser, no reactivity. Everything here is tested natively with
 //! `cargo test -p betterbeing-zoom-web --lib`.
 
+pub mod calendar;
 pub mod dates;
 pub mod guidance;
+pub mod link_state;
 pub mod messages;
+pub mod session_form;
 pub mod urls;
+pub mod zones;

@@ -1,2 +1,4 @@
+pub mod calendar;
+pub mod session;
 pub mod sign_in;
 pub mod zoom;

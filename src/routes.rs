@@ -1,14 +1,23 @@
 //! The one place URLs are built: app routes (what the router matches), browser paths (under the base path) and
 //! API URLs (under the API origin).
 
-use leptos_router::StaticSegment;
+use chrono::NaiveDate;
+use leptos_router::{ParamSegment, StaticSegment};
 
 use crate::config::Config;
+use crate::logic::calendar::CalendarView;
 use crate::logic::urls;
 
 pub const SIGN_IN: &str = "/signin";
 pub const CONSOLE: &str = "/console";
 pub const ZOOM: &str = "/console/video-accounts/zoom";
+pub const CALENDAR: &str = "/console/calendar";
+
+/// Query parameters of the calendar (and of a session panel over it): which view, around which date.
+pub const VIEW_PARAM: &str = "view";
+pub const DATE_PARAM: &str = "date";
+/// Route parameter of the session panel.
+pub const SESSION_ID_PARAM: &str = "id";
 
 /// Query parameter on the sign-in page: the app path to return to.
 pub const NEXT_PARAM: &str = "next";
@@ -18,21 +27,33 @@ pub const SIGN_IN_SEGMENTS: StaticSegment<&str> = StaticSegment("signin");
 pub const CONSOLE_SEGMENTS: StaticSegment<&str> = StaticSegment("console");
 pub const ZOOM_UNDER_CONSOLE_SEGMENTS: (StaticSegment<&str>, StaticSegment<&str>) =
     (StaticSegment("video-accounts"), StaticSegment("zoom"));
+pub const CALENDAR_UNDER_CONSOLE_SEGMENTS: StaticSegment<&str> = StaticSegment("calendar");
+pub const SESSION_UNDER_CALENDAR_SEGMENTS: (StaticSegment<&str>, ParamSegment) =
+    (StaticSegment("sessions"), ParamSegment(SESSION_ID_PARAM));
+
+/// Where the calendar is looking, as a query string (`?view=week&date=2026-11-23`).
+fn calendar_query(view: CalendarView, date: NaiveDate) -> String {
+    format!("?{VIEW_PARAM}={}&{DATE_PARAM}={}", view.name(), date.format("%Y-%m-%d"))
+}
+
+/// `/console/calendar?view=…&date=…`.
+pub fn calendar(view: CalendarView, date: NaiveDate) -> String {
+    format!("{CALENDAR}{}", calendar_query(view, date))
+}
+
+/// `/console/calendar/sessions/{id}?view=…&date=…`: the session panel over the calendar, reloadable.
+pub fn session(id: i64, view: CalendarView, date: NaiveDate) -> String {
+    format!("{CALENDAR}/sessions/{id}{}", calendar_query(view, date))
+}
 
 /// `/signin?next=<app path>`.
 pub fn sign_in_then(next_app_path: &str) -> String {
-    format!(
-        "{SIGN_IN}?{NEXT_PARAM}={}",
-        urls::encode_query_value(next_app_path)
-    )
+    format!("{SIGN_IN}?{NEXT_PARAM}={}", urls::encode_query_value(next_app_path))
 }
 
 /// Where to go after signing in, from the sign-in page's own query string.
 pub fn after_sign_in(sign_in_search: &str) -> String {
-    urls::sanitize_next(
-        urls::query_value(sign_in_search, NEXT_PARAM).as_deref(),
-        ZOOM,
-    )
+    urls::sanitize_next(urls::query_value(sign_in_search, NEXT_PARAM).as_deref(), CALENDAR)
 }
 
 /// The browser path of an app path (adds the base path).
@@ -65,6 +86,33 @@ mod tests {
         assert_eq!(format!("/{}", CONSOLE_SEGMENTS.0), CONSOLE);
         let (a, b) = ZOOM_UNDER_CONSOLE_SEGMENTS;
         assert_eq!(format!("{CONSOLE}/{}/{}", a.0, b.0), ZOOM);
+        assert_eq!(format!("{CONSOLE}/{}", CALENDAR_UNDER_CONSOLE_SEGMENTS.0), CALENDAR);
+        let (sessions, id) = SESSION_UNDER_CALENDAR_SEGMENTS;
+        assert_eq!(
+            format!(
+                "{CALENDAR}/{}/7{}",
+                sessions.0,
+                calendar_query(CalendarView::Day, date())
+            ),
+            session(7, CalendarView::Day, date())
+        );
+        assert_eq!(id.0, SESSION_ID_PARAM);
+    }
+
+    fn date() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    #[test]
+    fn calendar_urls_carry_view_and_date() {
+        assert_eq!(
+            calendar(CalendarView::Month, date()),
+            "/console/calendar?view=month&date=2026-11-23"
+        );
+        assert_eq!(
+            session(42, CalendarView::Week, date()),
+            "/console/calendar/sessions/42?view=week&date=2026-11-23"
+        );
     }
 
     #[test]
@@ -72,25 +120,16 @@ mod tests {
         let url = sign_in_then("/console/video-accounts/zoom?x=1");
         let search = url.split_once('?').map(|(_, q)| format!("?{q}")).unwrap();
         assert_eq!(after_sign_in(&search), "/console/video-accounts/zoom?x=1");
-        assert_eq!(after_sign_in("?next=https://evil.example"), ZOOM);
-        assert_eq!(after_sign_in(""), ZOOM);
+        assert_eq!(after_sign_in("?next=https://evil.example"), CALENDAR);
+        assert_eq!(after_sign_in(""), CALENDAR);
     }
 
     #[test]
     fn embedded_under_a_base_path() {
         let config = Config::new("/apps/zoom/", "https://api.example.com/");
-        assert_eq!(
-            browser_path(&config, ZOOM),
-            "/apps/zoom/console/video-accounts/zoom"
-        );
-        assert_eq!(
-            current_app_path(&config, "/apps/zoom/console", "?a=1"),
-            "/console?a=1"
-        );
-        assert_eq!(
-            api_url(&config, api::paths::ME),
-            "https://api.example.com/api/me"
-        );
+        assert_eq!(browser_path(&config, ZOOM), "/apps/zoom/console/video-accounts/zoom");
+        assert_eq!(current_app_path(&config, "/apps/zoom/console", "?a=1"), "/console?a=1");
+        assert_eq!(api_url(&config, api::paths::ME), "https://api.example.com/api/me");
         assert_eq!(
             zoom_connect(&config, "/apps/zoom/console/video-accounts/zoom", "?zoom=connected"),
             "https://api.example.com/api/zoom/connect?return_to=%2Fapps%2Fzoom%2Fconsole%2Fvideo-accounts%2Fzoom"

@@ -54,13 +54,8 @@ fn failed(code: &str) -> Signal<Option<CallbackOutcome>> {
 async fn success_says_connected() {
     let page = mount_outcome(Signal::derive(|| Some(CallbackOutcome::Connected)));
     tick().await;
-    let notice = page
-        .find("[data-testid=callback-success]")
-        .expect("success notice");
-    assert!(notice
-        .text_content()
-        .unwrap()
-        .contains("Zoom account connected"));
+    let notice = page.find("[data-testid=callback-success]").expect("success notice");
+    assert!(notice.text_content().unwrap().contains("Zoom account connected"));
     assert!(page.find("[data-testid=callback-error]").is_none());
 }
 
@@ -123,10 +118,7 @@ async fn each_error_code_gets_its_troubleshooting() {
             .text_content()
             .unwrap();
         for words in expected {
-            assert!(
-                steps.contains(words),
-                "{code}: {words:?} missing from {steps:?}"
-            );
+            assert!(steps.contains(words), "{code}: {words:?} missing from {steps:?}");
         }
         assert!(page.find("[data-testid=callback-success]").is_none());
     }

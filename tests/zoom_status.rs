@@ -117,10 +117,7 @@ async fn not_connected_lists_the_six_scopes_and_connects() {
     assert_eq!(page.text("[data-testid=zoom-promise]"), PROMISE);
 
     let connect = page.get("[data-testid=connect-zoom]");
-    assert_eq!(
-        connect.text_content().unwrap().trim(),
-        "Connect Zoom Account"
-    );
+    assert_eq!(connect.text_content().unwrap().trim(), "Connect Zoom Account");
     connect.click();
     tick().await;
     assert_eq!(calls.connect.load(Ordering::SeqCst), 1);
@@ -143,24 +140,16 @@ async fn connected_shows_the_account_and_its_granted_scopes() {
             .as_deref(),
         Some("connected")
     );
-    assert_eq!(
-        page.text("[data-testid=zoom-email]"),
-        "dr.rivera@example.com"
-    );
+    assert_eq!(page.text("[data-testid=zoom-email]"), "dr.rivera@example.com");
     assert!(page.text("[data-testid=zoom-plan]").contains("Basic"));
-    assert!(page
-        .text("[data-testid=zoom-plan-note]")
-        .contains("40 minutes"));
+    assert!(page.text("[data-testid=zoom-plan-note]").contains("40 minutes"));
     assert!(page
         .text("[data-testid=zoom-connected-since]")
         .contains("November 2026"));
     assert_eq!(page.count("[data-testid=zoom-scopes] li[data-scope]"), 6);
     assert!(page.find("[data-testid=zoom-unverified]").is_none());
     assert!(page.find("[data-testid=connect-zoom]").is_none());
-    assert_eq!(
-        page.text("[data-testid=disconnect-zoom]").trim(),
-        "Disconnect"
-    );
+    assert_eq!(page.text("[data-testid=disconnect-zoom]").trim(), "Disconnect");
 }
 
 #[wasm_bindgen_test]
@@ -194,10 +183,7 @@ async fn disconnect_asks_first_and_cancel_changes_nothing() {
     let dialog = page.dialog();
     assert!(dialog.open(), "the dialog opens");
     let focused = document().active_element().expect("something has focus");
-    assert!(
-        dialog.contains(Some(&focused)),
-        "focus moves into the dialog"
-    );
+    assert!(dialog.contains(Some(&focused)), "focus moves into the dialog");
     let words = dialog.text_content().unwrap();
     assert!(words.contains("revoked at Zoom"));
     assert!(words.contains("keep working in Zoom"));
@@ -237,11 +223,7 @@ async fn disconnect_failure_is_shown_in_the_dialog() {
         account: account(ZoomPlan::Licensed),
         verified: true,
     };
-    let page = mount_status(
-        fixed(status),
-        &calls,
-        Some("Zoom is not answering right now."),
-    );
+    let page = mount_status(fixed(status), &calls, Some("Zoom is not answering right now."));
     tick().await;
     page.get("[data-testid=disconnect-zoom]").click();
     tick().await;
@@ -272,14 +254,8 @@ async fn dialog_closes_when_the_account_is_gone() {
 async fn needs_reauth_explains_why_and_offers_reauth() {
     let cases = [
         (ReauthReason::GrantRevoked, "expired or was revoked"),
-        (
-            ReauthReason::ReplacedByNewerAuthorization,
-            "newest authorization",
-        ),
-        (
-            ReauthReason::AppDisabledByZoomAdmin,
-            "Contact your Zoom administrator",
-        ),
+        (ReauthReason::ReplacedByNewerAuthorization, "newest authorization"),
+        (ReauthReason::AppDisabledByZoomAdmin, "Contact your Zoom administrator"),
     ];
     for (reason, words) in cases {
         let calls = Calls::default();

@@ -6,10 +6,7 @@ pub enum ApiError {
     /// The request never got an answer (offline, DNS, CORS, server down).
     Network,
     /// A non-2xx answer; `body` is the server's `ErrorBody` when it sent one.
-    Http {
-        status: u16,
-        body: Option<ErrorBody>,
-    },
+    Http { status: u16, body: Option<ErrorBody> },
     /// A 2xx answer whose body was not what we expected.
     Decode,
 }

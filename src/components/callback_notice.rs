@@ -71,7 +71,11 @@ pub fn CallbackNotice(
             .into_any(),
             CallbackOutcome::Failed { code } => {
                 let g = guidance::for_callback_error(&code);
-                let steps = g.steps.into_iter().map(|s| view! { class = class, <li>{s}</li> }).collect_view();
+                let steps = g
+                    .steps
+                    .into_iter()
+                    .map(|s| view! { class = class, <li>{s}</li> })
+                    .collect_view();
                 view! { class = class,
                     <div class="notice error" data-testid="callback-error" data-code=code role="alert">
                         <div class="notice-body">

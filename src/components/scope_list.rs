@@ -40,8 +40,7 @@ pub fn ScopeList(scopes: Vec<String>) -> impl IntoView {
     let items = scopes
         .into_iter()
         .map(|name| {
-            let words =
-                scope_plain_words(&name).unwrap_or("Granted by Zoom; BetterBeing does not use it.");
+            let words = scope_plain_words(&name).unwrap_or("Granted by Zoom; BetterBeing does not use it.");
             let scope = name.clone();
             view! { class = class,
                 <li data-scope=scope>
@@ -59,8 +58,5 @@ pub fn ScopeList(scopes: Vec<String>) -> impl IntoView {
 
 /// The six scopes BetterBeing asks for, by name.
 pub fn requested_scope_names() -> Vec<String> {
-    api::zoom::SCOPES
-        .iter()
-        .map(|s| s.name.to_string())
-        .collect()
+    api::zoom::SCOPES.iter().map(|s| s.name.to_string()).collect()
 }

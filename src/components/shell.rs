@@ -1,7 +1,7 @@
 use ::api::identity::Me;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use stylers::style;
 
@@ -17,6 +17,13 @@ use crate::routes;
 pub fn Shell() -> impl IntoView {
     let config = expect_context::<Config>();
     let navigate = use_navigate();
+    let location = use_location();
+    let calendar_href = routes::browser_path(&config, routes::CALENDAR);
+    let zoom_href = routes::browser_path(&config, routes::ZOOM);
+    let on_calendar = {
+        let calendar_href = calendar_href.clone();
+        Memo::new(move |_| location.pathname.with(|p| p.starts_with(&calendar_href)))
+    };
 
     let me = LocalResource::new({
         let config = config.clone();
@@ -122,6 +129,29 @@ pub fn Shell() -> impl IntoView {
         .shell-error {
             color: var(--bb-color-danger-text);
         }
+        .sections ul {
+            list-style: none;
+            margin: 0;
+            padding: 0;
+            display: flex;
+            gap: 0.25rem;
+            flex-wrap: wrap;
+        }
+        .sections a {
+            display: inline-block;
+            color: var(--bb-color-header-text);
+            text-decoration: none;
+            padding: 0.375rem 0.75rem;
+            border-radius: var(--bb-radius);
+            border: 1px solid transparent;
+        }
+        .sections a:hover {
+            border-color: rgba(255, 255, 255, 0.45);
+        }
+        .sections a[aria-current="page"] {
+            background: rgba(255, 255, 255, 0.16);
+            font-weight: 600;
+        }
     };
 
     let who = move || {
@@ -143,8 +173,7 @@ pub fn Shell() -> impl IntoView {
         })
     };
 
-    let content = move || {
-        match me.get() {
+    let content = move || match me.get() {
         None => view! { class = class,
             <p data-testid="shell-loading" aria-busy="true">"Loading your console\u{2026}"</p>
         }
@@ -163,7 +192,6 @@ pub fn Shell() -> impl IntoView {
             </div>
         }
         .into_any(),
-    }
     };
 
     view! { class = class,
@@ -171,6 +199,20 @@ pub fn Shell() -> impl IntoView {
         <header class="topbar">
             <div class="topbar-inner">
                 <p class="brand">"BetterBeing Console"</p>
+                <nav class="sections" aria-label="Console" data-testid="console-nav">
+                    <ul>
+                        <li>
+                            <a data-testid="nav-calendar" href=calendar_href aria-current=move || on_calendar.get().then_some("page")>
+                                "Calendar"
+                            </a>
+                        </li>
+                        <li>
+                            <a data-testid="nav-zoom" href=zoom_href aria-current=move || (!on_calendar.get()).then_some("page")>
+                                "Video Accounts \u{2192} Zoom"
+                            </a>
+                        </li>
+                    </ul>
+                </nav>
                 {who}
             </div>
         </header>
@@ -179,8 +221,15 @@ pub fn Shell() -> impl IntoView {
             // documentation; screen readers get the list without them.
             <ol>
                 <li>"Console"<span class="sep" aria-hidden="true">" \u{2192} "</span></li>
-                <li>"Video Accounts"<span class="sep" aria-hidden="true">" \u{2192} "</span></li>
-                <li class="current" aria-current="page">"Zoom"</li>
+                {move || if on_calendar.get() {
+                    view! { class = class, <li class="current" aria-current="page">"Calendar"</li> }.into_any()
+                } else {
+                    view! { class = class,
+                        <li>"Video Accounts"<span class="sep" aria-hidden="true">" \u{2192} "</span></li>
+                        <li class="current" aria-current="page">"Zoom"</li>
+                    }
+                    .into_any()
+                }}
             </ol>
         </nav>
         <main id="main" tabindex="-1">

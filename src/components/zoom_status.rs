@@ -108,12 +108,7 @@ pub fn ZoomStatusView(
 
     // Once there is no account left to disconnect (the disconnect went through), the question is moot.
     Effect::new(move |_| {
-        let has_account = status.with(|s| {
-            matches!(
-                s,
-                ZoomStatus::Connected { .. } | ZoomStatus::NeedsReauth { .. }
-            )
-        });
+        let has_account = status.with(|s| matches!(s, ZoomStatus::Connected { .. } | ZoomStatus::NeedsReauth { .. }));
         if !has_account {
             if let Some(dialog) = dialog.get_untracked() {
                 if dialog.open() {

@@ -21,8 +21,7 @@ pub const STEP_TIER: &str = "Ensure your Zoom account tier allows meeting creati
 pub const STEP_CORRECT_ACCOUNT: &str = "Ensure you are logged into the correct Zoom account.";
 pub const STEP_TRY_AGAIN: &str = "Try again: click \u{201c}Connect Zoom Account\u{201d}.";
 pub const STEP_CLEAR_CACHE: &str = "Clear your browser cache and cookies and try again.";
-pub const STEP_EXTENSIONS: &str =
-    "Disable browser extensions that may block third-party OAuth flows.";
+pub const STEP_EXTENSIONS: &str = "Disable browser extensions that may block third-party OAuth flows.";
 pub const STEP_LATER: &str = "Zoom did not answer. Wait a few minutes, then try again.";
 pub const STEP_ASK_ORG_ADMIN: &str =
     "Ask your organisation\u{2019}s BetterBeing administrator to allow practitioners to connect Zoom.";

@@ -2,6 +2,7 @@
 
 use crate::api::ApiError;
 use api::error::codes;
+use api::sessions::codes as session_codes;
 
 pub fn friendly_message(err: &ApiError) -> String {
     match err {
@@ -24,28 +25,23 @@ fn for_code(code: &str) -> &'static str {
         codes::UNAUTHENTICATED => "You are signed out. Please sign in again.",
         codes::FORBIDDEN => "You do not have permission to do that.",
         codes::NOT_FOUND => "That could not be found. It may already have been removed.",
-        codes::BAD_REQUEST => {
-            "BetterBeing could not accept that request. Reload the page and try again."
-        }
-        codes::CSRF_HEADER_MISSING => {
-            "The request was blocked for your security. Reload the page and try again."
-        }
-        codes::INVALID_SHELL_TOKEN => {
-            "Your BetterBeing session could not be confirmed. Please sign in again."
-        }
-        codes::ZOOM_BLOCKED_BY_ORGANISATION => {
-            "Your organisation\u{2019}s administrator has not enabled Zoom access."
-        }
+        codes::BAD_REQUEST => "BetterBeing could not accept that request. Reload the page and try again.",
+        codes::CSRF_HEADER_MISSING => "The request was blocked for your security. Reload the page and try again.",
+        codes::INVALID_SHELL_TOKEN => "Your BetterBeing session could not be confirmed. Please sign in again.",
+        codes::ZOOM_BLOCKED_BY_ORGANISATION => "Your organisation\u{2019}s administrator has not enabled Zoom access.",
         codes::ZOOM_NOT_CONNECTED => "No Zoom account is connected.",
-        codes::ZOOM_NEEDS_REAUTH => {
-            "Zoom needs you to re-authorize BetterBeing. Click \u{201c}Reauth\u{201d}."
+        codes::ZOOM_NEEDS_REAUTH => "Zoom needs you to re-authorize BetterBeing. Click \u{201c}Reauth\u{201d}.",
+        codes::ZOOM_UNAVAILABLE => "Zoom is not answering right now. Please try again in a few minutes.",
+        session_codes::SESSION_CANCELLED => "This session has been cancelled.",
+        session_codes::NO_ZOOM_MEETING => "This session has no Zoom meeting yet.",
+        session_codes::ZOOM_CANNOT_HOST => {
+            "This Zoom account cannot host meetings. Ensure your Zoom account tier allows meeting creation."
         }
-        codes::ZOOM_UNAVAILABLE => {
-            "Zoom is not answering right now. Please try again in a few minutes."
+        session_codes::ZOOM_DAILY_LIMIT => {
+            "Zoom\u{2019}s daily limit of meeting changes is reached. It resets at 00:00 UTC."
         }
-        codes::INVALID_RETURN_TO => {
-            "That return address was not accepted. Reload the page and try again."
-        }
+        session_codes::ZOOM_REJECTED => "Zoom refused the request. Please try again later.",
+        codes::INVALID_RETURN_TO => "That return address was not accepted. Reload the page and try again.",
         _ => "Something went wrong on our side. Please try again in a moment.",
     }
 }

@@ -91,10 +91,7 @@ fn decode(s: &str) -> String {
 
 /// The first value of `key` in a query string.
 pub fn query_value(search: &str, key: &str) -> Option<String> {
-    parse_query(search)
-        .into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
+    parse_query(search).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 /// The query string (`""` or `?a=b...`) without the OAuth callback's outcome parameters, keeping every other
@@ -185,10 +182,7 @@ mod tests {
         assert_eq!(join_base("", "/signin"), "/signin");
         assert_eq!(join_base("/zoom", "/signin"), "/zoom/signin");
         assert_eq!(strip_base("", "/console"), Some("/console".into()));
-        assert_eq!(
-            strip_base("/zoom", "/zoom/console"),
-            Some("/console".into())
-        );
+        assert_eq!(strip_base("/zoom", "/zoom/console"), Some("/console".into()));
         assert_eq!(strip_base("/zoom", "/zoom"), Some("/".into()));
         assert_eq!(strip_base("/zoom", "/zoomer/x"), None);
         assert_eq!(strip_base("/zoom", "/other"), None);
@@ -227,10 +221,7 @@ mod tests {
     fn callback_params_are_stripped_and_others_kept() {
         assert_eq!(strip_callback_params("?zoom=connected"), "");
         assert_eq!(strip_callback_params("?zoom_error=denied"), "");
-        assert_eq!(
-            strip_callback_params("?a=1&zoom_error=denied&b=%20"),
-            "?a=1&b=%20"
-        );
+        assert_eq!(strip_callback_params("?a=1&zoom_error=denied&b=%20"), "?a=1&b=%20");
         assert_eq!(strip_callback_params(""), "");
         assert_eq!(strip_callback_params("?zoomer=1"), "?zoomer=1");
     }

@@ -113,10 +113,12 @@ pub fn SignInPage() -> impl IntoView {
         }
     };
 
-    let list = move || {
-        match people.get() {
-        None => view! { class = class, <p aria-busy="true" data-testid="people-loading">"Loading people\u{2026}"</p> }.into_any(),
-        Some(Ok(list)) if list.is_empty() => view! { class = class, <p>"No demo people are set up on this server."</p> }.into_any(),
+    let list = move || match people.get() {
+        None => view! { class = class, <p aria-busy="true" data-testid="people-loading">"Loading people\u{2026}"</p> }
+            .into_any(),
+        Some(Ok(list)) if list.is_empty() => {
+            view! { class = class, <p>"No demo people are set up on this server."</p> }.into_any()
+        }
         Some(Ok(list)) => {
             let items = list.into_iter().map(person_item.clone()).collect_view();
             view! { class = class, <ul data-testid="demo-people">{items}</ul> }.into_any()
@@ -130,7 +132,6 @@ pub fn SignInPage() -> impl IntoView {
             </div>
         }
         .into_any(),
-    }
     };
 
     view! { class = class,

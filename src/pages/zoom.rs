@@ -8,6 +8,7 @@ use wasm_bindgen::JsValue;
 use crate::api::{self, ApiError};
 use crate::app::sign_in_then_here;
 use crate::components::callback_notice::CallbackNotice;
+use crate::components::missing_links_offer::MissingLinksOffer;
 use crate::components::zoom_status::ZoomStatusView;
 use crate::config::Config;
 use crate::logic::messages::friendly_message;
@@ -41,12 +42,7 @@ pub fn ZoomPage() -> impl IntoView {
         Some(Ok(_)) => Phase::Ready,
         Some(Err(e)) => Phase::Failed(e),
     });
-    let current = Signal::derive(move || {
-        status
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or(ZoomStatus::NotConnected)
-    });
+    let current = Signal::derive(move || status.get().and_then(Result::ok).unwrap_or(ZoomStatus::NotConnected));
 
     let to_sign_in = {
         let config = config.clone();
@@ -84,6 +80,44 @@ pub fn ZoomPage() -> impl IntoView {
         }
     });
 
+    // After (re)connecting: sessions scheduled while Zoom was away can get their links now.
+    let missing = LocalResource::new({
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            let connected = phase.get() == Phase::Ready && matches!(current.get(), ZoomStatus::Connected { .. });
+            async move {
+                if connected {
+                    api::sessions::missing_zoom_links(&config).await.ok()
+                } else {
+                    None
+                }
+            }
+        }
+    });
+    let missing_count = Signal::derive(move || missing.get().flatten().map_or(0, |m| m.session_ids.len()));
+    let adding_links = RwSignal::new(false);
+    let links_queued = RwSignal::new(None::<usize>);
+    let add_links_error = RwSignal::new(None::<String>);
+    let on_add_links = Callback::new({
+        let config = config.clone();
+        move |()| {
+            if adding_links.get_untracked() {
+                return;
+            }
+            adding_links.set(true);
+            add_links_error.set(None);
+            let config = config.clone();
+            leptos::task::spawn_local(async move {
+                match api::sessions::add_missing_zoom_links(&config).await {
+                    Ok(queued) => links_queued.set(Some(queued.session_ids.len())),
+                    Err(e) => add_links_error.set(Some(friendly_message(&e))),
+                }
+                adding_links.set(false);
+            });
+        }
+    });
+
     let disconnecting = RwSignal::new(false);
     let disconnect_error = RwSignal::new(None::<String>);
     let on_disconnect = Callback::new({
@@ -101,7 +135,10 @@ pub fn ZoomPage() -> impl IntoView {
                 match api::zoom::disconnect(&config).await {
                     Ok(()) => {
                         outcome.set(None);
-                        notice.set(Some("Your Zoom account is disconnected. Meeting links that already exist keep working in Zoom."));
+                        links_queued.set(None);
+                        notice.set(Some(
+                            "Your Zoom account is disconnected. Meeting links that already exist keep working in Zoom.",
+                        ));
                         status.refetch();
                     }
                     Err(e) if e.is_unauthenticated() => to_sign_in(),
@@ -157,6 +194,13 @@ pub fn ZoomPage() -> impl IntoView {
         }
         .into_any(),
         Phase::Ready => view! {
+            <MissingLinksOffer
+                count=missing_count
+                on_add=on_add_links
+                busy=adding_links
+                done=links_queued
+                error=add_links_error
+            />
             <ZoomStatusView
                 status=current
                 on_connect=on_connect

@@ -207,6 +207,7 @@ mod tests {
         }
         let blocked = ZoomStatus::BlockedByOrganisation {
             admin_name: Some("Ada".into()),
+            connected_account: None,
         };
         let back: ZoomStatus = serde_json::from_str(&serde_json::to_string(&blocked).unwrap()).unwrap();
         assert_eq!(back, blocked);

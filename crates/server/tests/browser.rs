@@ -11,23 +11,31 @@ use fantoccini::Locator;
 use serde_json::json;
 use support::*;
 
-async fn setup() -> (TestApp, Browser) {
+#[path = "browser/sessions.rs"]
+mod sessions;
+
+pub async fn setup() -> (TestApp, Browser) {
     let app = spawn_app_serving(Some(dist_dir())).await;
     let browser = Browser::start().await;
     (app, browser)
 }
 
-async fn sign_in_as(app: &TestApp, browser: &Browser, name: &str) {
+pub async fn sign_in_as(app: &TestApp, browser: &Browser, name: &str) {
     browser.goto(&app.url("/signin")).await;
     browser.click_button_with_text(name).await;
+    assert_eq!(browser.text("[data-testid='current-user']").await, name);
+    // Signing in lands on the calendar; from there, to Console → Video Accounts → Zoom.
+    browser
+        .wait_for("[data-testid='calendar-state'][data-state='ready']")
+        .await;
+    browser.click("[data-testid='nav-zoom']").await;
     browser
         .wait_for("[data-testid='zoom-state']:not([data-state='loading'])")
         .await;
-    assert_eq!(browser.text("[data-testid='current-user']").await, name);
 }
 
 /// On the sandbox's consent page: sign in to Zoom as `zoom_email` and click Allow or Deny.
-async fn consent(app: &TestApp, browser: &Browser, zoom_email: &str, button: &str) {
+pub async fn consent(app: &TestApp, browser: &Browser, zoom_email: &str, button: &str) {
     let select = browser.wait_for("#zoom-user").await;
     let page = browser.text("h1").await;
     assert!(page.contains("BetterBeing"), "the consent page names the app: {page}");

@@ -38,6 +38,12 @@ pub fn dist_dir() -> PathBuf {
     dir
 }
 
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
 fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -84,12 +90,33 @@ impl Browser {
     }
 
     pub async fn wait_for(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+        match self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+            Ok(element) => element,
+            Err(e) => {
+                let shot = self.save_failure_evidence().await;
+                panic!("{css} did not appear: {e} (page saved to {shot})")
+            }
+        }
+    }
+
+    /// Screenshot and HTML of the current page under target/browser-failures, for a failing test's reader.
+    pub async fn save_failure_evidence(&self) -> String {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-failures");
+        let _ = std::fs::create_dir_all(&dir);
+        let stem = dir.join(format!("{}", std::process::id() as u64 * 1000 + rand_suffix()));
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(stem.with_extension("png"), png);
+        }
+        if let Ok(html) = self.client.source().await {
+            let url = self
+                .client
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            let _ = std::fs::write(stem.with_extension("html"), format!("<!-- {url} -->\n{html}"));
+        }
+        stem.display().to_string()
     }
 
     pub async fn click(&self, css: &str) {
@@ -133,5 +160,65 @@ impl Browser {
     pub async fn close(self) {
         let Browser { client, .. } = &self;
         let _ = client.clone().close().await;
+    }
+}
+
+/// ChromeDriver's WebDriver permissions extension (`POST /session/{id}/permissions`).
+#[derive(Debug)]
+struct SetPermission(&'static str);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for SetPermission {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/permissions", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({ "descriptor": { "name": self.0 }, "state": "granted" });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+impl Browser {
+    /// Sets an input, select or textarea the way a person's typing would, firing `input` and `change`.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.wait_for(css).await;
+        let script = r#"
+            const [selector, value] = arguments;
+            const el = document.querySelector(selector);
+            const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype
+                : el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+            Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, value);
+            el.dispatchEvent(new Event('input', { bubbles: true }));
+            el.dispatchEvent(new Event('change', { bubbles: true }));
+            return el.value;
+        "#;
+        let set = self
+            .client
+            .execute(script, vec![json!(css), json!(value)])
+            .await
+            .unwrap();
+        assert_eq!(set, json!(value), "{css} accepted {value:?}");
+    }
+
+    /// What the system clipboard holds, read the way a page with permission would.
+    pub async fn clipboard_text(&self) -> String {
+        self.client.issue_cmd(SetPermission("clipboard-read")).await.unwrap();
+        let text = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, e => done('ERR ' + e));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        text.as_str().unwrap_or_default().to_string()
+    }
+
+    pub async fn allow_clipboard_writes(&self) {
+        self.client.issue_cmd(SetPermission("clipboard-write")).await.unwrap();
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.wait_for(css).await.attr(name).await.unwrap()
     }
 }

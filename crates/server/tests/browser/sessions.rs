@@ -1,0 +1,268 @@
+//! Sessions and their Zoom meetings, in a real browser: create, copy, start, reschedule, cancel, failures.
+
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use fantoccini::Locator;
+use serde_json::{json, Value};
+
+use crate::browser::Browser;
+use crate::support::*;
+
+async fn connected(app: &TestApp, browser: &Browser) {
+    crate::sign_in_as(app, browser, "Dr. Maya Rivera").await;
+    browser.click("[data-testid='connect-zoom']").await;
+    crate::consent(app, browser, LICENSED, "#allow").await;
+    browser.wait_for_zoom_state("connected").await;
+}
+
+fn next_weekday(days_ahead: i64) -> NaiveDate {
+    let mut day = (Utc::now() + chrono::Duration::days(days_ahead)).date_naive();
+    while day.weekday().number_from_monday() > 5 {
+        day = day.succ_opt().unwrap();
+    }
+    day
+}
+
+/// Opens the calendar and creates a session through the dialog; leaves the browser on the session panel.
+async fn create_in_ui(browser: &Browser, client: &str, day: NaiveDate, time: &str, zone: &str) {
+    browser.click("[data-testid='nav-calendar']").await;
+    browser.click("[data-testid='new-session']").await;
+    browser.wait_for("[data-testid='session-dialog'][open]").await;
+    browser.set_value("#session-client", client).await;
+    browser
+        .set_value("#session-date", &day.format("%Y-%m-%d").to_string())
+        .await;
+    browser.set_value("#session-time", time).await;
+    browser.set_value("#session-time-zone", zone).await;
+    browser.set_value("#session-notes", "private: sleep diary").await;
+    browser.click("[data-testid='save-session']").await;
+    browser.wait_for("[data-testid='session-panel']").await;
+}
+
+async fn live_meetings(app: &TestApp) -> Vec<Value> {
+    let all = app.sandbox_get("/meetings").await;
+    all.as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["deleted"] == false)
+        .cloned()
+        .collect()
+}
+
+async fn wait_for_meetings(app: &TestApp, count: usize) -> Vec<Value> {
+    for _ in 0..150 {
+        let live = live_meetings(app).await;
+        if live.len() == count {
+            return live;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("expected {count} live meetings, have {:?}", live_meetings(app).await);
+}
+
+async fn join_link(browser: &Browser) -> String {
+    browser
+        .wait_for("[data-testid='zoom-link-state'][data-state='in_sync']")
+        .await;
+    browser.attr("[data-testid='zoom-join-link']", "href").await.unwrap()
+}
+
+#[tokio::test]
+async fn create_shows_the_meeting_link_copy_puts_it_on_the_clipboard_and_start_opens_a_fresh_host_link() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    create_in_ui(&browser, "Jordan Lee", next_weekday(8), "09:00", "America/New_York").await;
+    let link = join_link(&browser).await;
+    let meetings = live_meetings(&app).await;
+    assert_eq!(meetings.len(), 1);
+    assert_eq!(
+        meetings[0]["join_url"],
+        link.as_str(),
+        "the link shown is the Zoom meeting's join_url"
+    );
+    assert!(
+        !meetings[0].to_string().contains("sleep diary"),
+        "private notes never reach Zoom"
+    );
+
+    browser.allow_clipboard_writes().await;
+    browser.click("[data-testid='copy-link']").await;
+    assert_eq!(browser.text("[data-testid='copy-feedback']").await, "Copied");
+    assert_eq!(browser.clipboard_text().await, link);
+
+    let start = browser.wait_for("[data-testid='start-zoom']").await;
+    assert_eq!(start.text().await.unwrap(), "Start Zoom Session");
+    let clicked_at = Utc::now() - chrono::Duration::seconds(1);
+    let before = browser.client.windows().await.unwrap();
+    start.click().await.unwrap();
+    let mut opened = None;
+    for _ in 0..100 {
+        let windows = browser.client.windows().await.unwrap();
+        if let Some(new) = windows.into_iter().find(|w| !before.contains(w)) {
+            opened = Some(new);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser
+        .client
+        .switch_to_window(opened.expect("Start opened a new tab"))
+        .await
+        .unwrap();
+    let mut url = String::new();
+    for _ in 0..100 {
+        url = browser.client.current_url().await.unwrap().to_string();
+        if url.starts_with(&app.sandbox) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        url.starts_with(&format!("{}/s/", app.sandbox)),
+        "the new tab opened Zoom's host link: {url}"
+    );
+    let meeting_id = meetings[0]["id"].to_string();
+    let issued = app.sandbox_get(&format!("/meetings/{meeting_id}/start-urls")).await;
+    let issued = issued.as_array().unwrap();
+    let ours = issued
+        .iter()
+        .find(|u| u["start_url"] == url.as_str())
+        .expect("a start URL Zoom issued");
+    let issued_at: chrono::DateTime<Utc> = ours["issued_at"].as_str().unwrap().parse().unwrap();
+    assert!(issued_at >= clicked_at, "fetched at the click, not before");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn rescheduling_gives_a_new_link_and_cancelling_removes_the_meeting() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "10:00", "Europe/London").await;
+    let first = join_link(&browser).await;
+
+    browser.click("[data-testid='edit-session']").await;
+    browser.wait_for("[data-testid='session-dialog'][open]").await;
+    browser.set_value("#session-time", "14:30").await;
+    browser.click("[data-testid='save-session']").await;
+    let mut second = first.clone();
+    for _ in 0..100 {
+        if let Some(href) = browser
+            .client
+            .find(Locator::Css("[data-testid='zoom-join-link']"))
+            .await
+            .ok()
+        {
+            second = href.attr("href").await.unwrap().unwrap_or_default();
+            if second != first && !browser.is_present("[data-testid='link-outdated']").await {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_ne!(second, first, "a new Zoom link after the reschedule");
+    let live = wait_for_meetings(&app, 1).await;
+    assert_eq!(
+        live[0]["join_url"],
+        second.as_str(),
+        "the old meeting is gone from Zoom"
+    );
+
+    browser.click("[data-testid='cancel-session']").await;
+    browser.click("[data-testid='confirm-cancel-session']").await;
+    browser.wait_for("[data-testid='calendar']").await;
+    wait_for_meetings(&app, 0).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_zoom_outage_shows_retrying_then_the_link_with_exactly_one_meeting() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    app.sandbox_post(
+        "/faults",
+        json!({ "endpoint": "meetings.create", "mode": "error_503", "count": 3 }),
+    )
+    .await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "11:00", "Europe/London").await;
+    browser
+        .wait_for("[data-testid='zoom-link-state'][data-state='retrying']")
+        .await;
+    assert!(browser.text("[data-testid='retry-reason']").await.contains("Zoom"));
+    let link = join_link(&browser).await;
+    let live = wait_for_meetings(&app, 1).await;
+    assert_eq!(live[0]["join_url"], link.as_str());
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn cancelling_while_zoom_is_down_deletes_the_meeting_after_recovery() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "12:00", "Europe/London").await;
+    join_link(&browser).await;
+    app.sandbox_post(
+        "/faults",
+        json!({ "endpoint": "meetings.delete", "mode": "error_500", "count": 2 }),
+    )
+    .await;
+    browser.click("[data-testid='cancel-session']").await;
+    browser.click("[data-testid='confirm-cancel-session']").await;
+    browser.wait_for("[data-testid='calendar']").await;
+    assert_eq!(
+        live_meetings(&app).await.len(),
+        1,
+        "Zoom is down: the meeting is still there for now"
+    );
+    wait_for_meetings(&app, 0).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_session_made_before_connecting_gets_a_link_from_the_zoom_page_offer() {
+    let (app, browser) = crate::setup().await;
+    crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "09:30", "Europe/London").await;
+    browser
+        .wait_for("[data-testid='zoom-link-state'][data-state='no_link']")
+        .await;
+    browser.click("[data-testid='connect-zoom-link']").await;
+    browser.click("[data-testid='connect-zoom']").await;
+    crate::consent(&app, &browser, LICENSED, "#allow").await;
+    browser.wait_for_zoom_state("connected").await;
+    browser.click("[data-testid='add-missing-links']").await;
+    browser.wait_for("[data-testid='missing-links-done']").await;
+    wait_for_meetings(&app, 1).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn nine_in_new_york_after_the_next_dst_change_reaches_zoom_at_the_right_instant() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    let tz = Tz::America__New_York;
+    let offset = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_hms_opt(12, 0, 0).unwrap())
+            .unwrap()
+            .offset()
+            .to_string()
+    };
+    let mut day = Utc::now().with_timezone(&tz).date_naive();
+    let before = offset(day);
+    while offset(day) == before {
+        day = day.succ_opt().unwrap();
+    }
+    let day = day + chrono::Duration::days(3);
+    create_in_ui(&browser, "Sam", day, "09:00", "America/New_York").await;
+    join_link(&browser).await;
+    let expected = tz
+        .from_local_datetime(&day.and_hms_opt(9, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+    let meeting = &live_meetings(&app).await[0];
+    let zoom_start: chrono::DateTime<Utc> = meeting["start_time"].as_str().unwrap().parse().unwrap();
+    assert_eq!(zoom_start, expected);
+    assert_eq!(meeting["timezone"], "America/New_York");
+    browser.close().await;
+}

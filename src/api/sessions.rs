@@ -1,0 +1,64 @@
+//! The calendar's calls: preferences, sessions and their Zoom links.
+
+use api::paths;
+use api::sessions::{MissingLinks, Preferences, Session, SessionInput, StartLink};
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use super::{delete_no_content, get_json, post_json, put_json, ApiError};
+use crate::config::Config;
+use crate::logic::urls::encode_query_value;
+
+pub async fn preferences(config: &Config) -> Result<Preferences, ApiError> {
+    get_json(config, paths::PREFERENCES).await
+}
+
+pub async fn save_preferences(config: &Config, preferences: &Preferences) -> Result<Preferences, ApiError> {
+    put_json(config, paths::PREFERENCES, preferences).await
+}
+
+/// Scheduled sessions overlapping `[from, to)`.
+pub async fn list(config: &Config, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Session>, ApiError> {
+    let path = format!(
+        "{}?from={}&to={}",
+        paths::SESSIONS,
+        encode_query_value(&from.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        encode_query_value(&to.to_rfc3339_opts(SecondsFormat::Secs, true))
+    );
+    get_json(config, &path).await
+}
+
+pub async fn get(config: &Config, id: i64) -> Result<Session, ApiError> {
+    get_json(config, &paths::session(id)).await
+}
+
+pub async fn create(config: &Config, input: &SessionInput) -> Result<Session, ApiError> {
+    post_json(config, paths::SESSIONS, Some(input)).await
+}
+
+pub async fn update(config: &Config, id: i64, input: &SessionInput) -> Result<Session, ApiError> {
+    put_json(config, &paths::session(id), input).await
+}
+
+/// Cancels: the calendar event goes and the Zoom meeting is deleted (later, if Zoom is down).
+pub async fn cancel(config: &Config, id: i64) -> Result<(), ApiError> {
+    delete_no_content(config, &paths::session(id)).await
+}
+
+/// Adds a Zoom link to a session without one, or retries a failed one now.
+pub async fn add_zoom_link(config: &Config, id: i64) -> Result<Session, ApiError> {
+    post_json::<(), _>(config, &paths::session_zoom_link(id), None).await
+}
+
+/// The host link for Start Zoom Session. The caller uses it at once and keeps nothing.
+pub async fn start(config: &Config, id: i64) -> Result<StartLink, ApiError> {
+    post_json::<(), _>(config, &paths::session_start(id), None).await
+}
+
+pub async fn missing_zoom_links(config: &Config) -> Result<MissingLinks, ApiError> {
+    get_json(config, paths::SESSIONS_MISSING_LINKS).await
+}
+
+/// Queues links for every upcoming session without one; answers the ones queued.
+pub async fn add_missing_zoom_links(config: &Config) -> Result<MissingLinks, ApiError> {
+    post_json::<(), _>(config, paths::SESSIONS_MISSING_LINKS, None).await
+}

@@ -1,0 +1,523 @@
+use std::time::Duration;
+
+use api::sessions::{Session, ZoomSync};
+use api::zoom::ZoomStatus;
+use leptos::html::Dialog;
+use leptos::prelude::*;
+use stylers::style;
+use wasm_bindgen::JsCast;
+
+use crate::components::cancel_session_dialog::CancelSessionDialog;
+use crate::components::session_dialog::NOTES_HINT;
+use crate::logic::link_state::{self, FailureHelp};
+use crate::logic::zones::{zone_label, Zone};
+use crate::logic::{dates, guidance};
+
+/// The product documentation's words about launching Zoom.
+pub const OPEN_ZOOM_NOTE: &str = "Your browser may display a prompt asking to \u{201c}Open Zoom Meetings\u{201d} \u{2014} click Allow to launch the Zoom desktop application. If you prefer, you can also join via the browser without installing the app.";
+pub const START_LABEL: &str = "Start Zoom Session";
+pub const COPIED: &str = "Copied";
+pub const COPY_FAILED: &str = "Could not copy. Select the link above and copy it.";
+pub const OUTDATED_NOTE: &str = "This link is from before the reschedule; a new link is on its way.";
+const FEEDBACK_FOR: Duration = Duration::from_secs(4);
+
+/// One session: its Zoom link at the top (open, copy, start), where the link stands with Zoom and what to do about
+/// it, the session's details, and Edit / Cancel session. The owner does every request through the callbacks.
+#[component]
+pub fn SessionPanel(
+    #[prop(into)] session: Signal<Session>,
+    /// The calendar's zone.
+    #[prop(into)]
+    zone: Signal<Zone>,
+    /// The Zoom connection, once known: decides between "Add Zoom link" and "Connect Zoom Account".
+    #[prop(into)]
+    zoom_status: Signal<Option<ZoomStatus>>,
+    #[prop(into)] zoom_page_href: String,
+    #[prop(into)] on_start: Callback<()>,
+    #[prop(into)] on_add_link: Callback<()>,
+    #[prop(into)] on_edit: Callback<()>,
+    #[prop(into)] on_cancel_session: Callback<()>,
+    #[prop(into, optional)] on_close: Option<Callback<()>>,
+    #[prop(into, optional)] starting: Signal<bool>,
+    #[prop(into, optional)] start_problem: Signal<Option<FailureHelp>>,
+    #[prop(into, optional)] link_busy: Signal<bool>,
+    #[prop(into, optional)] link_error: Signal<Option<String>>,
+    #[prop(into, optional)] cancelling: Signal<bool>,
+    #[prop(into, optional)] cancel_error: Signal<Option<String>>,
+) -> impl IntoView {
+    let class = style! {"SessionPanel",
+        .panel {
+            background: var(--bb-color-surface);
+            border: 1px solid var(--bb-color-border);
+            border-radius: var(--bb-radius-large);
+            padding: 1.25rem 1.5rem 1.5rem 1.5rem;
+            box-shadow: var(--bb-shadow-raised);
+        }
+        header {
+            display: flex;
+            align-items: flex-start;
+            justify-content: space-between;
+            gap: 1rem;
+        }
+        h2 {
+            font-size: 1.25rem;
+            margin: 0 0 0.25rem 0;
+        }
+        h3 {
+            font-size: 1rem;
+            margin: 0 0 0.5rem 0;
+        }
+        p {
+            margin: 0 0 0.625rem 0;
+        }
+        .when {
+            color: var(--bb-color-text-muted);
+            margin: 0 0 1rem 0;
+        }
+        .zoom {
+            border: 1px solid var(--bb-color-border);
+            border-radius: var(--bb-radius);
+            background: var(--bb-color-surface-muted);
+            padding: 1rem;
+            margin: 0 0 1.25rem 0;
+        }
+        .label {
+            font-size: 0.875rem;
+            color: var(--bb-color-text-muted);
+            margin: 0 0 0.25rem 0;
+        }
+        .join {
+            font-family: var(--bb-font-mono);
+            font-size: 0.9375rem;
+            overflow-wrap: anywhere;
+        }
+        .actions {
+            display: flex;
+            flex-wrap: wrap;
+            gap: 0.625rem;
+            margin: 0.75rem 0;
+        }
+        .feedback {
+            min-height: 1.5rem;
+            margin: 0;
+            font-weight: 600;
+            color: var(--bb-color-primary);
+        }
+        .note {
+            font-size: 0.9375rem;
+            color: var(--bb-color-text-muted);
+        }
+        .problem {
+            background: var(--bb-color-danger-surface);
+            border: 1px solid var(--bb-color-danger-border);
+            border-radius: var(--bb-radius);
+            padding: 0.75rem 1rem;
+            margin: 0.5rem 0 0.75rem 0;
+        }
+        .state {
+            border-radius: var(--bb-radius);
+            padding: 0.75rem 1rem;
+            margin: 0.75rem 0 0 0;
+        }
+        .state:empty {
+            display: none;
+        }
+        .state[data-state="no_link"], .state[data-state="pending"] {
+            background: var(--bb-color-info-surface);
+            border-left: 4px solid var(--bb-color-info-border);
+        }
+        .state[data-state="retrying"] {
+            background: var(--bb-color-warning-surface);
+            border-left: 4px solid var(--bb-color-warning-border);
+        }
+        .state[data-state="failed"] {
+            background: var(--bb-color-danger-surface);
+            border-left: 4px solid var(--bb-color-danger-border);
+        }
+        .outdated {
+            background: var(--bb-color-warning-surface);
+            border-left: 4px solid var(--bb-color-warning-border);
+            border-radius: var(--bb-radius);
+            padding: 0.625rem 0.875rem;
+            margin: 0.5rem 0 0 0;
+        }
+        ul {
+            margin: 0 0 0.625rem 0;
+            padding-left: 1.25rem;
+        }
+        dl {
+            display: grid;
+            grid-template-columns: max-content 1fr;
+            gap: 0.5rem 1.25rem;
+            margin: 0 0 1.25rem 0;
+        }
+        dt {
+            color: var(--bb-color-text-muted);
+        }
+        dd {
+            margin: 0;
+            overflow-wrap: anywhere;
+        }
+        .notes {
+            white-space: pre-wrap;
+        }
+        .hint {
+            display: block;
+            font-size: 0.8125rem;
+            color: var(--bb-color-text-muted);
+        }
+        .error {
+            color: var(--bb-color-danger-text);
+            font-weight: 600;
+        }
+        @media (max-width: 32rem) {
+            dl {
+                grid-template-columns: 1fr;
+            }
+        }
+    };
+
+    let feedback = RwSignal::new(None::<&'static str>);
+    let feedback_timer = StoredValue::new(None::<TimeoutHandle>);
+    let clear_timer = move || {
+        if let Some(handle) = feedback_timer.try_update_value(|h| h.take()).flatten() {
+            handle.clear();
+        }
+    };
+    on_cleanup(clear_timer);
+
+    let copy = move |_| {
+        let Some(link) = session.with_untracked(|s| s.zoom.link.as_ref().map(|l| l.join_url.clone())) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let copied = copy_text(&link).await;
+            clear_timer();
+            let _ = feedback.try_set(Some(if copied { COPIED } else { COPY_FAILED }));
+            let handle = set_timeout_with_handle(
+                move || {
+                    let _ = feedback.try_set(None);
+                },
+                FEEDBACK_FOR,
+            )
+            .ok();
+            let _ = feedback_timer.try_set_value(handle);
+        });
+    };
+
+    let cancel_dialog = NodeRef::<Dialog>::new();
+    let ask_to_cancel = move |_| {
+        if let Some(d) = cancel_dialog.get_untracked() {
+            if !d.open() {
+                let _ = d.show_modal();
+            }
+        }
+    };
+
+    let when_here = Signal::derive(move || {
+        let s = session.get();
+        dates::session_when(&zone.get(), s.starts_at, s.ends_at)
+    });
+
+    let zoom_page = StoredValue::new(zoom_page_href);
+
+    let link_block = move || {
+        session.with(|s| s.zoom.link.clone()).map(|link| {
+            view! { class = class,
+                <p class="label" id="zoom-join-label">"Zoom meeting link"</p>
+                <a
+                    class="join"
+                    data-testid="zoom-join-link"
+                    href=link.join_url.clone()
+                    target="_blank"
+                    rel="noopener"
+                    aria-describedby="zoom-join-label"
+                >
+                    {link.join_url.clone()}
+                </a>
+                <div class="actions">
+                    <button type="button" class="bb-button bb-button-primary" data-testid="start-zoom" disabled=starting aria-busy=move || starting.get().to_string() on:click=move |_| on_start.run(())>
+                        {START_LABEL}
+                    </button>
+                    <button type="button" class="bb-button bb-button-secondary" data-testid="copy-link" on:click=copy>
+                        "Copy link"
+                    </button>
+                </div>
+                <p class="feedback" aria-live="polite" data-testid="copy-feedback-region">
+                    {move || feedback.get().map(|text| view! { <span data-testid="copy-feedback">{text}</span> })}
+                </p>
+                {move || start_problem.get().map(|help| view! { class = class, <Problem help=help zoom_page=zoom_page.get_value() class=class testid="start-error"/> })}
+                <p class="note" data-testid="open-zoom-note">
+                    {OPEN_ZOOM_NOTE} " "
+                    <a data-testid="browser-join" href=link.browser_join_url.clone() target="_blank" rel="noopener">
+                        "Join from your browser instead"
+                    </a>
+                </p>
+            }
+        })
+    };
+
+    let state_body = move || {
+        let s = session.get();
+        match s.zoom.sync {
+            ZoomSync::InSync => ().into_any(),
+            ZoomSync::NoLink => view! { class = class,
+                <NoLink status=zoom_status zoom_page=zoom_page.get_value() on_add_link=on_add_link busy=link_busy class=class/>
+            }
+            .into_any(),
+            ZoomSync::Pending => view! { class = class,
+                <p role="status"><strong>"Creating the Zoom meeting\u{2026}"</strong></p>
+                <p>"The link appears here in a moment."</p>
+            }
+            .into_any(),
+            ZoomSync::Retrying { attempts, next_attempt_at, reason } => {
+                let next = dates::clock_in(&zone.get(), next_attempt_at);
+                view! { class = class,
+                    <h3>"Zoom has not answered yet"</h3>
+                    <p>"BetterBeing keeps trying on its own; you do not need to do anything."</p>
+                    <dl>
+                        <dt>"Attempts so far"</dt>
+                        <dd data-testid="retry-attempts">{attempts}</dd>
+                        <dt>"Next attempt"</dt>
+                        <dd data-testid="retry-next"><time datetime=next_attempt_at.to_rfc3339()>{next}</time></dd>
+                        <dt>"Reason"</dt>
+                        <dd data-testid="retry-reason">{reason}</dd>
+                    </dl>
+                    <RetryButton on_retry=on_add_link busy=link_busy/>
+                }
+                .into_any()
+            }
+            ZoomSync::Failed { code, message } => {
+                let help = link_state::failure_help(&code);
+                let steps = help.steps.clone().into_iter().map(|step| view! { <li>{step}</li> }).collect_view();
+                let needs_page = help.needs_zoom_page;
+                view! { class = class,
+                    <h3>{help.title}</h3>
+                    <p data-testid="failed-message">{message}</p>
+                    <p>"What you can do:"</p>
+                    <ul data-testid="failed-steps">{steps}</ul>
+                    {needs_page.then(|| view! { class = class,
+                        <p><a data-testid="zoom-page-link" href=zoom_page.get_value()>"Go to Video Accounts \u{2192} Zoom"</a></p>
+                    })}
+                    <RetryButton on_retry=on_add_link busy=link_busy/>
+                }
+                .into_any()
+            }
+        }
+    };
+
+    let details = move || {
+        let s = session.get();
+        let here = zone.get();
+        let own = Zone::named_or_utc(&s.time_zone);
+        let own_when = (own.name() != here.name()).then(|| dates::session_when(&own, s.starts_at, s.ends_at));
+        let own_label = zone_label(&s.time_zone);
+        view! { class = class,
+            <dl data-testid="session-details">
+                <dt>"When"</dt>
+                <dd data-testid="session-when">{dates::session_when(&here, s.starts_at, s.ends_at)} " (" {zone_label(here.name())} ")"</dd>
+                {own_when.map(|when| view! { class = class,
+                    <dt>"Scheduled in"</dt>
+                    <dd data-testid="session-when-own-zone">{when} " (" {own_label} ")"</dd>
+                })}
+                <dt>"Duration"</dt>
+                <dd data-testid="session-duration">{dates::duration_words(s.duration_minutes)}</dd>
+                <dt>"Zoom meeting title"</dt>
+                <dd>{if s.client_name_in_zoom_topic { "Shows the client\u{2019}s name" } else { "Neutral (does not name the client)" }}</dd>
+                <dt>"Private notes"</dt>
+                <dd>
+                    <span class="notes" data-testid="session-notes">{if s.private_notes.trim().is_empty() { "None".to_string() } else { s.private_notes.clone() }}</span>
+                    <span class="hint">{NOTES_HINT}</span>
+                </dd>
+            </dl>
+        }
+    };
+
+    view! { class = class,
+        <section
+            class="panel"
+            data-testid="session-panel"
+            data-session-id=move || session.with(|s| s.id.to_string())
+            aria-labelledby="session-panel-title"
+        >
+            <header>
+                <div>
+                    <h2 id="session-panel-title" tabindex="-1">{move || session.with(|s| s.client_name.clone())}</h2>
+                    <p class="when">{when_here}</p>
+                </div>
+                {on_close.map(|close| view! { class = class,
+                    <button type="button" class="bb-button bb-button-quiet" data-testid="close-session-panel" aria-label="Close session details" on:click=move |_| close.run(())>
+                        "Close"
+                    </button>
+                })}
+            </header>
+            <div class="zoom" data-testid="session-zoom">
+                {link_block}
+                {move || session.with(|s| s.zoom.link_outdated).then(|| view! { class = class,
+                    <p class="outdated" data-testid="link-outdated" role="status">{OUTDATED_NOTE}</p>
+                })}
+                <div class="state" data-testid="zoom-link-state" data-state=move || session.with(|s| link_state::sync_name(&s.zoom.sync))>
+                    {state_body}
+                </div>
+                {move || link_error.get().map(|text| view! { class = class,
+                    <p class="error" role="alert" data-testid="link-error">{text}</p>
+                })}
+            </div>
+            {details}
+            <div class="actions">
+                <button type="button" class="bb-button bb-button-secondary" data-testid="edit-session" on:click=move |_| on_edit.run(())>
+                    "Edit"
+                </button>
+                <button type="button" class="bb-button bb-button-danger-outline" data-testid="cancel-session" on:click=ask_to_cancel>
+                    "Cancel session"
+                </button>
+            </div>
+            <CancelSessionDialog
+                node_ref=cancel_dialog
+                client_name=Signal::derive(move || session.with(|s| s.client_name.clone()))
+                when=when_here
+                on_confirm=on_cancel_session
+                busy=cancelling
+                error=cancel_error
+            />
+        </section>
+    }
+}
+
+#[component]
+fn RetryButton(on_retry: Callback<()>, busy: Signal<bool>) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="bb-button bb-button-secondary"
+            data-testid="retry-zoom"
+            disabled=busy
+            aria-busy=move || busy.get().to_string()
+            on:click=move |_| on_retry.run(())
+        >
+            {move || if busy.get() { "Retrying\u{2026}" } else { "Retry now" }}
+        </button>
+    }
+}
+
+#[component]
+fn NoLink(
+    status: Signal<Option<ZoomStatus>>,
+    zoom_page: String,
+    on_add_link: Callback<()>,
+    busy: Signal<bool>,
+    class: &'static str,
+) -> impl IntoView {
+    let zoom_page = StoredValue::new(zoom_page);
+    move || {
+        let add = view! { class = class,
+            <button
+                type="button"
+                class="bb-button bb-button-primary"
+                data-testid="add-zoom-link"
+                disabled=busy
+                aria-busy=move || busy.get().to_string()
+                on:click=move |_| on_add_link.run(())
+            >
+                {move || if busy.get() { "Adding\u{2026}" } else { "Add Zoom link" }}
+            </button>
+        };
+        match status.get() {
+            Some(ZoomStatus::NotConnected) => view! { class = class,
+                <h3>"No Zoom link"</h3>
+                <p>"Connect your Zoom account so BetterBeing can create a Zoom meeting for this session."</p>
+                <a class="bb-button bb-button-primary" data-testid="connect-zoom-link" href=zoom_page.get_value()>"Connect Zoom Account"</a>
+            }
+            .into_any(),
+            Some(ZoomStatus::NeedsReauth { .. }) => view! { class = class,
+                <h3>"No Zoom link"</h3>
+                <p>"Zoom needs you to re-authorize BetterBeing before it can create a meeting for this session."</p>
+                <a class="bb-button bb-button-primary" data-testid="connect-zoom-link" href=zoom_page.get_value()>"Go to Video Accounts \u{2192} Zoom to Reauth"</a>
+            }
+            .into_any(),
+            Some(ZoomStatus::BlockedByOrganisation { admin_name, .. }) => view! { class = class,
+                <h3>"No Zoom link"</h3>
+                <p>"Your organisation\u{2019}s administrator has not enabled Zoom access, so BetterBeing cannot create a meeting."</p>
+                <p>{guidance::blocked_by_organisation_ask(admin_name.as_deref())}</p>
+            }
+            .into_any(),
+            Some(ZoomStatus::Connected { .. }) | None => view! { class = class,
+                <h3>"No Zoom link"</h3>
+                <p>"This session was scheduled without a Zoom meeting. Add one now; your client needs the link to join."</p>
+                {add}
+            }
+            .into_any(),
+        }
+    }
+}
+
+#[component]
+fn Problem(help: FailureHelp, zoom_page: String, class: &'static str, testid: &'static str) -> impl IntoView {
+    let steps = help
+        .steps
+        .into_iter()
+        .map(|s| view! { class = class, <li>{s}</li> })
+        .collect_view();
+    view! { class = class,
+        <div class="problem" role="alert" data-testid=testid>
+            <p><strong>{help.title}</strong></p>
+            <ul>{steps}</ul>
+            {help.needs_zoom_page.then(|| view! { class = class,
+                <p><a data-testid="zoom-page-link" href=zoom_page>"Go to Video Accounts \u{2192} Zoom"</a></p>
+            })}
+        </div>
+    }
+}
+
+/// Copies with the Clipboard API, or with a hidden textarea and `execCommand('copy')` where that API is missing
+/// or refused (older browsers, non-secure origins).
+pub async fn copy_text(text: &str) -> bool {
+    let navigator = window().navigator();
+    let has_clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
+        .map(|c| !c.is_undefined() && !c.is_null())
+        .unwrap_or(false);
+    if has_clipboard {
+        let promise = navigator.clipboard().write_text(text);
+        if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+            return true;
+        }
+    }
+    copy_with_textarea(text)
+}
+
+fn copy_with_textarea(text: &str) -> bool {
+    let document = document();
+    let active = document.active_element();
+    let Some(area) = document
+        .create_element("textarea")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    else {
+        return false;
+    };
+    area.set_value(text);
+    let _ = area.set_attribute("readonly", "");
+    let _ = area.set_attribute("aria-hidden", "true");
+    web_sys::HtmlElement::style(&area)
+        .set_css_text("position: fixed; top: 0; left: 0; width: 1px; height: 1px; opacity: 0;");
+    // Inside an open modal dialog the rest of the page is inert; put the textarea next to the focused element.
+    let parent = active
+        .as_ref()
+        .and_then(|a| a.parent_element())
+        .map(|p| p.unchecked_into::<web_sys::Node>())
+        .or_else(|| document.body().map(|b| b.unchecked_into()));
+    let Some(parent) = parent else { return false };
+    if parent.append_child(&area).is_err() {
+        return false;
+    }
+    area.select();
+    let copied = document
+        .dyn_ref::<web_sys::HtmlDocument>()
+        .and_then(|d| d.exec_command("copy").ok())
+        .unwrap_or(false);
+    area.remove();
+    if let Some(active) = active.and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = active.focus();
+    }
+    copied
+}

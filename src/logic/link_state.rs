@@ -1,0 +1,236 @@
+//! Where a session stands with Zoom, in words: the marker on the calendar, the guidance in the session panel, and
+//! what to do when Start Zoom Session fails.
+
+use api::error::codes as general;
+use api::sessions::{codes, SessionZoom, ZoomSync};
+
+/// The `data-state` of `[data-testid=zoom-link-state]`: the `ZoomSync` tag.
+pub fn sync_name(sync: &ZoomSync) -> &'static str {
+    match sync {
+        ZoomSync::InSync => "in_sync",
+        ZoomSync::NoLink => "no_link",
+        ZoomSync::Pending => "pending",
+        ZoomSync::Retrying { .. } => "retrying",
+        ZoomSync::Failed { .. } => "failed",
+    }
+}
+
+/// BetterBeing is still working on it: worth asking again in a moment.
+pub fn is_settling(sync: &ZoomSync) -> bool {
+    matches!(sync, ZoomSync::Pending | ZoomSync::Retrying { .. })
+}
+
+/// The small marker on a calendar block: a symbol (hidden from screen readers) and words.
+pub fn marker(zoom: &SessionZoom) -> (&'static str, &'static str) {
+    match (&zoom.sync, zoom.link.is_some()) {
+        (ZoomSync::Pending | ZoomSync::Retrying { .. }, _) if zoom.link_outdated => {
+            ("\u{21bb}", "New Zoom link on its way")
+        }
+        (ZoomSync::Pending, _) => ("\u{2026}", "Creating Zoom link"),
+        (ZoomSync::Retrying { .. }, _) => ("\u{21bb}", "Zoom link delayed, retrying"),
+        (ZoomSync::Failed { .. }, _) => ("!", "Zoom link failed"),
+        (ZoomSync::NoLink, _) | (ZoomSync::InSync, false) => ("\u{2013}", "No Zoom link"),
+        (ZoomSync::InSync, true) => ("\u{2713}", "Zoom link ready"),
+    }
+}
+
+/// What to do about a Zoom failure the practitioner must fix, by its stable code. `needs_zoom_page` asks for a link
+/// to Console → Video Accounts → Zoom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureHelp {
+    pub title: &'static str,
+    pub steps: Vec<&'static str>,
+    pub needs_zoom_page: bool,
+}
+
+const STEP_GO_REAUTH: &str =
+    "Go to BetterBeing Console \u{2192} Video Accounts \u{2192} Zoom and click \u{201c}Reauth\u{201d}, then click \u{201c}Retry now\u{201d}.";
+const STEP_GO_CONNECT: &str =
+    "Go to BetterBeing Console \u{2192} Video Accounts \u{2192} Zoom and click \u{201c}Connect Zoom Account\u{201d}, then click \u{201c}Retry now\u{201d}.";
+const STEP_TIER: &str = "Ensure your Zoom account tier allows meeting creation.";
+const STEP_CORRECT_ACCOUNT: &str = "Ensure you are logged into the correct Zoom account.";
+const STEP_ORG_RESTRICTS: &str =
+    "Some Zoom accounts managed by an organization may restrict external apps from creating meetings.";
+const STEP_ASK_ZOOM_ADMIN: &str =
+    "Contact your Zoom administrator to enable third-party meeting creation for your account.";
+const STEP_ASK_ORG_ADMIN: &str =
+    "Ask your organisation\u{2019}s BetterBeing administrator to allow practitioners to connect Zoom.";
+const STEP_DAILY_LIMIT: &str =
+    "Zoom allows 100 meeting changes a day per user. Creation resumes at 00:00 UTC; click \u{201c}Retry now\u{201d} after that.";
+const STEP_RETRY_LATER: &str = "Wait a few minutes, then click \u{201c}Retry now\u{201d}.";
+
+pub fn failure_help(code: &str) -> FailureHelp {
+    match code {
+        general::ZOOM_NEEDS_REAUTH => FailureHelp {
+            title: "Zoom needs you to re-authorize BetterBeing",
+            steps: vec![STEP_GO_REAUTH],
+            needs_zoom_page: true,
+        },
+        general::ZOOM_NOT_CONNECTED => FailureHelp {
+            title: "No Zoom account is connected",
+            steps: vec![STEP_GO_CONNECT],
+            needs_zoom_page: true,
+        },
+        codes::ZOOM_CANNOT_HOST => FailureHelp {
+            title: "This Zoom account cannot host meetings",
+            steps: vec![STEP_TIER, STEP_CORRECT_ACCOUNT],
+            needs_zoom_page: true,
+        },
+        general::ZOOM_BLOCKED_BY_ORGANISATION => FailureHelp {
+            title: "Zoom is turned off for your organisation",
+            steps: vec![STEP_ASK_ORG_ADMIN],
+            needs_zoom_page: false,
+        },
+        codes::ZOOM_DAILY_LIMIT => FailureHelp {
+            title: "Zoom\u{2019}s daily limit is reached",
+            steps: vec![STEP_DAILY_LIMIT],
+            needs_zoom_page: false,
+        },
+        codes::ZOOM_REJECTED => FailureHelp {
+            title: "Zoom refused to create the meeting",
+            steps: vec![STEP_ORG_RESTRICTS, STEP_ASK_ZOOM_ADMIN],
+            needs_zoom_page: false,
+        },
+        _ => FailureHelp {
+            title: "The Zoom meeting could not be created",
+            steps: vec![STEP_RETRY_LATER],
+            needs_zoom_page: false,
+        },
+    }
+}
+
+/// Why Start Zoom Session did not open Zoom, and what to do, by the error code of `POST …/start`.
+pub fn start_failure(code: Option<&str>) -> FailureHelp {
+    match code {
+        Some(codes::NO_ZOOM_MEETING) => FailureHelp {
+            title: "This session has no Zoom meeting yet",
+            steps: vec!["Click \u{201c}Add Zoom link\u{201d} (or \u{201c}Retry now\u{201d}) below, then start the session again."],
+            needs_zoom_page: false,
+        },
+        Some(general::ZOOM_NEEDS_REAUTH) => FailureHelp {
+            title: "Zoom needs you to re-authorize BetterBeing",
+            steps: vec![
+                "Go to BetterBeing Console \u{2192} Video Accounts \u{2192} Zoom and click \u{201c}Reauth\u{201d}, then click \u{201c}Start Zoom Session\u{201d} again.",
+                "Your client can still join with the meeting link.",
+            ],
+            needs_zoom_page: true,
+        },
+        Some(general::ZOOM_UNAVAILABLE) => FailureHelp {
+            title: "Zoom is not answering right now",
+            steps: vec![
+                "Wait a moment, then click \u{201c}Start Zoom Session\u{201d} again.",
+                "You can also open the Zoom app and start the meeting from your Zoom meetings list.",
+            ],
+            needs_zoom_page: false,
+        },
+        Some(codes::ZOOM_CANNOT_HOST) => FailureHelp {
+            title: "This Zoom account cannot host meetings",
+            steps: vec![STEP_TIER, STEP_CORRECT_ACCOUNT],
+            needs_zoom_page: true,
+        },
+        Some(general::ZOOM_NOT_CONNECTED) => FailureHelp {
+            title: "No Zoom account is connected",
+            steps: vec!["Go to BetterBeing Console \u{2192} Video Accounts \u{2192} Zoom and click \u{201c}Connect Zoom Account\u{201d}."],
+            needs_zoom_page: true,
+        },
+        _ => FailureHelp {
+            title: "Zoom could not be started",
+            steps: vec!["Please try again in a moment."],
+            needs_zoom_page: false,
+        },
+    }
+}
+
+/// Start Zoom Session could not reach BetterBeing at all.
+pub fn start_unreachable() -> FailureHelp {
+    FailureHelp {
+        title: "BetterBeing could not be reached",
+        steps: vec!["Check your internet connection, then click \u{201c}Start Zoom Session\u{201d} again."],
+        needs_zoom_page: false,
+    }
+}
+
+/// The browser refused to open a window for Zoom.
+pub const POPUP_BLOCKED: &str =
+    "Your browser blocked the Zoom window. Allow pop-ups for BetterBeing, then click \u{201c}Start Zoom Session\u{201d} again.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use api::sessions::ZoomMeetingLink;
+    use chrono::Utc;
+
+    fn zoom(sync: ZoomSync, link: bool, outdated: bool) -> SessionZoom {
+        SessionZoom {
+            link: link.then(|| ZoomMeetingLink {
+                meeting_id: "1".into(),
+                join_url: "https://zoom.example/j/1".into(),
+                browser_join_url: "https://zoom.example/wc/join/1".into(),
+            }),
+            link_outdated: outdated,
+            sync,
+        }
+    }
+
+    #[test]
+    fn names_match_the_wire_tags() {
+        let retrying = ZoomSync::Retrying {
+            attempts: 2,
+            next_attempt_at: Utc::now(),
+            reason: "x".into(),
+        };
+        let failed = ZoomSync::Failed {
+            code: "c".into(),
+            message: "m".into(),
+        };
+        for sync in [ZoomSync::InSync, ZoomSync::NoLink, ZoomSync::Pending, retrying, failed] {
+            let json = serde_json::to_value(&sync).unwrap();
+            assert_eq!(json["state"], sync_name(&sync));
+        }
+    }
+
+    #[test]
+    fn only_pending_and_retrying_settle() {
+        assert!(is_settling(&ZoomSync::Pending));
+        assert!(!is_settling(&ZoomSync::InSync));
+        assert!(!is_settling(&ZoomSync::Failed {
+            code: "c".into(),
+            message: "m".into()
+        }));
+    }
+
+    #[test]
+    fn markers_tell_the_states_apart() {
+        assert_eq!(marker(&zoom(ZoomSync::InSync, true, false)).1, "Zoom link ready");
+        assert_eq!(marker(&zoom(ZoomSync::NoLink, false, false)).1, "No Zoom link");
+        assert_eq!(marker(&zoom(ZoomSync::Pending, false, false)).1, "Creating Zoom link");
+        assert_eq!(
+            marker(&zoom(ZoomSync::Pending, true, true)).1,
+            "New Zoom link on its way"
+        );
+        assert_eq!(
+            marker(&zoom(
+                ZoomSync::Failed {
+                    code: "c".into(),
+                    message: "m".into()
+                },
+                false,
+                false
+            ))
+            .1,
+            "Zoom link failed"
+        );
+    }
+
+    #[test]
+    fn failures_say_what_to_do() {
+        assert!(failure_help(general::ZOOM_NEEDS_REAUTH).needs_zoom_page);
+        assert!(failure_help(general::ZOOM_NEEDS_REAUTH).steps[0].contains("Reauth"));
+        assert!(failure_help(codes::ZOOM_CANNOT_HOST).steps.contains(&STEP_TIER));
+        assert!(failure_help(codes::ZOOM_DAILY_LIMIT).steps[0].contains("00:00 UTC"));
+        assert!(failure_help("brand_new").steps[0].contains("Retry now"));
+        assert!(start_failure(Some(general::ZOOM_NEEDS_REAUTH)).needs_zoom_page);
+        assert!(start_failure(Some(codes::NO_ZOOM_MEETING)).steps[0].contains("Add Zoom link"));
+        assert!(start_failure(None).title.contains("could not be started"));
+    }
+}

@@ -1,0 +1,303 @@
+//! IANA time zones. In the browser the rules come from `Intl` (the tz database the browser already ships), which
+//! keeps ~147 KB of compressed chrono-tz tables out of the wasm; native tests use chrono-tz. Everything else here is
+//! plain arithmetic on top of one question: the UTC offset of a zone at an instant.
+
+use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDateTime, Utc};
+
+/// A time zone known to the rules backend, by IANA name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Zone {
+    name: String,
+}
+
+impl Zone {
+    /// The zone for an IANA name, or `None` when the rules do not know it.
+    pub fn named(name: &str) -> Option<Zone> {
+        let name = name.trim();
+        (!name.is_empty() && backend::is_known(name)).then(|| Zone { name: name.to_string() })
+    }
+
+    pub fn utc() -> Zone {
+        Zone { name: "UTC".into() }
+    }
+
+    /// The zone to compute with; an unknown name (a newer server's zone list) falls back to UTC so the calendar still
+    /// draws, and the picker shows the name as it is.
+    pub fn named_or_utc(name: &str) -> Zone {
+        Zone::named(name).unwrap_or_else(Zone::utc)
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn offset_at(&self, at: DateTime<Utc>) -> FixedOffset {
+        let seconds = backend::offset_seconds(&self.name, at.timestamp());
+        FixedOffset::east_opt(seconds).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"))
+    }
+
+    /// The wall-clock time at `at`.
+    pub fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
+        at.with_timezone(&self.offset_at(at)).naive_local()
+    }
+
+    /// The instant(s) a wall-clock time names: none in a DST gap, two in a DST overlap (earliest first).
+    pub fn from_local(&self, local: NaiveDateTime) -> LocalResult<DateTime<Utc>> {
+        let as_utc = local.and_utc();
+        let mut found: Vec<DateTime<Utc>> = Vec::with_capacity(2);
+        // The offsets a day either side cover any single transition near this time.
+        for probe in [as_utc - Duration::days(1), as_utc + Duration::days(1)] {
+            let offset = self.offset_at(probe).local_minus_utc();
+            let candidate = as_utc - Duration::seconds(i64::from(offset));
+            if self.offset_at(candidate).local_minus_utc() == offset && !found.contains(&candidate) {
+                found.push(candidate);
+            }
+        }
+        found.sort();
+        match found.as_slice() {
+            [] => LocalResult::None,
+            [one] => LocalResult::Single(*one),
+            [first, second, ..] => LocalResult::Ambiguous(*first, *second),
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod backend {
+    //! `Intl.DateTimeFormat` with the zone, read back in parts: the wall clock at an instant.
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    use chrono::NaiveDate;
+    use js_sys::{Array, Date, Function, Intl::DateTimeFormat, Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+
+    thread_local! {
+        static FORMATS: RefCell<HashMap<String, Option<DateTimeFormat>>> = RefCell::new(HashMap::new());
+    }
+
+    fn format_for(name: &str) -> Option<DateTimeFormat> {
+        FORMATS.with(|cache| {
+            cache
+                .borrow_mut()
+                .entry(name.to_string())
+                .or_insert_with(|| build(name))
+                .clone()
+        })
+    }
+
+    fn build(name: &str) -> Option<DateTimeFormat> {
+        let options = Object::new();
+        let set = |key: &str, value: &str| Reflect::set(&options, &key.into(), &value.into()).ok();
+        set("timeZone", name)?;
+        set("hourCycle", "h23")?;
+        for key in ["year", "month", "day", "hour", "minute", "second"] {
+            set(key, "numeric")?;
+        }
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let constructor: Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
+        let args = Array::of2(&JsValue::from_str("en-US"), &options);
+        // Construct through Reflect so an unknown zone's RangeError comes back as an Err instead of a trap.
+        Reflect::construct(&constructor, &args).ok().map(JsCast::unchecked_into)
+    }
+
+    pub fn is_known(name: &str) -> bool {
+        format_for(name).is_some()
+    }
+
+    pub fn offset_seconds(name: &str, unix_seconds: i64) -> i32 {
+        let Some(format) = format_for(name) else { return 0 };
+        let parts = format.format_to_parts(&Date::new(&JsValue::from_f64(unix_seconds as f64 * 1000.0)));
+        let mut fields = [0i64; 6];
+        for part in parts.iter() {
+            let kind = Reflect::get(&part, &"type".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            let value = Reflect::get(&part, &"value".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            let slot = match kind.as_str() {
+                "year" => 0,
+                "month" => 1,
+                "day" => 2,
+                "hour" => 3,
+                "minute" => 4,
+                "second" => 5,
+                _ => continue,
+            };
+            fields[slot] = value.trim().parse().unwrap_or(0);
+        }
+        let [year, month, day, hour, minute, second] = fields;
+        let local = NaiveDate::from_ymd_opt(year as i32, month as u32, day as u32)
+            .and_then(|d| d.and_hms_opt((hour % 24) as u32, minute as u32, second as u32));
+        match local {
+            Some(local) => (local.and_utc().timestamp() - unix_seconds) as i32,
+            None => 0,
+        }
+    }
+
+    /// The zone the browser itself is set to.
+    pub fn browser_zone_name() -> Option<String> {
+        let format = DateTimeFormat::new(&Array::new(), &Object::new());
+        let options = format.resolved_options();
+        Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
+    }
+}
+
+#[cfg(all(not(target_arch = "wasm32"), test))]
+mod backend {
+    use chrono::{Offset, TimeZone};
+    use chrono_tz::Tz;
+
+    pub fn is_known(name: &str) -> bool {
+        name.parse::<Tz>().is_ok()
+    }
+
+    pub fn offset_seconds(name: &str, unix_seconds: i64) -> i32 {
+        let Ok(tz) = name.parse::<Tz>() else { return 0 };
+        let at = chrono::DateTime::from_timestamp(unix_seconds, 0).expect("in range");
+        tz.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc()
+    }
+
+    pub fn browser_zone_name() -> Option<String> {
+        None
+    }
+}
+
+// The SPA only runs in a browser; a native non-test build (a workspace `cargo build`) just needs to compile.
+#[cfg(all(not(target_arch = "wasm32"), not(test)))]
+mod backend {
+    pub fn is_known(name: &str) -> bool {
+        name == "UTC"
+    }
+
+    pub fn offset_seconds(_name: &str, _unix_seconds: i64) -> i32 {
+        0
+    }
+
+    pub fn browser_zone_name() -> Option<String> {
+        None
+    }
+}
+
+/// The zone the browser is set to, when it says.
+pub fn browser_zone_name() -> Option<String> {
+    backend::browser_zone_name()
+}
+
+/// Zones most practitioners work in, west to east. The pickers add the current choice and the browser's zone.
+pub const COMMON_ZONES: &[&str] = &[
+    "Pacific/Honolulu",
+    "America/Anchorage",
+    "America/Los_Angeles",
+    "America/Phoenix",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Toronto",
+    "America/Halifax",
+    "America/Sao_Paulo",
+    "UTC",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Amsterdam",
+    "Europe/Stockholm",
+    "Europe/Athens",
+    "Europe/Helsinki",
+    "Africa/Johannesburg",
+    "Asia/Jerusalem",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Hong_Kong",
+    "Asia/Tokyo",
+    "Australia/Perth",
+    "Australia/Adelaide",
+    "Australia/Brisbane",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+];
+
+/// The picker's options: `extra` names first (the current choice, the browser's zone) when not already common,
+/// then the common ones. An unknown current name is still listed, so the picker shows what is saved.
+pub fn zone_options<'a>(extra: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut options: Vec<String> = Vec::new();
+    for name in extra {
+        let name = name.trim();
+        if !name.is_empty() && !COMMON_ZONES.contains(&name) && !options.iter().any(|o| o == name) {
+            options.push(name.to_string());
+        }
+    }
+    options.extend(COMMON_ZONES.iter().map(|z| z.to_string()));
+    options
+}
+
+/// "America/New_York" → "America/New York": what a person reads in a list.
+pub fn zone_label(name: &str) -> String {
+    name.replace('_', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone};
+
+    fn local(y: i32, m: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, mi, 0).unwrap()
+    }
+
+    #[test]
+    fn every_common_zone_is_known() {
+        for zone in COMMON_ZONES {
+            assert!(Zone::named(zone).is_some(), "{zone}");
+        }
+        assert!(Zone::named("Mars/Olympus").is_none());
+        assert!(Zone::named("").is_none());
+    }
+
+    #[test]
+    fn options_add_the_current_zone_once() {
+        let options = zone_options(["Asia/Kathmandu", "Europe/London", "Asia/Kathmandu", ""]);
+        assert_eq!(options[0], "Asia/Kathmandu");
+        assert_eq!(options.iter().filter(|o| *o == "Asia/Kathmandu").count(), 1);
+        assert_eq!(options.iter().filter(|o| *o == "Europe/London").count(), 1);
+        assert_eq!(options.len(), COMMON_ZONES.len() + 1);
+    }
+
+    #[test]
+    fn unknown_zones_fall_back_to_utc() {
+        assert_eq!(Zone::named_or_utc("Mars/Olympus"), Zone::utc());
+        assert_eq!(Zone::named_or_utc(" Europe/Paris ").name(), "Europe/Paris");
+        assert_eq!(zone_label("America/New_York"), "America/New York");
+    }
+
+    #[test]
+    fn wall_clock_and_back() {
+        let ny = Zone::named("America/New_York").unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 7, 1, 13, 0, 0).unwrap();
+        assert_eq!(ny.local(at), local(2026, 7, 1, 9, 0));
+        assert_eq!(ny.from_local(local(2026, 7, 1, 9, 0)), LocalResult::Single(at));
+        assert_eq!(ny.offset_at(at).local_minus_utc(), -4 * 3600);
+    }
+
+    #[test]
+    fn gaps_and_overlaps_are_seen() {
+        let ny = Zone::named("America/New_York").unwrap();
+        assert_eq!(ny.from_local(local(2026, 3, 8, 2, 30)), LocalResult::None);
+        match ny.from_local(local(2026, 11, 1, 1, 30)) {
+            LocalResult::Ambiguous(a, b) => {
+                assert_eq!(a, Utc.with_ymd_and_hms(2026, 11, 1, 5, 30, 0).unwrap());
+                assert_eq!(b, Utc.with_ymd_and_hms(2026, 11, 1, 6, 30, 0).unwrap());
+            }
+            other => panic!("{other:?}"),
+        }
+        let kathmandu = Zone::named("Asia/Kathmandu").unwrap();
+        assert_eq!(kathmandu.offset_at(Utc::now()).local_minus_utc(), 5 * 3600 + 45 * 60);
+    }
+}

@@ -1,0 +1,397 @@
+use ::api::sessions::{Session, SessionInput};
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+use stylers::style;
+use wasm_bindgen::JsValue;
+
+use crate::api::{self, ApiError};
+use crate::app::sign_in_then_here;
+use crate::components::session_dialog::SessionDialog;
+use crate::components::session_panel::SessionPanel;
+use crate::config::Config;
+use crate::logic::calendar;
+use crate::logic::link_state::{self, is_settling, FailureHelp};
+use crate::logic::messages::friendly_message;
+use crate::logic::session_form::{self, FieldError, SessionDraft};
+use crate::pages::calendar::{CalendarContext, SETTLING_POLL};
+use crate::routes;
+
+/// The session panel over the calendar (`/console/calendar/sessions/{id}`). Owns the session fetch (polled while
+/// Zoom is still working on it), Start Zoom Session, adding or retrying the Zoom link, Edit and Cancel session.
+#[component]
+pub fn SessionPanelPage() -> impl IntoView {
+    let config = expect_context::<Config>();
+    let ctx = expect_context::<CalendarContext>();
+    let navigate = use_navigate();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get(routes::SESSION_ID_PARAM).and_then(|v| v.parse::<i64>().ok())));
+
+    Effect::new(move |_| ctx.selected.set(id.get()));
+    on_cleanup(move || {
+        let _ = ctx.selected.try_set(None);
+    });
+
+    let to_sign_in = {
+        let config = config.clone();
+        let navigate = navigate.clone();
+        move || {
+            navigate(
+                &sign_in_then_here(&config),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            )
+        }
+    };
+    let back_to_calendar = {
+        let navigate = navigate.clone();
+        move || {
+            navigate(
+                &routes::calendar(ctx.view.get_untracked(), ctx.anchor.get_untracked()),
+                NavigateOptions::default(),
+            )
+        }
+    };
+
+    let fetched = LocalResource::new({
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            let id = id.get();
+            async move {
+                match id {
+                    Some(id) => api::sessions::get(&config, id).await,
+                    None => Err(ApiError::Http {
+                        status: 404,
+                        body: None,
+                    }),
+                }
+            }
+        }
+    });
+    // The newest state of the session: from the fetch, or from the answer to an action taken here.
+    let current = RwSignal::new(None::<Session>);
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = fetched.get() {
+            current.set(Some(s));
+        }
+    });
+    Effect::new(move |_| {
+        if current.with(|s| s.as_ref().is_some_and(|s| is_settling(&s.zoom.sync))) {
+            let handle = set_timeout_with_handle(move || fetched.refetch(), SETTLING_POLL).ok();
+            on_cleanup(move || {
+                if let Some(h) = handle {
+                    h.clear();
+                }
+            });
+        }
+    });
+    Effect::new({
+        let to_sign_in = to_sign_in.clone();
+        move |_| {
+            if let Some(Err(e)) = fetched.get() {
+                if e.is_unauthenticated() {
+                    to_sign_in();
+                }
+            }
+        }
+    });
+    // Focus the panel's heading when a session opens, so keyboard and screen reader users land in it.
+    Effect::new(move |previous: Option<Option<i64>>| {
+        let shown = current.with(|s| s.as_ref().map(|s| s.id));
+        if shown.is_some() && previous.flatten() != shown {
+            if let Some(heading) = document().get_element_by_id("session-panel-title") {
+                use wasm_bindgen::JsCast;
+                let _ = heading.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        }
+        shown
+    });
+
+    let zoom_status = LocalResource::new({
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            async move { api::zoom::status(&config).await }
+        }
+    });
+    let zoom_known = Signal::derive(move || zoom_status.get().and_then(Result::ok));
+
+    // Start Zoom Session: the window opens inside the click (pop-up blockers allow that), then gets the host
+    // link. The link lives only in this task and the new window's address bar.
+    let starting = RwSignal::new(false);
+    let start_problem = RwSignal::new(None::<FailureHelp>);
+    let on_start = Callback::new({
+        let config = config.clone();
+        move |()| {
+            let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
+                return;
+            };
+            if starting.get_untracked() {
+                return;
+            }
+            start_problem.set(None);
+            let zoom_window = window().open_with_url_and_target("", "_blank").ok().flatten();
+            if let Some(w) = &zoom_window {
+                let _ = w.set_opener(&JsValue::NULL);
+                if let Some(body) = w.document().and_then(|d| d.body()) {
+                    body.set_text_content(Some("Opening Zoom\u{2026}"));
+                }
+            }
+            starting.set(true);
+            let config = config.clone();
+            leptos::task::spawn_local(async move {
+                let result = api::sessions::start(&config, session_id).await;
+                match (result, zoom_window) {
+                    (Ok(link), Some(w)) => {
+                        let _ = w.location().set_href(&link.start_url);
+                    }
+                    (Ok(_), None) => start_problem.set(Some(FailureHelp {
+                        title: link_state::POPUP_BLOCKED,
+                        steps: vec!["Or join with the meeting link above."],
+                        needs_zoom_page: false,
+                    })),
+                    (Err(e), w) => {
+                        if let Some(w) = w {
+                            let _ = w.close();
+                        }
+                        let code = match &e {
+                            ApiError::Http { body: Some(b), .. } => Some(b.code.clone()),
+                            _ => None,
+                        };
+                        start_problem.set(Some(match e {
+                            ApiError::Network => link_state::start_unreachable(),
+                            _ => link_state::start_failure(code.as_deref()),
+                        }));
+                    }
+                }
+                starting.set(false);
+            });
+        }
+    });
+
+    let link_busy = RwSignal::new(false);
+    let link_error = RwSignal::new(None::<String>);
+    let on_add_link = Callback::new({
+        let config = config.clone();
+        let to_sign_in = to_sign_in.clone();
+        move |()| {
+            let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
+                return;
+            };
+            if link_busy.get_untracked() {
+                return;
+            }
+            link_busy.set(true);
+            link_error.set(None);
+            let config = config.clone();
+            let to_sign_in = to_sign_in.clone();
+            leptos::task::spawn_local(async move {
+                match api::sessions::add_zoom_link(&config, session_id).await {
+                    Ok(s) => {
+                        current.set(Some(s));
+                        ctx.refresh.run(());
+                    }
+                    Err(e) if e.is_unauthenticated() => to_sign_in(),
+                    Err(e) => {
+                        link_error.set(Some(friendly_message(&e)));
+                        zoom_status.refetch();
+                    }
+                }
+                link_busy.set(false);
+            });
+        }
+    });
+
+    // Edit (a changed time is a reschedule: the panel then shows the new link when Zoom has made it).
+    let edit_draft = RwSignal::new(None::<SessionDraft>);
+    let saving = RwSignal::new(false);
+    let save_field_error = RwSignal::new(None::<FieldError>);
+    let save_error = RwSignal::new(None::<String>);
+    let on_edit = Callback::new(move |()| {
+        if let Some(s) = current.get_untracked() {
+            save_field_error.set(None);
+            save_error.set(None);
+            edit_draft.set(Some(SessionDraft::from_session(&s)));
+        }
+    });
+    let on_save = Callback::new({
+        let config = config.clone();
+        let navigate = navigate.clone();
+        let to_sign_in = to_sign_in.clone();
+        move |(input, draft): (SessionInput, SessionDraft)| {
+            let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
+                return;
+            };
+            if saving.get_untracked() {
+                return;
+            }
+            saving.set(true);
+            save_field_error.set(None);
+            save_error.set(None);
+            let config = config.clone();
+            let navigate = navigate.clone();
+            let to_sign_in = to_sign_in.clone();
+            leptos::task::spawn_local(async move {
+                match api::sessions::update(&config, session_id, &input).await {
+                    Ok(s) => {
+                        edit_draft.set(None);
+                        let date = calendar::date_in(&ctx.zone.get_untracked(), s.starts_at);
+                        current.set(Some(s));
+                        ctx.refresh.run(());
+                        navigate(
+                            &routes::session(session_id, ctx.view.get_untracked(), date),
+                            NavigateOptions {
+                                replace: true,
+                                scroll: false,
+                                ..Default::default()
+                            },
+                        );
+                    }
+                    Err(e) if e.is_unauthenticated() => to_sign_in(),
+                    Err(e) => match session_form::server_field_error(&e, &draft) {
+                        Some(field) => save_field_error.set(Some(field)),
+                        None => save_error.set(Some(friendly_message(&e))),
+                    },
+                }
+                saving.set(false);
+            });
+        }
+    });
+
+    let cancelling = RwSignal::new(false);
+    let cancel_error = RwSignal::new(None::<String>);
+    let on_cancel_session = Callback::new({
+        let config = config.clone();
+        let to_sign_in = to_sign_in.clone();
+        let back_to_calendar = back_to_calendar.clone();
+        move |()| {
+            let Some((session_id, client, had_link)) =
+                current.with_untracked(|s| s.as_ref().map(|s| (s.id, s.client_name.clone(), s.zoom.link.is_some())))
+            else {
+                return;
+            };
+            if cancelling.get_untracked() {
+                return;
+            }
+            cancelling.set(true);
+            cancel_error.set(None);
+            let config = config.clone();
+            let to_sign_in = to_sign_in.clone();
+            let back_to_calendar = back_to_calendar.clone();
+            leptos::task::spawn_local(async move {
+                match api::sessions::cancel(&config, session_id).await {
+                    Ok(()) => {
+                        ctx.notice.set(Some(if had_link {
+                            format!("The session with {client} is cancelled. Its Zoom meeting is being deleted and the link will stop working.")
+                        } else {
+                            format!("The session with {client} is cancelled.")
+                        }));
+                        ctx.refresh.run(());
+                        back_to_calendar();
+                    }
+                    Err(e) if e.is_unauthenticated() => to_sign_in(),
+                    Err(e) => cancel_error.set(Some(friendly_message(&e))),
+                }
+                let _ = cancelling.try_set(false);
+            });
+        }
+    });
+
+    let zoom_page = routes::browser_path(&config, routes::ZOOM);
+    let on_close = Callback::new(move |()| back_to_calendar());
+
+    let class = style! {"SessionPanelPage",
+        aside {
+            position: fixed;
+            top: 0;
+            right: 0;
+            bottom: 0;
+            width: min(32rem, 100vw);
+            overflow-y: auto;
+            padding: 1rem;
+            z-index: 20;
+        }
+        .state {
+            background: var(--bb-color-surface);
+            border: 1px solid var(--bb-color-border);
+            border-radius: var(--bb-radius-large);
+            padding: 1.5rem;
+            box-shadow: var(--bb-shadow-raised);
+        }
+        .error-text {
+            color: var(--bb-color-danger-text);
+        }
+        .actions {
+            display: flex;
+            gap: 0.75rem;
+            flex-wrap: wrap;
+        }
+    };
+
+    let body = move || {
+        match (current.get(), fetched.get()) {
+        (Some(_), _) => view! {
+            <SessionPanel
+                session=Signal::derive(move || current.get().expect("shown only once loaded"))
+                zone=ctx.zone
+                zoom_status=zoom_known
+                zoom_page_href=zoom_page.clone()
+                on_start=on_start
+                on_add_link=on_add_link
+                on_edit=on_edit
+                on_cancel_session=on_cancel_session
+                on_close=on_close
+                starting=starting
+                start_problem=start_problem
+                link_busy=link_busy
+                link_error=link_error
+                cancelling=cancelling
+                cancel_error=cancel_error
+            />
+        }
+        .into_any(),
+        (None, Some(Err(e))) => view! { class = class,
+            <div class="state" data-testid="session-panel-state" data-state="error" role="alert">
+                <p class="error-text" data-testid="page-error">{friendly_message(&e)}</p>
+                <div class="actions">
+                    <button type="button" class="bb-button bb-button-secondary" on:click=move |_| fetched.refetch()>"Try again"</button>
+                    <button type="button" class="bb-button bb-button-quiet" on:click=move |_| on_close.run(())>"Back to the calendar"</button>
+                </div>
+            </div>
+        }
+        .into_any(),
+        _ => view! { class = class,
+            <div class="state" data-testid="session-panel-state" data-state="loading" aria-busy="true">
+                <p>"Loading the session\u{2026}"</p>
+            </div>
+        }
+        .into_any(),
+    }
+    };
+
+    view! { class = class,
+        <aside aria-label="Session details">
+            {body}
+        </aside>
+        {move || edit_draft.get().map(|draft| {
+            let original = current.with_untracked(|s| s.as_ref().map(|s| s.starts_at));
+            view! {
+                <SessionDialog
+                    draft=draft
+                    title="Edit session"
+                    zone_options=ctx.zone_options.get_untracked()
+                    original_start=original.unwrap_or_else(Utc::now)
+                    on_save=on_save
+                    on_close=move || edit_draft.set(None)
+                    busy=saving
+                    server_error=save_field_error
+                    error=save_error
+                />
+            }
+        })}
+    }
+}

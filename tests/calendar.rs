@@ -1,0 +1,201 @@
+//! The calendar grid and its toolbar: sessions land on the right day and time in the shown zone.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "support/mount.rs"]
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use api::sessions::{Session, ZoomSync};
+use betterbeing_zoom_web::components::calendar_view::{CalendarGrid, CalendarToolbar};
+use betterbeing_zoom_web::components::missing_links_offer::MissingLinksOffer;
+use betterbeing_zoom_web::logic::calendar::{instant_range, CalendarView};
+use betterbeing_zoom_web::logic::zones::{zone_options, Zone};
+use chrono::{NaiveDate, TimeZone, Utc};
+use leptos::prelude::*;
+use leptos::task::tick;
+use support::{mount, session, set_value, Mounted};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn sessions() -> Vec<Session> {
+    vec![
+        // 14:00 UTC on Wednesday 25 November 2026: 09:00 in New York, 03:00 Thursday in Auckland.
+        session(
+            1,
+            "Alex Kim",
+            Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).unwrap(),
+            50,
+            ZoomSync::InSync,
+        ),
+        session(
+            2,
+            "Robin Diaz",
+            Utc.with_ymd_and_hms(2026, 11, 27, 20, 30, 0).unwrap(),
+            50,
+            ZoomSync::NoLink,
+        ),
+    ]
+}
+
+fn mount_grid(view: CalendarView, zone: &str, opened: &Arc<Mutex<Vec<i64>>>) -> Mounted {
+    let zone = Zone::named(zone).expect("the browser knows the zone");
+    let opened = opened.clone();
+    mount(move || {
+        view! {
+            <CalendarGrid
+                view=Signal::derive(move || view)
+                anchor=Signal::derive(|| date(2026, 11, 25))
+                zone=Signal::derive(move || zone.clone())
+                sessions=Signal::derive(sessions)
+                on_open=move |id| opened.lock().unwrap().push(id)
+            />
+        }
+    })
+}
+
+fn block_in_day(page: &Mounted, day: &str, id: i64) -> web_sys::HtmlElement {
+    page.get(&format!(
+        "[data-testid=calendar-day][data-date=\"{day}\"] [data-testid=session-block][data-session-id=\"{id}\"]"
+    ))
+}
+
+#[wasm_bindgen_test]
+fn the_browser_knows_dst() {
+    let ny = Zone::named("America/New_York").unwrap();
+    let (from, to) = instant_range(&ny, date(2026, 3, 2), date(2026, 3, 9));
+    assert_eq!(from, Utc.with_ymd_and_hms(2026, 3, 2, 5, 0, 0).unwrap());
+    assert_eq!((to - from).num_hours(), 7 * 24 - 1);
+    assert!(Zone::named("Not/AZone").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn week_view_places_a_session_on_its_day_and_time_in_the_zone() {
+    let opened = Arc::default();
+    let page = mount_grid(CalendarView::Week, "America/New_York", &opened);
+    tick().await;
+    assert_eq!(page.all("[data-testid=calendar-day]").len(), 7);
+    let block = block_in_day(&page, "2026-11-25", 1);
+    assert_eq!(block.get_attribute("data-start").as_deref(), Some("09:00"));
+    let text = block.text_content().unwrap();
+    assert!(
+        text.contains("09:00") && text.contains("Alex Kim") && text.contains("Zoom link ready"),
+        "{text}"
+    );
+    assert_eq!(
+        page.attr(
+            "[data-session-id=\"2\"] [data-testid=session-link-marker]",
+            "data-link-state"
+        )
+        .as_deref(),
+        Some("no_link")
+    );
+    assert_eq!(
+        page.attr("[data-session-id=\"2\"]", "data-start").as_deref(),
+        Some("15:30")
+    );
+
+    block.click();
+    tick().await;
+    assert_eq!(*opened.lock().unwrap(), vec![1]);
+}
+
+#[wasm_bindgen_test]
+async fn the_same_session_moves_with_the_zone() {
+    let opened = Arc::default();
+    let page = mount_grid(CalendarView::Week, "Pacific/Auckland", &opened);
+    tick().await;
+    let block = block_in_day(&page, "2026-11-26", 1);
+    assert_eq!(block.get_attribute("data-start").as_deref(), Some("03:00"));
+}
+
+#[wasm_bindgen_test]
+async fn day_and_month_views_show_their_days() {
+    let opened = Arc::default();
+    let page = mount_grid(CalendarView::Day, "America/New_York", &opened);
+    tick().await;
+    assert_eq!(page.all("[data-testid=calendar-day]").len(), 1);
+    block_in_day(&page, "2026-11-25", 1);
+    assert!(page.find("[data-session-id=\"2\"]").is_none());
+    drop(page);
+
+    let page = mount_grid(CalendarView::Month, "America/New_York", &opened);
+    tick().await;
+    assert_eq!(page.all("[data-testid=calendar-day]").len(), 42);
+    block_in_day(&page, "2026-11-25", 1);
+    block_in_day(&page, "2026-11-27", 2);
+}
+
+#[wasm_bindgen_test]
+async fn the_toolbar_switches_views_steps_and_changes_zone() {
+    let events: Arc<Mutex<Vec<String>>> = Arc::default();
+    let view = RwSignal::new(CalendarView::Week);
+    let e = events.clone();
+    let page = mount(move || {
+        let (a, b, c, d, f) = (e.clone(), e.clone(), e.clone(), e.clone(), e.clone());
+        view! {
+            <CalendarToolbar
+                view=view
+                title=Signal::derive(|| "23 \u{2013} 29 November 2026".to_string())
+                zone=Signal::derive(|| "Europe/London".to_string())
+                zone_options=Signal::derive(|| zone_options(["Europe/London"]))
+                on_view=move |v: CalendarView| a.lock().unwrap().push(v.name().to_string())
+                on_step=move |forward: bool| b.lock().unwrap().push(if forward { "next" } else { "prev" }.to_string())
+                on_today=move || c.lock().unwrap().push("today".into())
+                on_zone=move |z: String| d.lock().unwrap().push(z)
+                on_new=move || f.lock().unwrap().push("new".into())
+            />
+        }
+    });
+    tick().await;
+    assert_eq!(
+        page.attr("[data-testid=view-week]", "aria-pressed").as_deref(),
+        Some("true")
+    );
+    page.get("[data-testid=view-month]").click();
+    page.get("[data-testid=calendar-prev]").click();
+    page.get("[data-testid=calendar-next]").click();
+    page.get("[data-testid=calendar-today]").click();
+    page.get("[data-testid=new-session]").click();
+    set_value(&page.get("[data-testid=calendar-time-zone]"), "Asia/Tokyo");
+    tick().await;
+    assert_eq!(
+        *events.lock().unwrap(),
+        vec!["month", "prev", "next", "today", "new", "Asia/Tokyo"]
+    );
+    assert_eq!(
+        page.text("[data-testid=calendar-title]"),
+        "23 \u{2013} 29 November 2026"
+    );
+    assert!(page.find("label[for=calendar-time-zone]").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_missing_links_offer_counts_and_confirms() {
+    let done = RwSignal::new(None);
+    let added = Arc::new(Mutex::new(0));
+    let a = added.clone();
+    let page = mount(move || {
+        view! {
+            <MissingLinksOffer count=Signal::derive(|| 3) on_add=move || *a.lock().unwrap() += 1 done=done/>
+        }
+    });
+    tick().await;
+    assert!(page
+        .text("[data-testid=missing-links-offer]")
+        .contains("3 upcoming sessions have no Zoom link"));
+    page.get("[data-testid=add-missing-links]").click();
+    tick().await;
+    assert_eq!(*added.lock().unwrap(), 1);
+    done.set(Some(3));
+    tick().await;
+    assert!(page.find("[data-testid=missing-links-offer]").is_none());
+    assert!(page
+        .text("[data-testid=missing-links-done]")
+        .contains("3 upcoming sessions"));
+}

@@ -1,0 +1,331 @@
+//! The session panel: the Zoom link at the top, Copy, Start Zoom Session, and what each link state asks of the
+//! practitioner.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "support/mount.rs"]
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use api::sessions::{Session, ZoomSync};
+use api::zoom::{ZoomAccount, ZoomPlan, ZoomStatus};
+use betterbeing_zoom_web::components::session_panel::{SessionPanel, OPEN_ZOOM_NOTE, OUTDATED_NOTE};
+use betterbeing_zoom_web::logic::link_state::{start_failure, FailureHelp};
+use betterbeing_zoom_web::logic::zones::Zone;
+use chrono::{TimeZone, Utc};
+use leptos::prelude::*;
+use leptos::task::tick;
+use support::{mount, run_js, session, until, Mounted};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlDialogElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const ZOOM_PAGE: &str = "/console/video-accounts/zoom";
+
+#[derive(Clone, Default)]
+struct Calls {
+    start: Arc<AtomicUsize>,
+    add_link: Arc<AtomicUsize>,
+    edit: Arc<AtomicUsize>,
+    cancel: Arc<AtomicUsize>,
+}
+
+impl Calls {
+    fn count(counter: &Arc<AtomicUsize>) -> usize {
+        counter.load(Ordering::SeqCst)
+    }
+}
+
+fn connected() -> ZoomStatus {
+    ZoomStatus::Connected {
+        account: ZoomAccount {
+            email: "dr.rivera@example.com".into(),
+            display_name: "Dr Maya Rivera".into(),
+            plan: ZoomPlan::Licensed,
+            connected_since: Utc.with_ymd_and_hms(2026, 11, 3, 12, 0, 0).unwrap(),
+            scopes: vec![],
+        },
+        verified: true,
+    }
+}
+
+fn upcoming(sync: ZoomSync) -> Session {
+    session(
+        7,
+        "Alex Kim",
+        Utc.with_ymd_and_hms(2030, 11, 25, 14, 0, 0).unwrap(),
+        50,
+        sync,
+    )
+}
+
+fn mount_panel(
+    session: Session,
+    status: Option<ZoomStatus>,
+    start_problem: Option<FailureHelp>,
+    calls: &Calls,
+) -> Mounted {
+    let calls = calls.clone();
+    mount(move || {
+        let (start, add, edit, cancel) = (calls.start, calls.add_link, calls.edit, calls.cancel);
+        view! {
+            <SessionPanel
+                session=Signal::derive(move || session.clone())
+                zone=Signal::derive(|| Zone::named("Europe/London").unwrap())
+                zoom_status=Signal::derive(move || status.clone())
+                zoom_page_href=ZOOM_PAGE
+                on_start=move || { start.fetch_add(1, Ordering::SeqCst); }
+                on_add_link=move || { add.fetch_add(1, Ordering::SeqCst); }
+                on_edit=move || { edit.fetch_add(1, Ordering::SeqCst); }
+                on_cancel_session=move || { cancel.fetch_add(1, Ordering::SeqCst); }
+                start_problem=Signal::derive(move || start_problem.clone())
+            />
+        }
+    })
+}
+
+fn state(page: &Mounted) -> String {
+    page.attr("[data-testid=zoom-link-state]", "data-state")
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn the_join_link_is_at_the_top_and_opens_zoom() {
+    let calls = Calls::default();
+    let s = upcoming(ZoomSync::InSync);
+    let link = s.zoom.link.clone().unwrap();
+    let page = mount_panel(s, Some(connected()), None, &calls);
+    tick().await;
+
+    let first_link = page.get("[data-testid=session-panel] a");
+    assert_eq!(
+        first_link.get_attribute("data-testid").as_deref(),
+        Some("zoom-join-link"),
+        "the first link in the panel"
+    );
+    assert_eq!(
+        first_link.get_attribute("href").as_deref(),
+        Some(link.join_url.as_str())
+    );
+    assert_eq!(first_link.text_content().unwrap().trim(), link.join_url);
+    assert_eq!(first_link.get_attribute("target").as_deref(), Some("_blank"));
+    assert_eq!(first_link.get_attribute("rel").as_deref(), Some("noopener"));
+
+    assert_eq!(page.text("[data-testid=start-zoom]").trim(), "Start Zoom Session");
+    assert_eq!(
+        page.attr("[data-testid=browser-join]", "href").as_deref(),
+        Some(link.browser_join_url.as_str())
+    );
+    assert_eq!(
+        page.attr("[data-testid=browser-join]", "target").as_deref(),
+        Some("_blank")
+    );
+    assert!(page.text("[data-testid=open-zoom-note]").contains(OPEN_ZOOM_NOTE));
+    assert_eq!(state(&page), "in_sync");
+    assert!(page.find("[data-testid=add-zoom-link]").is_none());
+    assert!(page.find("[data-testid=retry-zoom]").is_none());
+
+    page.get("[data-testid=start-zoom]").click();
+    tick().await;
+    assert_eq!(Calls::count(&calls.start), 1);
+}
+
+#[wasm_bindgen_test]
+async fn copy_link_copies_the_join_url_and_says_copied() {
+    run_js(
+        "window.__copied = null; Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: (t) => { window.__copied = t; return Promise.resolve(); } } });",
+    );
+    let calls = Calls::default();
+    let s = upcoming(ZoomSync::InSync);
+    let join_url = s.zoom.link.clone().unwrap().join_url;
+    let page = mount_panel(s, Some(connected()), None, &calls);
+    tick().await;
+
+    let region = page.get("[data-testid=copy-feedback-region]");
+    assert_eq!(region.get_attribute("aria-live").as_deref(), Some("polite"));
+    assert!(page.find("[data-testid=copy-feedback]").is_none());
+    page.get("[data-testid=copy-link]").click();
+    assert!(
+        until(|| page.find("[data-testid=copy-feedback]").is_some()).await,
+        "feedback appears"
+    );
+    assert_eq!(page.text("[data-testid=copy-feedback]"), "Copied");
+    assert_eq!(run_js("return window.__copied;").as_string(), Some(join_url));
+}
+
+#[wasm_bindgen_test]
+async fn copy_falls_back_when_the_clipboard_api_refuses() {
+    run_js(
+        "Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: () => Promise.reject(new Error('denied')) } });",
+    );
+    let calls = Calls::default();
+    let page = mount_panel(upcoming(ZoomSync::InSync), Some(connected()), None, &calls);
+    tick().await;
+    page.get("[data-testid=copy-link]").click();
+    assert!(
+        until(|| page.find("[data-testid=copy-feedback]").is_some()).await,
+        "feedback appears either way"
+    );
+    let text = page.text("[data-testid=copy-feedback]");
+    assert!(text == "Copied" || text.contains("Could not copy"), "{text}");
+    assert!(page.find("textarea").is_none(), "the helper textarea is gone");
+}
+
+#[wasm_bindgen_test]
+async fn no_link_offers_add_zoom_link_when_connected() {
+    let calls = Calls::default();
+    let page = mount_panel(upcoming(ZoomSync::NoLink), Some(connected()), None, &calls);
+    tick().await;
+    assert_eq!(state(&page), "no_link");
+    assert!(page.text("[data-testid=zoom-link-state]").contains("No Zoom link"));
+    assert!(page.find("[data-testid=zoom-join-link]").is_none());
+    assert!(page.find("[data-testid=start-zoom]").is_none());
+    let add = page.get("[data-testid=add-zoom-link]");
+    assert_eq!(add.text_content().unwrap().trim(), "Add Zoom link");
+    add.click();
+    tick().await;
+    assert_eq!(Calls::count(&calls.add_link), 1);
+}
+
+#[wasm_bindgen_test]
+async fn no_link_sends_to_connect_zoom_when_not_connected() {
+    let calls = Calls::default();
+    let page = mount_panel(upcoming(ZoomSync::NoLink), Some(ZoomStatus::NotConnected), None, &calls);
+    tick().await;
+    assert!(page.find("[data-testid=add-zoom-link]").is_none());
+    let connect = page.get("[data-testid=connect-zoom-link]");
+    assert_eq!(connect.text_content().unwrap().trim(), "Connect Zoom Account");
+    assert_eq!(connect.get_attribute("href").as_deref(), Some(ZOOM_PAGE));
+}
+
+#[wasm_bindgen_test]
+async fn pending_says_the_meeting_is_being_created() {
+    let calls = Calls::default();
+    let page = mount_panel(upcoming(ZoomSync::Pending), Some(connected()), None, &calls);
+    tick().await;
+    assert_eq!(state(&page), "pending");
+    assert!(page
+        .text("[data-testid=zoom-link-state]")
+        .contains("Creating the Zoom meeting\u{2026}"));
+    assert!(page.find("[data-testid=retry-zoom]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn retrying_shows_attempts_next_time_and_reason_and_retries_now() {
+    let calls = Calls::default();
+    let sync = ZoomSync::Retrying {
+        attempts: 3,
+        next_attempt_at: Utc.with_ymd_and_hms(2030, 11, 20, 9, 5, 0).unwrap(),
+        reason: "Zoom did not answer".into(),
+    };
+    let page = mount_panel(upcoming(sync), Some(connected()), None, &calls);
+    tick().await;
+    assert_eq!(state(&page), "retrying");
+    assert_eq!(page.text("[data-testid=retry-attempts]"), "3");
+    assert_eq!(
+        page.text("[data-testid=retry-next]"),
+        "09:05",
+        "in the calendar's zone (London, GMT)"
+    );
+    assert_eq!(page.text("[data-testid=retry-reason]"), "Zoom did not answer");
+    let retry = page.get("[data-testid=retry-zoom]");
+    assert_eq!(retry.text_content().unwrap().trim(), "Retry now");
+    retry.click();
+    tick().await;
+    assert_eq!(Calls::count(&calls.add_link), 1);
+}
+
+#[wasm_bindgen_test]
+async fn failed_explains_what_to_do_and_retries_now() {
+    let calls = Calls::default();
+    let sync = ZoomSync::Failed {
+        code: "zoom_needs_reauth".into(),
+        message: "Zoom needs you to re-authorize BetterBeing.".into(),
+    };
+    let page = mount_panel(upcoming(sync), Some(connected()), None, &calls);
+    tick().await;
+    assert_eq!(state(&page), "failed");
+    assert!(page.text("[data-testid=failed-message]").contains("re-authorize"));
+    assert!(page.text("[data-testid=failed-steps]").contains("Reauth"));
+    assert_eq!(
+        page.attr("[data-testid=zoom-page-link]", "href").as_deref(),
+        Some(ZOOM_PAGE)
+    );
+    page.get("[data-testid=retry-zoom]").click();
+    tick().await;
+    assert_eq!(Calls::count(&calls.add_link), 1);
+}
+
+#[wasm_bindgen_test]
+async fn an_outdated_link_is_marked_while_the_new_one_is_made() {
+    let calls = Calls::default();
+    let mut s = upcoming(ZoomSync::Pending);
+    s.zoom.link = Some(support::link(7));
+    s.zoom.link_outdated = true;
+    let page = mount_panel(s, Some(connected()), None, &calls);
+    tick().await;
+    assert!(
+        page.find("[data-testid=zoom-join-link]").is_some(),
+        "the previous link still works until then"
+    );
+    assert_eq!(page.text("[data-testid=link-outdated]"), OUTDATED_NOTE);
+    assert_eq!(state(&page), "pending");
+}
+
+#[wasm_bindgen_test]
+async fn a_start_failure_says_what_to_do() {
+    let calls = Calls::default();
+    let help = start_failure(Some("zoom_needs_reauth"));
+    let page = mount_panel(upcoming(ZoomSync::InSync), Some(connected()), Some(help), &calls);
+    tick().await;
+    let error = page.get("[data-testid=start-error]");
+    assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
+    assert!(error.text_content().unwrap().contains("Reauth"));
+}
+
+#[wasm_bindgen_test]
+async fn details_show_both_zones_when_they_differ() {
+    let calls = Calls::default();
+    let mut s = upcoming(ZoomSync::InSync);
+    s.private_notes = "Discuss sleep diary".into();
+    let page = mount_panel(s, Some(connected()), None, &calls);
+    tick().await;
+    assert!(
+        page.text("[data-testid=session-when]").contains("14:00 \u{2013} 14:50"),
+        "London"
+    );
+    assert!(
+        page.text("[data-testid=session-when-own-zone]")
+            .contains("09:00 \u{2013} 09:50"),
+        "New York"
+    );
+    assert_eq!(page.text("[data-testid=session-duration]"), "50 minutes");
+    assert_eq!(page.text("[data-testid=session-notes]"), "Discuss sleep diary");
+    page.get("[data-testid=edit-session]").click();
+    tick().await;
+    assert_eq!(Calls::count(&calls.edit), 1);
+}
+
+#[wasm_bindgen_test]
+async fn cancelling_asks_first_and_explains_the_link_stops_working() {
+    let calls = Calls::default();
+    let page = mount_panel(upcoming(ZoomSync::InSync), Some(connected()), None, &calls);
+    tick().await;
+    let dialog: HtmlDialogElement = page.get("[data-testid=cancel-session-dialog]").unchecked_into();
+    assert!(!dialog.open());
+    page.get("[data-testid=cancel-session]").click();
+    tick().await;
+    assert!(dialog.open());
+    let words = dialog.text_content().unwrap();
+    assert!(
+        words.contains("Zoom meeting is deleted") && words.contains("stops working"),
+        "{words}"
+    );
+    assert_eq!(Calls::count(&calls.cancel), 0);
+    page.get("[data-testid=confirm-cancel-session]").click();
+    tick().await;
+    assert_eq!(Calls::count(&calls.cancel), 1);
+}
