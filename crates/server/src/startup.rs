@@ -200,6 +200,12 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
 
     let mut app = api;
     if let Some(dist) = dist_dir {
+        // The example host page of docs/embedding.md: deep links under its base path reload into it.
+        let example = dist.join("embed-example");
+        if example.join("index.html").exists() {
+            let host = ServeDir::new(&example).fallback(ServeFile::new(example.join("index.html")));
+            app = app.nest_service("/embed-example", host);
+        }
         let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
         app = app.fallback_service(spa);
     }
