@@ -64,6 +64,21 @@ fn agenda_marker(session_ref: &str, sequence: i64) -> String {
     format!("bb-{session_ref}-{sequence}")
 }
 
+/// The meeting a session needs now. The agenda carries the session's reference for its current sequence (never the
+/// client's name or notes).
+fn meeting_spec(row: &SessionRow) -> MeetingSpec {
+    MeetingSpec {
+        topic: topic(&row.client_name, row.client_name_in_zoom_topic),
+        starts_at: DateTime::from_timestamp_millis(row.starts_at).unwrap_or_default(),
+        time_zone: row.time_zone.clone(),
+        duration_minutes: row.duration_minutes as u32,
+        agenda: format!(
+            "Scheduled in BetterBeing. Reference: {}",
+            agenda_marker(&row.r#ref, row.sequence)
+        ),
+    }
+}
+
 impl Calendar {
     pub fn new(db: Db, zoom: Zoom, retry_base: Duration, inline_wait: Duration) -> Self {
         Calendar {
@@ -379,13 +394,7 @@ impl Calendar {
         }
         let sequence = row.sequence;
         let marker = agenda_marker(&row.r#ref, sequence);
-        let spec = MeetingSpec {
-            topic: topic(&row.client_name, row.client_name_in_zoom_topic),
-            starts_at: DateTime::from_timestamp_millis(row.starts_at).unwrap_or_default(),
-            time_zone: row.time_zone.clone(),
-            duration_minutes: row.duration_minutes as u32,
-            agenda: format!("Scheduled in BetterBeing. Reference: {marker}"),
-        };
+        let spec = meeting_spec(&row);
         let api = self.zoom.api().clone();
         // A previous attempt may have created the meeting and lost Zoom's answer: look before creating again.
         let existing = if job.attempts > 1 {
@@ -475,16 +484,7 @@ impl Calendar {
         let Some(meeting) = row.zoom_meeting_id.clone().filter(|_| row.status != CANCELLED) else {
             return self.finish(job.id).await;
         };
-        let spec = MeetingSpec {
-            topic: topic(&row.client_name, row.client_name_in_zoom_topic),
-            starts_at: DateTime::from_timestamp_millis(row.starts_at).unwrap_or_default(),
-            time_zone: row.time_zone.clone(),
-            duration_minutes: row.duration_minutes as u32,
-            agenda: format!(
-                "Scheduled in BetterBeing. Reference: {}",
-                agenda_marker(&row.r#ref, row.sequence)
-            ),
-        };
+        let spec = meeting_spec(&row);
         let api = self.zoom.api().clone();
         self.zoom
             .call(row.user_id, |base, token| {

@@ -41,22 +41,6 @@ fn input(hour: u32) -> SessionInput {
     }
 }
 
-async fn send(app: &TestApp, method: reqwest::Method, path: &str, body: Option<&SessionInput>) -> reqwest::Response {
-    let mut r = app
-        .client
-        .request(method, app.url(path))
-        .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE);
-    if let Some(body) = body {
-        r = r.json(body);
-    }
-    r.send().await.unwrap()
-}
-
-async fn live_meetings(app: &TestApp) -> usize {
-    let all = app.sandbox_get("/meetings").await;
-    all.as_array().unwrap().iter().filter(|m| m["deleted"] == false).count()
-}
-
 #[tokio::test]
 async fn only_clinic_and_enterprise_admins_reach_the_admin_api() {
     let app = spawn_app().await;
@@ -96,7 +80,8 @@ async fn the_switch_governs_members_and_every_change_is_audited() {
     let member = admin.another_browser();
     member.sign_in(CLINIC_PRACTITIONER).await;
     member.connect_as(BASIC).await;
-    let before: Session = send(&member, reqwest::Method::POST, api::paths::SESSIONS, Some(&input(9)))
+    let before: Session = member
+        .send(reqwest::Method::POST, api::paths::SESSIONS, Some(&input(9)))
         .await
         .json()
         .await
@@ -132,19 +117,20 @@ async fn the_switch_governs_members_and_every_change_is_audited() {
         }
         other => panic!("{other:?}"),
     }
-    let during: Session = send(&member, reqwest::Method::POST, api::paths::SESSIONS, Some(&input(11)))
+    let during: Session = member
+        .send(reqwest::Method::POST, api::paths::SESSIONS, Some(&input(11)))
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(during.zoom.sync, ZoomSync::NoLink);
-    let r = send(
-        &member,
-        reqwest::Method::POST,
-        &api::paths::session_zoom_link(during.id),
-        None,
-    )
-    .await;
+    let r = member
+        .send(
+            reqwest::Method::POST,
+            &api::paths::session_zoom_link(during.id),
+            NO_BODY,
+        )
+        .await;
     assert_eq!(r.status(), 403);
     assert_eq!(
         r.json::<api::ErrorBody>().await.unwrap().code,
@@ -153,33 +139,25 @@ async fn the_switch_governs_members_and_every_change_is_audited() {
     let r = member.client.get(member.url("/api/zoom/connect")).send().await.unwrap();
     assert!(location(&r).ends_with("zoom_error=blocked_by_organisation"));
     assert_eq!(
-        send(
-            &member,
-            reqwest::Method::POST,
-            &api::paths::session_start(before.id),
-            None
-        )
-        .await
-        .status(),
+        member
+            .send(reqwest::Method::POST, &api::paths::session_start(before.id), NO_BODY)
+            .await
+            .status(),
         200
     );
     // A reschedule while off keeps the old (working) link and waits.
-    let moved: Session = send(
-        &member,
-        reqwest::Method::PUT,
-        &api::paths::session(before.id),
-        Some(&input(15)),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let moved: Session = member
+        .send(reqwest::Method::PUT, &api::paths::session(before.id), Some(&input(15)))
+        .await
+        .json()
+        .await
+        .unwrap();
     match &moved.zoom.sync {
         ZoomSync::Failed { code, .. } => assert_eq!(code, "zoom_blocked_by_organisation"),
         other => panic!("{other:?}"),
     }
     assert!(moved.zoom.link_outdated && moved.zoom.link.is_some());
-    assert_eq!(live_meetings(&admin).await, 1);
+    assert_eq!(admin.live_meetings().await.len(), 1);
 
     // On again: the waiting reschedule goes through.
     assert_eq!(set_access(&admin, true).await.status(), 200);
@@ -203,7 +181,11 @@ async fn the_switch_governs_members_and_every_change_is_audited() {
             .unwrap();
         if s.zoom.sync == ZoomSync::InSync && !s.zoom.link_outdated {
             assert_ne!(s.zoom.link, before.zoom.link);
-            assert_eq!(live_meetings(&admin).await, 1, "old meeting deleted, new one live");
+            assert_eq!(
+                admin.live_meetings().await.len(),
+                1,
+                "old meeting deleted, new one live"
+            );
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -218,17 +200,19 @@ async fn cancelling_while_access_is_off_still_deletes_the_meeting() {
     let member = admin.another_browser();
     member.sign_in(CLINIC_PRACTITIONER).await;
     member.connect_as(BASIC).await;
-    let s: Session = send(&member, reqwest::Method::POST, api::paths::SESSIONS, Some(&input(9)))
+    let s: Session = member
+        .send(reqwest::Method::POST, api::paths::SESSIONS, Some(&input(9)))
         .await
         .json()
         .await
         .unwrap();
     set_access(&admin, false).await;
     assert_eq!(
-        send(&member, reqwest::Method::DELETE, &api::paths::session(s.id), None)
+        member
+            .send(reqwest::Method::DELETE, &api::paths::session(s.id), NO_BODY)
             .await
             .status(),
         204
     );
-    assert_eq!(live_meetings(&admin).await, 0);
+    assert_eq!(admin.live_meetings().await.len(), 0);
 }

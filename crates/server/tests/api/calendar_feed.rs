@@ -36,42 +36,23 @@ fn input(client: &str, days_ahead: i64, hour: u32) -> SessionInput {
     }
 }
 
-async fn send(app: &TestApp, method: reqwest::Method, path: &str, body: Option<&SessionInput>) -> reqwest::Response {
-    let mut r = app
-        .client
-        .request(method, app.url(path))
-        .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE);
-    if let Some(body) = body {
-        r = r.json(body);
-    }
-    r.send().await.unwrap()
-}
-
 #[tokio::test]
 async fn the_feed_follows_reschedules_and_cancellations_without_private_notes() {
     let app = spawn_app().await;
     app.sign_in(SOLO).await;
     app.connect_as(LICENSED).await;
-    let a: Session = send(
-        &app,
-        reqwest::Method::POST,
-        api::paths::SESSIONS,
-        Some(&input("Ana", 8, 9)),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let b: Session = send(
-        &app,
-        reqwest::Method::POST,
-        api::paths::SESSIONS,
-        Some(&input("Ben", 9, 11)),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let a: Session = app
+        .send(reqwest::Method::POST, api::paths::SESSIONS, Some(&input("Ana", 8, 9)))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let b: Session = app
+        .send(reqwest::Method::POST, api::paths::SESSIONS, Some(&input("Ben", 9, 11)))
+        .await
+        .json()
+        .await
+        .unwrap();
     let feed: CalendarFeed = app
         .client
         .get(app.url(api::paths::CALENDAR_FEED))
@@ -117,16 +98,16 @@ async fn the_feed_follows_reschedules_and_cancellations_without_private_notes() 
     );
 
     // Reschedule A (same UID, SEQUENCE up, new time and link); cancel B (leaves the feed).
-    let moved: Session = send(
-        &app,
-        reqwest::Method::PUT,
-        &api::paths::session(a.id),
-        Some(&input("Ana", 10, 15)),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let moved: Session = app
+        .send(
+            reqwest::Method::PUT,
+            &api::paths::session(a.id),
+            Some(&input("Ana", 10, 15)),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let mut moved = moved;
     for _ in 0..50 {
         if moved.zoom.link.as_ref().is_some_and(|l| l.join_url != join_a) && !moved.zoom.link_outdated {
@@ -144,7 +125,7 @@ async fn the_feed_follows_reschedules_and_cancellations_without_private_notes() 
             .unwrap();
     }
     assert_eq!(
-        send(&app, reqwest::Method::DELETE, &api::paths::session(b.id), None)
+        app.send(reqwest::Method::DELETE, &api::paths::session(b.id), NO_BODY)
             .await
             .status(),
         204
@@ -186,7 +167,8 @@ async fn rotating_the_secret_retires_the_old_url() {
         .await
         .unwrap();
     assert_eq!(old.url, again.url, "the URL is stable until rotated");
-    let new: CalendarFeed = send(&app, reqwest::Method::POST, api::paths::CALENDAR_FEED, None)
+    let new: CalendarFeed = app
+        .send(reqwest::Method::POST, api::paths::CALENDAR_FEED, NO_BODY)
         .await
         .json()
         .await
@@ -201,16 +183,12 @@ async fn rotating_the_secret_retires_the_old_url() {
 async fn a_single_session_downloads_as_an_ics_file() {
     let app = spawn_app().await;
     app.sign_in(SOLO).await;
-    let s: Session = send(
-        &app,
-        reqwest::Method::POST,
-        api::paths::SESSIONS,
-        Some(&input("Ana", 8, 9)),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let s: Session = app
+        .send(reqwest::Method::POST, api::paths::SESSIONS, Some(&input("Ana", 8, 9)))
+        .await
+        .json()
+        .await
+        .unwrap();
     let r = app
         .client
         .get(app.url(&api::paths::session_ics(s.id)))

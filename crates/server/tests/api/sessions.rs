@@ -28,16 +28,6 @@ async fn meeting_calls(app: &TestApp, kind: &str) -> usize {
         .count()
 }
 
-async fn live_meetings(app: &TestApp) -> Vec<Value> {
-    let all = app.sandbox_get("/meetings").await;
-    all.as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["deleted"] == false)
-        .cloned()
-        .collect()
-}
-
 /// Next Monday at least a week ahead, at `hh:mm` local time in `zone`.
 fn upcoming(zone: &str, hh: u32, mm: u32) -> NaiveDateTime {
     let tz: Tz = zone.parse().unwrap();
@@ -154,7 +144,7 @@ async fn creating_a_session_creates_exactly_one_meeting_and_shows_its_link() {
     let session = create(&app, &input("Jordan Lee", start, "America/New_York")).await;
     assert_eq!(session.zoom.sync, ZoomSync::InSync);
     let link = session.zoom.link.clone().expect("a link");
-    let meetings = live_meetings(&app).await;
+    let meetings = app.live_meetings().await;
     assert_eq!(meetings.len(), 1);
     let meeting = &meetings[0];
     assert_eq!(meeting["join_url"], link.join_url.as_str());
@@ -182,7 +172,7 @@ async fn opting_in_puts_the_client_name_in_the_meeting_title() {
     let mut body = input("Jordan Lee", upcoming("Europe/London", 10, 0), "Europe/London");
     body.client_name_in_zoom_topic = true;
     create(&app, &body).await;
-    assert_eq!(live_meetings(&app).await[0]["topic"], "Session with Jordan Lee");
+    assert_eq!(app.live_meetings().await[0]["topic"], "Session with Jordan Lee");
 }
 
 #[tokio::test]
@@ -205,7 +195,7 @@ async fn a_session_after_the_next_dst_change_lands_at_the_right_instant() {
     let session = create(&app, &input("Sam", start, "America/New_York")).await;
     let expected = tz.from_local_datetime(&start).unwrap().with_timezone(&Utc);
     assert_eq!(session.starts_at, expected);
-    let zoom_start: DateTime<Utc> = live_meetings(&app).await[0]["start_time"]
+    let zoom_start: DateTime<Utc> = app.live_meetings().await[0]["start_time"]
         .as_str()
         .unwrap()
         .parse()
@@ -231,7 +221,7 @@ async fn rescheduling_gives_a_new_link_and_deletes_the_old_meeting() {
     let new = moved.zoom.link.clone().unwrap();
     assert_ne!(new.meeting_id, old.meeting_id);
     assert_ne!(new.join_url, old.join_url);
-    let meetings = live_meetings(&app).await;
+    let meetings = app.live_meetings().await;
     assert_eq!(meetings.len(), 1, "the old meeting is gone from Zoom");
     assert_eq!(meetings[0]["join_url"], new.join_url.as_str());
     assert_eq!(meeting_calls(&app, "create").await, 2);
@@ -259,7 +249,7 @@ async fn cancelling_deletes_the_meeting_with_one_call() {
     let app = connected_app().await;
     let s = create(&app, &input("Ana", upcoming("UTC", 15, 0), "UTC")).await;
     cancel(&app, s.id).await;
-    assert!(live_meetings(&app).await.is_empty());
+    assert!(app.live_meetings().await.is_empty());
     assert_eq!(meeting_calls(&app, "delete").await, 1);
     let from = (Utc::now() - Days::days(1)).to_rfc3339();
     let to = (Utc::now() + Days::days(40)).to_rfc3339();
@@ -329,7 +319,7 @@ async fn a_session_made_before_connecting_gets_its_link_once_connected() {
     assert_eq!(added.session_ids, vec![s.id]);
     let linked = settled(&app, s.id).await;
     assert_eq!(
-        live_meetings(&app).await[0]["join_url"],
+        app.live_meetings().await[0]["join_url"],
         linked.zoom.link.unwrap().join_url.as_str()
     );
 }
@@ -342,7 +332,7 @@ async fn a_zoom_outage_at_creation_saves_the_session_and_retries_to_one_meeting(
     assert!(matches!(s.zoom.sync, ZoomSync::Retrying { .. }), "{:?}", s.zoom.sync);
     assert!(s.zoom.link.is_none());
     settled(&app, s.id).await;
-    assert_eq!(live_meetings(&app).await.len(), 1);
+    assert_eq!(app.live_meetings().await.len(), 1);
 }
 
 #[tokio::test]
@@ -352,7 +342,7 @@ async fn a_lost_creation_answer_never_makes_a_second_meeting() {
     fault(&app, "meetings.create", "hang_after_commit", 1).await;
     let s = create(&app, &input("Ana", upcoming("UTC", 15, 0), "UTC")).await;
     let linked = settled(&app, s.id).await;
-    let meetings = live_meetings(&app).await;
+    let meetings = app.live_meetings().await;
     assert_eq!(meetings.len(), 1, "exactly one meeting exists: {meetings:?}");
     assert_eq!(meetings[0]["join_url"], linked.zoom.link.unwrap().join_url.as_str());
     assert!(
@@ -368,12 +358,12 @@ async fn a_cancelled_sessions_meeting_is_deleted_once_zoom_recovers() {
     fault(&app, "meetings.delete", "error_500", 2).await;
     cancel(&app, s.id).await;
     assert_eq!(
-        live_meetings(&app).await.len(),
+        app.live_meetings().await.len(),
         1,
         "Zoom is down: the meeting is still there for now"
     );
     for _ in 0..100 {
-        if live_meetings(&app).await.is_empty() {
+        if app.live_meetings().await.is_empty() {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -403,7 +393,7 @@ async fn zooms_daily_cap_waits_for_midnight_utc() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(live_meetings(&app).await.is_empty());
+    assert!(app.live_meetings().await.is_empty());
 }
 
 #[tokio::test]
@@ -421,7 +411,7 @@ async fn a_dropped_grant_parks_the_work_until_reauth() {
     }
     app.connect_as(LICENSED).await;
     settled(&app, s.id).await;
-    assert_eq!(live_meetings(&app).await.len(), 1);
+    assert_eq!(app.live_meetings().await.len(), 1);
 }
 
 #[tokio::test]
@@ -442,7 +432,7 @@ async fn bad_input_gets_a_stable_code_and_nothing_is_saved() {
     body.duration_minutes = 50;
     body.start_local = (Utc::now() - Days::days(2)).naive_utc();
     assert_eq!(code(post_session(&app, &body).await).await, "start_in_past");
-    assert!(live_meetings(&app).await.is_empty());
+    assert!(app.live_meetings().await.is_empty());
     assert_eq!(meeting_calls(&app, "create").await, 0);
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use fantoccini::Locator;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::browser::Browser;
 use crate::support::*;
@@ -41,27 +41,6 @@ async fn create_in_ui(browser: &Browser, client: &str, day: NaiveDate, time: &st
     browser.wait_for("[data-testid='session-panel']").await;
 }
 
-async fn live_meetings(app: &TestApp) -> Vec<Value> {
-    let all = app.sandbox_get("/meetings").await;
-    all.as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["deleted"] == false)
-        .cloned()
-        .collect()
-}
-
-async fn wait_for_meetings(app: &TestApp, count: usize) -> Vec<Value> {
-    for _ in 0..150 {
-        let live = live_meetings(app).await;
-        if live.len() == count {
-            return live;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("expected {count} live meetings, have {:?}", live_meetings(app).await);
-}
-
 async fn join_link(browser: &Browser) -> String {
     browser
         .wait_for("[data-testid='zoom-link-state'][data-state='in_sync']")
@@ -75,7 +54,7 @@ async fn create_shows_the_meeting_link_copy_puts_it_on_the_clipboard_and_start_o
     connected(&app, &browser).await;
     create_in_ui(&browser, "Jordan Lee", next_weekday(8), "09:00", "America/New_York").await;
     let link = join_link(&browser).await;
-    let meetings = live_meetings(&app).await;
+    let meetings = app.live_meetings().await;
     assert_eq!(meetings.len(), 1);
     assert_eq!(
         meetings[0]["join_url"],
@@ -162,7 +141,7 @@ async fn rescheduling_gives_a_new_link_and_cancelling_removes_the_meeting() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_ne!(second, first, "a new Zoom link after the reschedule");
-    let live = wait_for_meetings(&app, 1).await;
+    let live = app.wait_for_live_meetings(1).await;
     assert_eq!(
         live[0]["join_url"],
         second.as_str(),
@@ -172,7 +151,7 @@ async fn rescheduling_gives_a_new_link_and_cancelling_removes_the_meeting() {
     browser.click("[data-testid='cancel-session']").await;
     browser.click("[data-testid='confirm-cancel-session']").await;
     browser.wait_for("[data-testid='calendar']").await;
-    wait_for_meetings(&app, 0).await;
+    app.wait_for_live_meetings(0).await;
     browser.close().await;
 }
 
@@ -191,7 +170,7 @@ async fn a_zoom_outage_shows_retrying_then_the_link_with_exactly_one_meeting() {
         .await;
     assert!(browser.text("[data-testid='retry-reason']").await.contains("Zoom"));
     let link = join_link(&browser).await;
-    let live = wait_for_meetings(&app, 1).await;
+    let live = app.wait_for_live_meetings(1).await;
     assert_eq!(live[0]["join_url"], link.as_str());
     browser.close().await;
 }
@@ -211,11 +190,11 @@ async fn cancelling_while_zoom_is_down_deletes_the_meeting_after_recovery() {
     browser.click("[data-testid='confirm-cancel-session']").await;
     browser.wait_for("[data-testid='calendar']").await;
     assert_eq!(
-        live_meetings(&app).await.len(),
+        app.live_meetings().await.len(),
         1,
         "Zoom is down: the meeting is still there for now"
     );
-    wait_for_meetings(&app, 0).await;
+    app.wait_for_live_meetings(0).await;
     browser.close().await;
 }
 
@@ -233,7 +212,7 @@ async fn a_session_made_before_connecting_gets_a_link_from_the_zoom_page_offer()
     browser.wait_for_zoom_state("connected").await;
     browser.click("[data-testid='add-missing-links']").await;
     browser.wait_for("[data-testid='missing-links-done']").await;
-    wait_for_meetings(&app, 1).await;
+    app.wait_for_live_meetings(1).await;
     browser.close().await;
 }
 
@@ -260,7 +239,7 @@ async fn nine_in_new_york_after_the_next_dst_change_reaches_zoom_at_the_right_in
         .from_local_datetime(&day.and_hms_opt(9, 0, 0).unwrap())
         .unwrap()
         .with_timezone(&Utc);
-    let meeting = &live_meetings(&app).await[0];
+    let meeting = &app.live_meetings().await[0];
     let zoom_start: chrono::DateTime<Utc> = meeting["start_time"].as_str().unwrap().parse().unwrap();
     assert_eq!(zoom_start, expected);
     assert_eq!(meeting["timezone"], "America/New_York");

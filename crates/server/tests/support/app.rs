@@ -15,6 +15,8 @@ use server::crypto::Keyring;
 use server::db::Db;
 use server::startup::Application;
 
+/// For `TestApp::send` without a body.
+pub const NO_BODY: Option<&()> = None;
 pub const SHELL_SECRET: &str = "test-shell-secret";
 /// The origin tests treat as the BetterBeing shell embedding the app.
 pub const EMBEDDING_SHELL: &str = "https://app.betterbeing.example";
@@ -247,6 +249,46 @@ impl TestApp {
         let authorize = self.start_connect().await;
         let callback = self.consent(&authorize, zoom_email, "allow").await;
         self.follow_callback(&callback).await
+    }
+
+    /// A call from the app's own page: CSRF header, JSON body if any.
+    pub async fn send<B: serde::Serialize>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Meetings that exist (not deleted) in the sandbox's Zoom.
+    pub async fn live_meetings(&self) -> Vec<Value> {
+        let all = self.sandbox_get("/meetings").await;
+        all.as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["deleted"] == false)
+            .cloned()
+            .collect()
+    }
+
+    /// Waits (bounded, 15 s) until exactly `count` meetings exist in Zoom.
+    pub async fn wait_for_live_meetings(&self, count: usize) -> Vec<Value> {
+        for _ in 0..150 {
+            let live = self.live_meetings().await;
+            if live.len() == count {
+                return live;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("expected {count} live meetings, have {:?}", self.live_meetings().await);
     }
 
     pub async fn sandbox_get(&self, path: &str) -> Value {
