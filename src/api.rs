@@ -2,7 +2,9 @@
 //! carries the CSRF header. Only `crates/api` types cross this boundary.
 
 pub mod auth;
+pub mod calendar_feed;
 mod error;
+pub mod organisation;
 pub mod sessions;
 pub mod zoom;
 

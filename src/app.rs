@@ -5,7 +5,11 @@ use leptos_router::{NavigateOptions, StaticSegment};
 
 use crate::components::shell::Shell;
 use crate::config::Config;
-use crate::pages::{calendar::CalendarPage, session::SessionPanelPage, sign_in::SignInPage, zoom::ZoomPage};
+use crate::host::HostEvents;
+use crate::pages::{
+    calendar::CalendarPage, calendar_sync::CalendarSyncPage, organisation::OrganisationPage, session::SessionPanelPage,
+    sign_in::SignInPage, zoom::ZoomPage,
+};
 use crate::routes;
 
 /// The signed-in BetterBeing person, for any page under the shell (`None` while loading).
@@ -15,9 +19,12 @@ pub struct CurrentUser(pub Signal<Option<Me>>);
 #[component]
 pub fn App(config: Config) -> impl IntoView {
     let base = config.base_path.clone();
+    provide_context(HostEvents::new(&config));
     provide_context(config);
 
+    // `bb-app` scopes the global styles to the app, so a host page around it keeps its own.
     view! {
+        <div class="bb-app">
         <Router base=base>
             <Routes fallback=NotFound>
                 <Route path=routes::SIGN_IN_SEGMENTS view=SignInPage/>
@@ -29,9 +36,12 @@ pub fn App(config: Config) -> impl IntoView {
                         <Route path=routes::SESSION_UNDER_CALENDAR_SEGMENTS view=SessionPanelPage/>
                     </ParentRoute>
                     <Route path=routes::ZOOM_UNDER_CONSOLE_SEGMENTS view=ZoomPage/>
+                    <Route path=routes::CALENDAR_SYNC_UNDER_CONSOLE_SEGMENTS view=CalendarSyncPage/>
+                    <Route path=routes::ORGANISATION_UNDER_CONSOLE_SEGMENTS view=OrganisationPage/>
                 </ParentRoute>
             </Routes>
         </Router>
+        </div>
     }
 }
 

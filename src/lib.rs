@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod host;
 pub mod logic;
 pub mod pages;
 pub mod routes;

@@ -4,8 +4,11 @@
 pub mod calendar;
 pub mod dates;
 pub mod guidance;
+pub mod help;
+pub mod host_events;
 pub mod link_state;
 pub mod messages;
+pub mod organisation;
 pub mod session_form;
 pub mod urls;
 pub mod zones;

@@ -12,6 +12,8 @@ pub const SIGN_IN: &str = "/signin";
 pub const CONSOLE: &str = "/console";
 pub const ZOOM: &str = "/console/video-accounts/zoom";
 pub const CALENDAR: &str = "/console/calendar";
+pub const CALENDAR_SYNC: &str = "/console/calendar-sync";
+pub const ORGANISATION: &str = "/console/organisation";
 
 /// Query parameters of the calendar (and of a session panel over it): which view, around which date.
 pub const VIEW_PARAM: &str = "view";
@@ -28,8 +30,38 @@ pub const CONSOLE_SEGMENTS: StaticSegment<&str> = StaticSegment("console");
 pub const ZOOM_UNDER_CONSOLE_SEGMENTS: (StaticSegment<&str>, StaticSegment<&str>) =
     (StaticSegment("video-accounts"), StaticSegment("zoom"));
 pub const CALENDAR_UNDER_CONSOLE_SEGMENTS: StaticSegment<&str> = StaticSegment("calendar");
+pub const CALENDAR_SYNC_UNDER_CONSOLE_SEGMENTS: StaticSegment<&str> = StaticSegment("calendar-sync");
+pub const ORGANISATION_UNDER_CONSOLE_SEGMENTS: StaticSegment<&str> = StaticSegment("organisation");
 pub const SESSION_UNDER_CALENDAR_SEGMENTS: (StaticSegment<&str>, ParamSegment) =
     (StaticSegment("sessions"), ParamSegment(SESSION_ID_PARAM));
+
+/// The console section an app path belongs to, for the navigation and the breadcrumb.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Calendar,
+    CalendarSync,
+    Zoom,
+    Organisation,
+}
+
+impl Section {
+    pub fn of(app_path: &str) -> Section {
+        let path = app_path.split(['?', '#']).next().unwrap_or_default();
+        let under = |root: &str| {
+            path.strip_prefix(root)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        if under(CALENDAR_SYNC) {
+            Section::CalendarSync
+        } else if under(CALENDAR) {
+            Section::Calendar
+        } else if under(ORGANISATION) {
+            Section::Organisation
+        } else {
+            Section::Zoom
+        }
+    }
+}
 
 /// Where the calendar is looking, as a query string (`?view=week&date=2026-11-23`).
 fn calendar_query(view: CalendarView, date: NaiveDate) -> String {
@@ -71,9 +103,13 @@ pub fn api_url(config: &Config, api_path: &str) -> String {
     format!("{}{api_path}", config.api_origin)
 }
 
-/// The top-level navigation that starts Connect or Reauth and brings the person back to `browser_path`+`search`.
+/// The top-level navigation that starts Connect or Reauth and brings the person back to the configured return URL,
+/// or else to `browser_path`+`search`.
 pub fn zoom_connect(config: &Config, browser_path: &str, search: &str) -> String {
-    urls::connect_url(&config.api_origin, &urls::return_to(browser_path, search))
+    urls::connect_url(
+        &config.api_origin,
+        &urls::choose_return_to(&config.return_url, browser_path, search),
+    )
 }
 
 #[cfg(test)]
@@ -87,6 +123,14 @@ mod tests {
         let (a, b) = ZOOM_UNDER_CONSOLE_SEGMENTS;
         assert_eq!(format!("{CONSOLE}/{}/{}", a.0, b.0), ZOOM);
         assert_eq!(format!("{CONSOLE}/{}", CALENDAR_UNDER_CONSOLE_SEGMENTS.0), CALENDAR);
+        assert_eq!(
+            format!("{CONSOLE}/{}", CALENDAR_SYNC_UNDER_CONSOLE_SEGMENTS.0),
+            CALENDAR_SYNC
+        );
+        assert_eq!(
+            format!("{CONSOLE}/{}", ORGANISATION_UNDER_CONSOLE_SEGMENTS.0),
+            ORGANISATION
+        );
         let (sessions, id) = SESSION_UNDER_CALENDAR_SEGMENTS;
         assert_eq!(
             format!(
@@ -112,6 +156,25 @@ mod tests {
         assert_eq!(
             session(42, CalendarView::Week, date()),
             "/console/calendar/sessions/42?view=week&date=2026-11-23"
+        );
+    }
+
+    #[test]
+    fn sections_follow_whole_segments() {
+        assert_eq!(Section::of(CALENDAR), Section::Calendar);
+        assert_eq!(Section::of("/console/calendar/sessions/4?view=week"), Section::Calendar);
+        assert_eq!(Section::of(CALENDAR_SYNC), Section::CalendarSync);
+        assert_eq!(Section::of(ORGANISATION), Section::Organisation);
+        assert_eq!(Section::of(ZOOM), Section::Zoom);
+        assert_eq!(Section::of("/console/calendarx"), Section::Zoom);
+    }
+
+    #[test]
+    fn the_configured_return_url_goes_to_connect() {
+        let config = Config::new("/embed-example", "").with_return_url("/embed-example/console/video-accounts/zoom");
+        assert_eq!(
+            zoom_connect(&config, "/embed-example/console/calendar", ""),
+            "/api/zoom/connect?return_to=%2Fembed-example%2Fconsole%2Fvideo-accounts%2Fzoom"
         );
     }
 

@@ -329,3 +329,39 @@ async fn cancelling_asks_first_and_explains_the_link_stops_working() {
     tick().await;
     assert_eq!(Calls::count(&calls.cancel), 1);
 }
+
+#[wasm_bindgen_test]
+async fn the_session_downloads_as_an_ics_file() {
+    let s = upcoming(ZoomSync::InSync);
+    let page = mount(move || {
+        view! {
+            <SessionPanel
+                session=Signal::derive(move || s.clone())
+                zone=Signal::derive(|| Zone::named("Europe/London").unwrap())
+                zoom_status=Signal::derive(|| Some(connected()))
+                zoom_page_href=ZOOM_PAGE
+                on_start=|| ()
+                on_add_link=|| ()
+                on_edit=|| ()
+                on_cancel_session=|| ()
+                ics_href=Signal::derive(|| Some("/api/sessions/7/calendar.ics".to_string()))
+            />
+        }
+    });
+    tick().await;
+    let link = page.get("[data-testid=download-ics]");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("/api/sessions/7/calendar.ics")
+    );
+    assert!(link.has_attribute("download"), "a download, not a navigation");
+    assert_eq!(link.text_content().unwrap().trim(), "Download .ics");
+
+    let calls = Calls::default();
+    let without = mount_panel(upcoming(ZoomSync::InSync), Some(connected()), None, &calls);
+    tick().await;
+    assert!(
+        without.find("[data-testid=download-ics]").is_none(),
+        "only when the owner gives the file's URL"
+    );
+}

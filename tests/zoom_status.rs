@@ -309,3 +309,56 @@ async fn blocked_by_organisation_names_whom_to_ask_and_offers_no_connect() {
     assert!(blocked.contains("Priya Shah"));
     assert!(page.find("[data-testid=connect-zoom]").is_none());
 }
+
+#[wasm_bindgen_test]
+async fn blocked_with_a_connected_account_shows_it_and_offers_disconnect() {
+    let calls = Calls::default();
+    let status = RwSignal::new(ZoomStatus::BlockedByOrganisation {
+        admin_name: Some("Priya Shah".into()),
+        connected_account: Some(account(ZoomPlan::Basic)),
+    });
+    let page = mount_status(status.into(), &calls, None);
+    tick().await;
+
+    assert_eq!(
+        page.get("[data-testid=zoom-state]")
+            .get_attribute("data-state")
+            .as_deref(),
+        Some("blocked_by_organisation")
+    );
+    let blocked = page.text("[data-testid=blocked-by-org]");
+    assert!(blocked.contains("turned off"), "{blocked}");
+    assert!(blocked.contains("Priya Shah"));
+    assert_eq!(page.text("[data-testid=zoom-email]"), "dr.rivera@example.com");
+    let still = page.text("[data-testid=blocked-still-works]");
+    for words in [
+        "keep working",
+        "Start Zoom Session",
+        "deletes its Zoom meeting",
+        "disconnect",
+    ] {
+        assert!(still.contains(words), "{words}");
+    }
+    assert!(page
+        .text("[data-testid=blocked-paused]")
+        .contains("new sessions get no Zoom link"));
+    assert!(page.find("[data-testid=connect-zoom]").is_none());
+    assert!(page.find("[data-testid=reauth-zoom]").is_none());
+
+    page.get("[data-testid=disconnect-zoom]").click();
+    tick().await;
+    assert!(page.dialog().open(), "the same confirmation as when connected");
+    page.get("[data-testid=confirm-disconnect]").click();
+    tick().await;
+    assert_eq!(calls.disconnect.load(Ordering::SeqCst), 1);
+
+    // Once disconnected, the question is moot and nothing is left to disconnect.
+    status.set(ZoomStatus::BlockedByOrganisation {
+        admin_name: Some("Priya Shah".into()),
+        connected_account: None,
+    });
+    tick().await;
+    assert!(!page.dialog().open());
+    assert!(page.find("[data-testid=disconnect-zoom]").is_none());
+    assert!(page.find("[data-testid=connect-zoom]").is_none());
+}

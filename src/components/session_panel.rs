@@ -1,13 +1,11 @@
-use std::time::Duration;
-
 use api::sessions::{Session, ZoomSync};
 use api::zoom::ZoomStatus;
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use stylers::style;
-use wasm_bindgen::JsCast;
 
 use crate::components::cancel_session_dialog::CancelSessionDialog;
+use crate::components::copy::CopyFeedback;
 use crate::components::session_dialog::NOTES_HINT;
 use crate::logic::link_state::{self, FailureHelp};
 use crate::logic::zones::{zone_label, Zone};
@@ -16,10 +14,7 @@ use crate::logic::{dates, guidance};
 /// The product documentation's words about launching Zoom.
 pub const OPEN_ZOOM_NOTE: &str = "Your browser may display a prompt asking to \u{201c}Open Zoom Meetings\u{201d} \u{2014} click Allow to launch the Zoom desktop application. If you prefer, you can also join via the browser without installing the app.";
 pub const START_LABEL: &str = "Start Zoom Session";
-pub const COPIED: &str = "Copied";
-pub const COPY_FAILED: &str = "Could not copy. Select the link above and copy it.";
 pub const OUTDATED_NOTE: &str = "This link is from before the reschedule; a new link is on its way.";
-const FEEDBACK_FOR: Duration = Duration::from_secs(4);
 
 /// One session: its Zoom link at the top (open, copy, start), where the link stands with Zoom and what to do about
 /// it, the session's details, and Edit / Cancel session. The owner does every request through the callbacks.
@@ -44,6 +39,9 @@ pub fn SessionPanel(
     #[prop(into, optional)] link_error: Signal<Option<String>>,
     #[prop(into, optional)] cancelling: Signal<bool>,
     #[prop(into, optional)] cancel_error: Signal<Option<String>>,
+    /// The session as an `.ics` file (the API URL), for "Download .ics".
+    #[prop(into, optional)]
+    ics_href: Signal<Option<String>>,
 ) -> impl IntoView {
     let class = style! {"SessionPanel",
         .panel {
@@ -177,32 +175,11 @@ pub fn SessionPanel(
         }
     };
 
-    let feedback = RwSignal::new(None::<&'static str>);
-    let feedback_timer = StoredValue::new(None::<TimeoutHandle>);
-    let clear_timer = move || {
-        if let Some(handle) = feedback_timer.try_update_value(|h| h.take()).flatten() {
-            handle.clear();
-        }
-    };
-    on_cleanup(clear_timer);
-
+    let feedback = CopyFeedback::new();
     let copy = move |_| {
-        let Some(link) = session.with_untracked(|s| s.zoom.link.as_ref().map(|l| l.join_url.clone())) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let copied = copy_text(&link).await;
-            clear_timer();
-            let _ = feedback.try_set(Some(if copied { COPIED } else { COPY_FAILED }));
-            let handle = set_timeout_with_handle(
-                move || {
-                    let _ = feedback.try_set(None);
-                },
-                FEEDBACK_FOR,
-            )
-            .ok();
-            let _ = feedback_timer.try_set_value(handle);
-        });
+        if let Some(link) = session.with_untracked(|s| s.zoom.link.as_ref().map(|l| l.join_url.clone())) {
+            feedback.copy(link);
+        }
     };
 
     let cancel_dialog = NodeRef::<Dialog>::new();
@@ -244,7 +221,7 @@ pub fn SessionPanel(
                     </button>
                 </div>
                 <p class="feedback" aria-live="polite" data-testid="copy-feedback-region">
-                    {move || feedback.get().map(|text| view! { <span data-testid="copy-feedback">{text}</span> })}
+                    {move || feedback.message.get().map(|text| view! { <span data-testid="copy-feedback">{text}</span> })}
                 </p>
                 {move || start_problem.get().map(|help| view! { class = class, <Problem help=help zoom_page=zoom_page.get_value() class=class testid="start-error"/> })}
                 <p class="note" data-testid="open-zoom-note">
@@ -371,6 +348,14 @@ pub fn SessionPanel(
                 <button type="button" class="bb-button bb-button-danger-outline" data-testid="cancel-session" on:click=ask_to_cancel>
                     "Cancel session"
                 </button>
+                {move || ics_href.get().map(|href| {
+                    let file = session.with_untracked(|s| format!("betterbeing-session-{}.ics", s.id));
+                    view! {
+                        <a class="bb-button bb-button-secondary" data-testid="download-ics" href=href download=file>
+                            "Download .ics"
+                        </a>
+                    }
+                })}
             </div>
             <CancelSessionDialog
                 node_ref=cancel_dialog
@@ -467,57 +452,4 @@ fn Problem(help: FailureHelp, zoom_page: String, class: &'static str, testid: &'
             })}
         </div>
     }
-}
-
-/// Copies with the Clipboard API, or with a hidden textarea and `execCommand('copy')` where that API is missing
-/// or refused (older browsers, non-secure origins).
-pub async fn copy_text(text: &str) -> bool {
-    let navigator = window().navigator();
-    let has_clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
-        .map(|c| !c.is_undefined() && !c.is_null())
-        .unwrap_or(false);
-    if has_clipboard {
-        let promise = navigator.clipboard().write_text(text);
-        if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
-            return true;
-        }
-    }
-    copy_with_textarea(text)
-}
-
-fn copy_with_textarea(text: &str) -> bool {
-    let document = document();
-    let active = document.active_element();
-    let Some(area) = document
-        .create_element("textarea")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-    else {
-        return false;
-    };
-    area.set_value(text);
-    let _ = area.set_attribute("readonly", "");
-    let _ = area.set_attribute("aria-hidden", "true");
-    web_sys::HtmlElement::style(&area)
-        .set_css_text("position: fixed; top: 0; left: 0; width: 1px; height: 1px; opacity: 0;");
-    // Inside an open modal dialog the rest of the page is inert; put the textarea next to the focused element.
-    let parent = active
-        .as_ref()
-        .and_then(|a| a.parent_element())
-        .map(|p| p.unchecked_into::<web_sys::Node>())
-        .or_else(|| document.body().map(|b| b.unchecked_into()));
-    let Some(parent) = parent else { return false };
-    if parent.append_child(&area).is_err() {
-        return false;
-    }
-    area.select();
-    let copied = document
-        .dyn_ref::<web_sys::HtmlDocument>()
-        .and_then(|d| d.exec_command("copy").ok())
-        .unwrap_or(false);
-    area.remove();
-    if let Some(active) = active.and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = active.focus();
-    }
-    copied
 }

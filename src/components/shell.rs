@@ -9,7 +9,8 @@ use crate::api::{self, ApiError};
 use crate::app::{sign_in_then_here, CurrentUser};
 use crate::config::Config;
 use crate::logic::messages::friendly_message;
-use crate::routes;
+use crate::logic::organisation::manages_organisation;
+use crate::routes::{self, Section};
 
 /// The console frame around every signed-in page: who is signed in, where you are, and a way out. Pages render
 /// only once `/api/me` answers; a 401 sends the person to sign in and back here afterwards.
@@ -19,11 +20,18 @@ pub fn Shell() -> impl IntoView {
     let navigate = use_navigate();
     let location = use_location();
     let calendar_href = routes::browser_path(&config, routes::CALENDAR);
+    let calendar_sync_href = routes::browser_path(&config, routes::CALENDAR_SYNC);
     let zoom_href = routes::browser_path(&config, routes::ZOOM);
-    let on_calendar = {
-        let calendar_href = calendar_href.clone();
-        Memo::new(move |_| location.pathname.with(|p| p.starts_with(&calendar_href)))
+    let organisation_href = routes::browser_path(&config, routes::ORGANISATION);
+    let section = {
+        let config = config.clone();
+        Memo::new(move |_| {
+            location
+                .pathname
+                .with(|p| Section::of(&routes::current_app_path(&config, p, "")))
+        })
     };
+    let current = move |s: Section| move || (section.get() == s).then_some("page");
 
     let me = LocalResource::new({
         let config = config.clone();
@@ -53,6 +61,12 @@ pub fn Shell() -> impl IntoView {
 
     let user = Signal::derive(move || me.get().and_then(|r| r.ok()));
     provide_context(CurrentUser(user));
+    let admin = Memo::new(move |_| {
+        user.with(|u| {
+            u.as_ref()
+                .is_some_and(|me| manages_organisation(me.role, me.organisation.plan))
+        })
+    });
 
     let signing_out = RwSignal::new(false);
     let sign_out_error = RwSignal::new(None::<String>);
@@ -146,10 +160,10 @@ pub fn Shell() -> impl IntoView {
             border: 1px solid transparent;
         }
         .sections a:hover {
-            border-color: rgba(255, 255, 255, 0.45);
+            border-color: var(--bb-color-header-border);
         }
         .sections a[aria-current="page"] {
-            background: rgba(255, 255, 255, 0.16);
+            background: var(--bb-color-header-current);
             font-weight: 600;
         }
     };
@@ -202,15 +216,30 @@ pub fn Shell() -> impl IntoView {
                 <nav class="sections" aria-label="Console" data-testid="console-nav">
                     <ul>
                         <li>
-                            <a data-testid="nav-calendar" href=calendar_href aria-current=move || on_calendar.get().then_some("page")>
+                            <a data-testid="nav-calendar" href=calendar_href aria-current=current(Section::Calendar)>
                                 "Calendar"
                             </a>
                         </li>
                         <li>
-                            <a data-testid="nav-zoom" href=zoom_href aria-current=move || (!on_calendar.get()).then_some("page")>
+                            <a data-testid="nav-calendar-sync" href=calendar_sync_href aria-current=current(Section::CalendarSync)>
+                                "Calendar sync"
+                            </a>
+                        </li>
+                        <li>
+                            <a data-testid="nav-zoom" href=zoom_href aria-current=current(Section::Zoom)>
                                 "Video Accounts \u{2192} Zoom"
                             </a>
                         </li>
+                        {move || admin.get().then(|| {
+                            let href = organisation_href.clone();
+                            view! { class = class,
+                                <li>
+                                    <a data-testid="nav-organisation" href=href aria-current=current(Section::Organisation)>
+                                        "Organisation"
+                                    </a>
+                                </li>
+                            }
+                        })}
                     </ul>
                 </nav>
                 {who}
@@ -221,14 +250,15 @@ pub fn Shell() -> impl IntoView {
             // documentation; screen readers get the list without them.
             <ol>
                 <li>"Console"<span class="sep" aria-hidden="true">" \u{2192} "</span></li>
-                {move || if on_calendar.get() {
-                    view! { class = class, <li class="current" aria-current="page">"Calendar"</li> }.into_any()
-                } else {
-                    view! { class = class,
+                {move || match section.get() {
+                    Section::Calendar => view! { class = class, <li class="current" aria-current="page">"Calendar"</li> }.into_any(),
+                    Section::CalendarSync => view! { class = class, <li class="current" aria-current="page">"Calendar sync"</li> }.into_any(),
+                    Section::Organisation => view! { class = class, <li class="current" aria-current="page">"Organisation"</li> }.into_any(),
+                    Section::Zoom => view! { class = class,
                         <li>"Video Accounts"<span class="sep" aria-hidden="true">" \u{2192} "</span></li>
                         <li class="current" aria-current="page">"Zoom"</li>
                     }
-                    .into_any()
+                    .into_any(),
                 }}
             </ol>
         </nav>

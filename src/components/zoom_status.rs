@@ -5,9 +5,9 @@ use stylers::style;
 
 use crate::components::disconnect_dialog::DisconnectDialog;
 use crate::components::scope_list::{requested_scope_names, ScopeList};
-use crate::logic::{dates, guidance};
+use crate::logic::{dates, guidance, help, organisation};
 
-pub const PROMISE: &str = "BetterBeing never accesses your Zoom meeting content (video, audio, recordings or transcripts); no recording, transcription or participant permissions are requested; your Zoom authorization is stored encrypted.";
+pub const PROMISE: &str = crate::logic::help::PROMISE;
 
 /// The `data-state` of `[data-testid=zoom-state]` for a known status.
 pub fn state_name(status: &ZoomStatus) -> &'static str {
@@ -17,6 +17,19 @@ pub fn state_name(status: &ZoomStatus) -> &'static str {
         ZoomStatus::NeedsReauth { .. } => "needs_reauth",
         ZoomStatus::BlockedByOrganisation { .. } => "blocked_by_organisation",
     }
+}
+
+/// Whether there is a Zoom account to disconnect.
+pub fn has_account(status: &ZoomStatus) -> bool {
+    matches!(
+        status,
+        ZoomStatus::Connected { .. }
+            | ZoomStatus::NeedsReauth { .. }
+            | ZoomStatus::BlockedByOrganisation {
+                connected_account: Some(_),
+                ..
+            }
+    )
 }
 
 /// The Zoom connection as it stands, with its actions. Connect and Reauth both call `on_connect` (the owner
@@ -108,7 +121,7 @@ pub fn ZoomStatusView(
 
     // Once there is no account left to disconnect (the disconnect went through), the question is moot.
     Effect::new(move |_| {
-        let has_account = status.with(|s| matches!(s, ZoomStatus::Connected { .. } | ZoomStatus::NeedsReauth { .. }));
+        let has_account = status.with(has_account);
         if !has_account {
             if let Some(dialog) = dialog.get_untracked() {
                 if dialog.open() {
@@ -197,8 +210,39 @@ pub fn ZoomStatusView(
             </div>
         }
         .into_any(),
-        ZoomStatus::BlockedByOrganisation { admin_name, .. } => view! { class = class,
-            <div class="panel" data-testid="blocked-by-org">
+        ZoomStatus::BlockedByOrganisation { admin_name, connected_account: Some(account) } => {
+            let still_works = organisation::STILL_WORKS
+                .iter()
+                .map(|s| view! { <li>{*s}</li> })
+                .collect_view();
+            view! { class = class,
+                <div class="panel" data-testid="blocked-by-org" data-has-account="true">
+                    <h2>"Zoom access is turned off for your organisation"</h2>
+                    <p>
+                        "Your organisation\u{2019}s administrator has turned off \u{201c}Allow practitioners to connect Zoom\u{201d}. This Zoom account stays connected:"
+                    </p>
+                    <AccountDetails account=account class=class/>
+                    <h3>"What still works"</h3>
+                    <ul data-testid="blocked-still-works">{still_works}</ul>
+                    <p class="note" data-testid="blocked-paused">{organisation::PAUSED}</p>
+                    <p data-testid="blocked-ask">{guidance::blocked_by_organisation_ask(admin_name.as_deref())}</p>
+                    <p class="promise" data-testid="zoom-promise">{PROMISE}</p>
+                    <div class="actions">
+                        <button
+                            type="button"
+                            class="bb-button bb-button-danger-outline"
+                            data-testid="disconnect-zoom"
+                            on:click=move |_| ask_to_disconnect.run(())
+                        >
+                            "Disconnect"
+                        </button>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+        ZoomStatus::BlockedByOrganisation { admin_name, connected_account: None } => view! { class = class,
+            <div class="panel" data-testid="blocked-by-org" data-has-account="false">
                 <h2>"Zoom is not available for your organisation yet"</h2>
                 <p>
                     "Connect Zoom Account is unavailable because your organisation\u{2019}s admin has not enabled Zoom access."
@@ -247,7 +291,7 @@ fn AccountDetails(account: ZoomAccount, class: &'static str) -> impl IntoView {
         </dl>
         {basic.then(|| view! { class = class,
             <p class="note" data-testid="zoom-plan-note">
-                "Meetings on Zoom\u{2019}s free Basic plan end at 40 minutes. For longer sessions, use a licensed Zoom account."
+                {help::BASIC_PLAN_NOTE}
             </p>
         })}
     }

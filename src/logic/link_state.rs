@@ -55,6 +55,8 @@ const STEP_ASK_ZOOM_ADMIN: &str =
     "Contact your Zoom administrator to enable third-party meeting creation for your account.";
 const STEP_ASK_ORG_ADMIN: &str =
     "Ask your organisation\u{2019}s BetterBeing administrator to allow practitioners to connect Zoom.";
+const STEP_WAITS_FOR_ORG: &str =
+    "Nothing is lost: this change waits and goes through on its own once Zoom access is turned back on.";
 const STEP_DAILY_LIMIT: &str =
     "Zoom allows 100 meeting changes a day per user. Creation resumes at 00:00 UTC; click \u{201c}Retry now\u{201d} after that.";
 const STEP_RETRY_LATER: &str = "Wait a few minutes, then click \u{201c}Retry now\u{201d}.";
@@ -78,7 +80,7 @@ pub fn failure_help(code: &str) -> FailureHelp {
         },
         general::ZOOM_BLOCKED_BY_ORGANISATION => FailureHelp {
             title: "Zoom is turned off for your organisation",
-            steps: vec![STEP_ASK_ORG_ADMIN],
+            steps: vec![STEP_ASK_ORG_ADMIN, STEP_WAITS_FOR_ORG],
             needs_zoom_page: false,
         },
         codes::ZOOM_DAILY_LIMIT => FailureHelp {

@@ -147,6 +147,15 @@ pub fn return_to(browser_path: &str, search: &str) -> String {
     format!("{path}{}", strip_callback_params(search))
 }
 
+/// Where to come back to after Zoom: the return URL the host configured (a path, or an absolute URL on an origin the
+/// server trusts; the server checks it), else the page the person is on now.
+pub fn choose_return_to(configured: &str, browser_path: &str, search: &str) -> String {
+    match configured.trim() {
+        "" => return_to(browser_path, search),
+        configured => configured.to_string(),
+    }
+}
+
 /// The top-level navigation that starts Zoom's OAuth flow (Connect and Reauth alike).
 pub fn connect_url(api_origin: &str, return_to: &str) -> String {
     format!(
@@ -253,6 +262,27 @@ mod tests {
         assert_eq!(
             connect_url("https://api.example.com", "/x"),
             "https://api.example.com/api/zoom/connect?return_to=%2Fx"
+        );
+    }
+
+    #[test]
+    fn a_configured_return_url_wins_over_the_current_page() {
+        let here = ("/console/video-accounts/zoom", "?zoom=connected&tab=1");
+        assert_eq!(
+            choose_return_to("", here.0, here.1),
+            "/console/video-accounts/zoom?tab=1"
+        );
+        assert_eq!(
+            choose_return_to("  ", here.0, here.1),
+            "/console/video-accounts/zoom?tab=1"
+        );
+        assert_eq!(
+            choose_return_to("/embed-example/console/video-accounts/zoom", here.0, here.1),
+            "/embed-example/console/video-accounts/zoom"
+        );
+        assert_eq!(
+            choose_return_to("https://shell.example/practice/zoom", here.0, here.1),
+            "https://shell.example/practice/zoom"
         );
     }
 

@@ -13,6 +13,7 @@ use crate::app::sign_in_then_here;
 use crate::components::calendar_view::{CalendarGrid, CalendarToolbar};
 use crate::components::session_dialog::SessionDialog;
 use crate::config::Config;
+use crate::host::HostEvents;
 use crate::logic::calendar::{self, CalendarView};
 use crate::logic::link_state::is_settling;
 use crate::logic::messages::friendly_message;
@@ -131,8 +132,12 @@ pub fn CalendarPage() -> impl IntoView {
     });
     // The last list that arrived, with the range it is for: polling and refetches keep showing it until the next.
     let shown = RwSignal::new(None::<(Range, Vec<Session>)>);
+    let host = HostEvents::use_context();
     Effect::new(move |_| {
         if let Some(Some((r, Ok(list)))) = sessions.get() {
+            for s in &list {
+                host.observe_link(s.id, s.zoom.link.as_ref().map(|l| l.join_url.as_str()));
+            }
             shown.set(Some((r, list)));
         }
     });
@@ -290,6 +295,8 @@ pub fn CalendarPage() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match api::sessions::create(&config, &input).await {
                     Ok(session) => {
+                        host.session_created(session.id);
+                        host.observe_link(session.id, session.zoom.link.as_ref().map(|l| l.join_url.as_str()));
                         new_draft.set(None);
                         sessions.refetch();
                         let date = calendar::date_in(&zone.get_untracked(), session.starts_at);

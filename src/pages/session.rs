@@ -11,6 +11,7 @@ use crate::app::sign_in_then_here;
 use crate::components::session_dialog::SessionDialog;
 use crate::components::session_panel::SessionPanel;
 use crate::config::Config;
+use crate::host::HostEvents;
 use crate::logic::calendar;
 use crate::logic::link_state::{self, is_settling, FailureHelp};
 use crate::logic::messages::friendly_message;
@@ -74,6 +75,14 @@ pub fn SessionPanelPage() -> impl IntoView {
     });
     // The newest state of the session: from the fetch, or from the answer to an action taken here.
     let current = RwSignal::new(None::<Session>);
+    let host = HostEvents::use_context();
+    Effect::new(move |_| {
+        current.with(|s| {
+            if let Some(s) = s {
+                host.observe_link(s.id, s.zoom.link.as_ref().map(|l| l.join_url.as_str()));
+            }
+        })
+    });
     Effect::new(move |_| {
         if let Some(Ok(s)) = fetched.get() {
             current.set(Some(s));
@@ -302,6 +311,13 @@ pub fn SessionPanelPage() -> impl IntoView {
     });
 
     let zoom_page = routes::browser_path(&config, routes::ZOOM);
+    let ics_href = Signal::derive({
+        let config = config.clone();
+        move || {
+            id.get()
+                .map(|id| routes::api_url(&config, &::api::paths::session_ics(id)))
+        }
+    });
     let on_close = Callback::new(move |()| back_to_calendar());
 
     let class = style! {"SessionPanelPage",
@@ -351,6 +367,7 @@ pub fn SessionPanelPage() -> impl IntoView {
                 link_error=link_error
                 cancelling=cancelling
                 cancel_error=cancel_error
+                ics_href=ics_href
             />
         }
         .into_any(),

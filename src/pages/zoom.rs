@@ -9,8 +9,11 @@ use crate::api::{self, ApiError};
 use crate::app::sign_in_then_here;
 use crate::components::callback_notice::CallbackNotice;
 use crate::components::missing_links_offer::MissingLinksOffer;
+use crate::components::zoom_help::ZoomHelp;
 use crate::components::zoom_status::ZoomStatusView;
 use crate::config::Config;
+use crate::host::HostEvents;
+use crate::logic::host_events::HostEvent;
 use crate::logic::messages::friendly_message;
 use crate::logic::urls::{self, CallbackOutcome};
 use crate::routes;
@@ -42,7 +45,44 @@ pub fn ZoomPage() -> impl IntoView {
         Some(Ok(_)) => Phase::Ready,
         Some(Err(e)) => Phase::Failed(e),
     });
-    let current = Signal::derive(move || status.get().and_then(Result::ok).unwrap_or(ZoomStatus::NotConnected));
+    // A Memo: looking again (on focus) re-renders only when the answer changed.
+    let current = Memo::new(move |_| status.get().and_then(Result::ok).unwrap_or(ZoomStatus::NotConnected));
+
+    // An admin may turn Zoom access off (or on) while this page is open: look again when the person comes back.
+    let focus = window_event_listener(leptos::ev::focus, move |_| status.refetch());
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if !document().hidden() {
+            status.refetch();
+        }
+    });
+    on_cleanup(move || {
+        focus.remove();
+        visible.remove();
+    });
+
+    // Tell the host page: connected (once, when back from Zoom) and needing reauth (each time it starts).
+    let host = HostEvents::use_context();
+    let announce_connected = StoredValue::new(outcome.get_untracked() == Some(CallbackOutcome::Connected));
+    Effect::new(move |was_needing_reauth: Option<bool>| {
+        let Some(Ok(now)) = status.get() else {
+            return was_needing_reauth.unwrap_or(false);
+        };
+        match &now {
+            ZoomStatus::Connected { account, .. } if announce_connected.get_value() => {
+                announce_connected.set_value(false);
+                host.dispatch(&HostEvent::ZoomConnected {
+                    email: account.email.clone(),
+                });
+            }
+            ZoomStatus::NeedsReauth { reason, .. } if was_needing_reauth != Some(true) => {
+                host.dispatch(&HostEvent::ZoomNeedsReauth {
+                    reason: reason.as_str().to_string(),
+                });
+            }
+            _ => {}
+        }
+        matches!(now, ZoomStatus::NeedsReauth { .. })
+    });
 
     let to_sign_in = {
         let config = config.clone();
@@ -134,6 +174,7 @@ pub fn ZoomPage() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match api::zoom::disconnect(&config).await {
                     Ok(()) => {
+                        host.dispatch(&HostEvent::ZoomDisconnected);
                         outcome.set(None);
                         links_queued.set(None);
                         notice.set(Some(
@@ -223,6 +264,7 @@ pub fn ZoomPage() -> impl IntoView {
             })}
         </div>
         {body}
+        <ZoomHelp/>
     }
 }
 

@@ -11,6 +11,8 @@ use fantoccini::Locator;
 use serde_json::json;
 use support::*;
 
+#[path = "browser/console.rs"]
+mod console;
 #[path = "browser/sessions.rs"]
 mod sessions;
 

@@ -1,0 +1,298 @@
+//! Calendar sync, the organisation admin page, the help panel and embedding in a host page, in a real browser.
+
+use std::time::Duration;
+
+use api::sessions::{Session, SessionInput};
+use chrono::Utc;
+use fantoccini::Locator;
+use serde_json::json;
+
+use crate::browser::Browser;
+use crate::support::*;
+
+/// Creates a session over the API as the signed-in user of `app.client`.
+async fn api_session(app: &TestApp, client: &str) -> Session {
+    let input = SessionInput {
+        client_name: client.into(),
+        start_local: (Utc::now() + chrono::Duration::days(9))
+            .date_naive()
+            .and_hms_opt(10, 0, 0)
+            .unwrap(),
+        time_zone: "Europe/London".into(),
+        duration_minutes: 50,
+        private_notes: "PRIVATE".into(),
+        client_name_in_zoom_topic: false,
+    };
+    let r = app
+        .client
+        .post(app.url(api::paths::SESSIONS))
+        .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)
+        .json(&input)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    r.json().await.unwrap()
+}
+
+async fn open_page(browser: &Browser, nav: &str) {
+    browser.click(&format!("[data-testid='{nav}']")).await;
+}
+
+#[tokio::test]
+async fn calendar_sync_shows_a_copyable_feed_that_rotates() {
+    let (app, browser) = crate::setup().await;
+    crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
+    app.sign_in(SOLO).await;
+    app.connect_as(LICENSED).await;
+    let session = api_session(&app, "Ana").await;
+
+    open_page(&browser, "nav-calendar-sync").await;
+    let field = browser.wait_for("[data-testid='feed-url']").await;
+    let mut url = String::new();
+    for _ in 0..50 {
+        url = field.prop("value").await.unwrap().unwrap_or_default();
+        if url.ends_with(".ics") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(url.starts_with(&app.base) && url.ends_with(".ics"), "{url}");
+    let webcal = browser.attr("[data-testid='webcal-link']", "href").await.unwrap();
+    assert!(webcal.starts_with("webcal://"));
+    browser.allow_clipboard_writes().await;
+    browser.click("[data-testid='copy-feed-url']").await;
+    assert_eq!(browser.text("[data-testid='copy-feed-feedback']").await, "Copied");
+    assert_eq!(browser.clipboard_text().await, url);
+    // RFC 5545 folds long lines ("\r\n "); unfold before looking for the link.
+    let feed = reqwest::get(&url)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace("\r\n ", "");
+    assert!(feed.contains(&session.zoom.link.unwrap().join_url));
+    assert!(!feed.contains("PRIVATE"));
+
+    browser.click("[data-testid='rotate-feed']").await;
+    browser.wait_for("[data-testid='rotate-feed-dialog'][open]").await;
+    browser.click("[data-testid='confirm-rotate-feed']").await;
+    let mut rotated = url.clone();
+    for _ in 0..50 {
+        rotated = browser
+            .wait_for("[data-testid='feed-url']")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if rotated != url && rotated.ends_with(".ics") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_ne!(rotated, url);
+    assert_eq!(
+        reqwest::get(&url).await.unwrap().status(),
+        404,
+        "the old URL stopped working"
+    );
+    assert_eq!(reqwest::get(&rotated).await.unwrap().status(), 200);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_session_downloads_as_ics_from_its_panel() {
+    let (app, browser) = crate::setup().await;
+    crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
+    app.sign_in(SOLO).await;
+    let session = api_session(&app, "Ana").await;
+    browser
+        .goto(&app.url(&format!("/console/calendar/sessions/{}", session.id)))
+        .await;
+    let link = browser.wait_for("[data-testid='download-ics']").await;
+    assert!(
+        link.attr("download").await.unwrap().is_some(),
+        "a download, not a navigation"
+    );
+    let href = link.attr("href").await.unwrap().unwrap();
+    let body = browser
+        .client
+        .execute_async(
+            "const [href, done] = arguments; fetch(href, {credentials: 'include'}).then(r => r.text()).then(done, e => done('ERR ' + e));",
+            vec![json!(href)],
+        )
+        .await
+        .unwrap();
+    let body = body.as_str().unwrap();
+    assert!(
+        body.starts_with("BEGIN:VCALENDAR") && body.contains("BEGIN:VEVENT"),
+        "{body}"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_admin_sees_the_roster_and_turning_access_off_is_audited_and_felt_by_members() {
+    let (app, admin) = crate::setup().await;
+    // Sam connects first (over HTTP, as his own browser would).
+    app.sign_in(CLINIC_PRACTITIONER).await;
+    app.connect_as(BASIC).await;
+    let member = Browser::start().await;
+    crate::sign_in_as(&app, &member, "Sam Okafor").await;
+    member.wait_for_zoom_state("connected").await;
+    assert!(
+        !member.is_present("[data-testid='nav-organisation']").await,
+        "members have no admin page"
+    );
+
+    crate::sign_in_as(&app, &admin, "Priya Shah").await;
+    open_page(&admin, "nav-organisation").await;
+    let sam = admin
+        .wait_for("[data-testid='member-row'][data-member-id='3'] [data-testid='member-zoom-state']")
+        .await;
+    assert_eq!(sam.attr("data-state").await.unwrap().as_deref(), Some("connected"));
+    assert!(sam.text().await.unwrap().contains(BASIC));
+    let priya = admin
+        .wait_for("[data-testid='member-row'][data-member-id='2'] [data-testid='member-zoom-state']")
+        .await;
+    assert_eq!(
+        priya.attr("data-state").await.unwrap().as_deref(),
+        Some("not_connected")
+    );
+    let switch = admin.wait_for("[data-testid='zoom-access-switch']").await;
+    assert_eq!(switch.prop("checked").await.unwrap().as_deref(), Some("true"));
+    switch.click().await.unwrap();
+    let entry = admin.wait_for("[data-testid='audit-entry']").await;
+    let text = entry.text().await.unwrap();
+    assert!(text.contains("Priya Shah") && text.contains("off"), "{text}");
+
+    // The member, on the Zoom page, sees the change once the page looks again, and can still disconnect.
+    open_page(&member, "nav-calendar").await;
+    open_page(&member, "nav-zoom").await;
+    member.wait_for_zoom_state("blocked_by_organisation").await;
+    let blocked = member.text("[data-testid='blocked-by-org']").await;
+    assert!(blocked.contains("Priya Shah"), "{blocked}");
+    assert!(!member.is_present("[data-testid='connect-zoom']").await);
+    member.click("[data-testid='disconnect-zoom']").await;
+    member.click("[data-testid='confirm-disconnect']").await;
+    for _ in 0..50 {
+        if !member.is_present("[data-testid='disconnect-zoom']").await {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!member.is_present("[data-testid='disconnect-zoom']").await);
+    assert_eq!(app.grants_of(BASIC).await[0]["status"], "revoked");
+    member.close().await;
+    admin.close().await;
+}
+
+#[tokio::test]
+async fn a_member_who_tries_to_connect_after_access_went_off_is_told_whom_to_ask() {
+    let (app, member) = crate::setup().await;
+    crate::sign_in_as(&app, &member, "Sam Okafor").await;
+    member.wait_for_zoom_state("not_connected").await;
+    app.set_zoom_allowed(2, false).await;
+    member.click("[data-testid='connect-zoom']").await;
+    let error = member
+        .wait_for("[data-testid='callback-error'][data-code='blocked_by_organisation']")
+        .await;
+    assert!(error.text().await.unwrap().to_lowercase().contains("admin"));
+    member.wait_for_zoom_state("blocked_by_organisation").await;
+    member.close().await;
+}
+
+#[tokio::test]
+async fn non_admins_opening_the_organisation_page_are_refused() {
+    let (app, browser) = crate::setup().await;
+    crate::sign_in_as(&app, &browser, "Sam Okafor").await;
+    browser.goto(&app.url("/console/organisation")).await;
+    browser.wait_for("[data-testid='forbidden']").await;
+    assert!(!browser.is_present("[data-testid='zoom-access-switch']").await);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_help_panel_carries_the_troubleshooting_that_applies() {
+    let (app, browser) = crate::setup().await;
+    crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
+    let help = browser.wait_for("[data-testid='zoom-help']").await;
+    let text: String = browser
+        .client
+        .execute(
+            "return document.querySelector(\"[data-testid='zoom-help']\").textContent",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    for expected in [
+        "Reauth",
+        "40 minutes",
+        "Installed Apps",
+        "Zoom administrator",
+        "Add Zoom link",
+        "Open Zoom Meetings",
+    ] {
+        assert!(text.contains(expected), "help mentions {expected:?}");
+    }
+    drop(help);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_app_embeds_in_a_host_page_with_its_theme_events_and_oauth_return() {
+    let (app, browser) = crate::setup().await;
+    browser.goto(&app.url("/embed-example/")).await;
+    // The host page's own chrome stays around the mounted app.
+    browser.wait_for("#betterbeing-zoom").await;
+    browser.click_button_with_text("Dr. Maya Rivera").await;
+    browser
+        .wait_for("#betterbeing-zoom [data-testid='calendar-state'][data-state='ready']")
+        .await;
+    browser.click("#betterbeing-zoom [data-testid='nav-zoom']").await;
+    browser.wait_for_zoom_state("not_connected").await;
+    let path = browser.client.current_url().await.unwrap().path().to_string();
+    assert_eq!(
+        path, "/embed-example/console/video-accounts/zoom",
+        "routes live under the host's base path"
+    );
+    let colour = browser
+        .client
+        .execute(
+            "return getComputedStyle(document.querySelector(\"[data-testid='connect-zoom']\")).backgroundColor",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        colour,
+        json!("rgb(107, 63, 160)"),
+        "the host's --bb-color-primary themes the app"
+    );
+
+    browser.click("[data-testid='connect-zoom']").await;
+    crate::consent(&app, &browser, LICENSED, "#allow").await;
+    browser.wait_for_zoom_state("connected").await;
+    let url = browser.client.current_url().await.unwrap();
+    assert!(
+        url.path().starts_with("/embed-example/"),
+        "OAuth returned into the host page: {url}"
+    );
+    assert!(browser.is_present("#betterbeing-zoom").await);
+    browser
+        .wait_for("#host-events li[data-event='betterbeing:zoom-connected']")
+        .await;
+
+    browser.click("[data-testid='disconnect-zoom']").await;
+    browser.click("[data-testid='confirm-disconnect']").await;
+    browser
+        .wait_for("#host-events li[data-event='betterbeing:zoom-disconnected']")
+        .await;
+    let _ = Locator::Css("#host-events");
+    browser.close().await;
+}
