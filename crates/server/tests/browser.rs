@@ -53,9 +53,11 @@ async fn connect_allow_shows_the_account_then_disconnect_revokes_it() {
     let (app, browser) = setup().await;
     sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
     browser.wait_for_zoom_state("not_connected").await;
-    let connect = browser.wait_for("[data-testid='connect-zoom']").await;
-    assert_eq!(connect.text().await.unwrap(), "Connect Zoom Account");
-    connect.click().await.unwrap();
+    assert_eq!(
+        browser.text("[data-testid='connect-zoom']").await,
+        "Connect Zoom Account"
+    );
+    browser.click("[data-testid='connect-zoom']").await;
 
     // Zoom's consent page lists the six scopes we ask for.
     browser.wait_for("#allow").await;
@@ -107,13 +109,8 @@ async fn deny_at_consent_is_explained() {
     sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
     browser.click("[data-testid='connect-zoom']").await;
     consent(&app, &browser, LICENSED, "#deny").await;
-    let error = browser
-        .wait_for("[data-testid='callback-error'][data-code='denied']")
-        .await;
-    assert!(
-        error.text().await.unwrap().contains("Allow"),
-        "tells the person how to connect after all"
-    );
+    let error = browser.text("[data-testid='callback-error'][data-code='denied']").await;
+    assert!(error.contains("Allow"), "tells the person how to connect after all");
     browser.wait_for_zoom_state("not_connected").await;
     browser.close().await;
 }
@@ -125,9 +122,9 @@ async fn an_account_that_cannot_host_and_an_app_blocked_by_the_zoom_admin_are_ex
     browser.click("[data-testid='connect-zoom']").await;
     consent(&app, &browser, UNASSIGNED, "#allow").await;
     let error = browser
-        .wait_for("[data-testid='callback-error'][data-code='cannot_host']")
+        .text("[data-testid='callback-error'][data-code='cannot_host']")
         .await;
-    assert!(error.text().await.unwrap().contains("meeting creation"));
+    assert!(error.contains("meeting creation"));
     browser.wait_for_zoom_state("not_connected").await;
 
     let id = app.zoom_user_id(LICENSED).await;
@@ -135,9 +132,9 @@ async fn an_account_that_cannot_host_and_an_app_blocked_by_the_zoom_admin_are_ex
     browser.click("[data-testid='connect-zoom']").await;
     consent(&app, &browser, LICENSED, "#allow").await;
     let error = browser
-        .wait_for("[data-testid='callback-error'][data-code='app_disabled']")
+        .text("[data-testid='callback-error'][data-code='app_disabled']")
         .await;
-    assert!(error.text().await.unwrap().contains("Zoom administrator"));
+    assert!(error.contains("Zoom administrator"));
     browser.close().await;
 }
 
@@ -169,11 +166,12 @@ async fn a_killed_grant_asks_for_reauth_and_reauth_reconnects_in_place() {
     app.sandbox_post(&format!("/users/{id}/kill-grant"), json!({})).await;
     browser.goto(&app.url(ZOOM_PAGE)).await;
     browser.wait_for_zoom_state("needs_reauth").await;
-    let banner = browser.wait_for("[data-testid='reauth-banner']").await;
-    assert_eq!(banner.attr("role").await.unwrap().as_deref(), Some("alert"));
-    let reauth = browser.wait_for("[data-testid='reauth-zoom']").await;
-    assert_eq!(reauth.text().await.unwrap(), "Reauth");
-    reauth.click().await.unwrap();
+    assert_eq!(
+        browser.attr("[data-testid='reauth-banner']", "role").await.as_deref(),
+        Some("alert")
+    );
+    assert_eq!(browser.text("[data-testid='reauth-zoom']").await, "Reauth");
+    browser.click("[data-testid='reauth-zoom']").await;
     consent(&app, &browser, LICENSED, "#allow").await;
     browser.wait_for_zoom_state("connected").await;
     assert_eq!(browser.path_and_query().await, ZOOM_PAGE);

@@ -119,8 +119,16 @@ impl Browser {
         stem.display().to_string()
     }
 
+    /// Clicks; an element replaced by a re-render between finding and clicking is found again.
     pub async fn click(&self, css: &str) {
-        self.wait_for(css).await.click().await.unwrap();
+        for _ in 0..20 {
+            match self.wait_for(css).await.click().await {
+                Ok(()) => return,
+                Err(e) if e.to_string().contains("stale") => tokio::time::sleep(Duration::from_millis(100)).await,
+                Err(e) => panic!("clicking {css}: {e}"),
+            }
+        }
+        panic!("{css} kept going stale");
     }
 
     pub async fn click_button_with_text(&self, text: &str) {
@@ -141,8 +149,15 @@ impl Browser {
             .await
     }
 
+    /// The element's text; an element replaced by a re-render between finding and reading is found again.
     pub async fn text(&self, css: &str) -> String {
-        self.wait_for(css).await.text().await.unwrap()
+        for _ in 0..20 {
+            if let Ok(text) = self.wait_for(css).await.text().await {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} kept going stale");
     }
 
     pub async fn path_and_query(&self) -> String {
@@ -218,7 +233,14 @@ impl Browser {
         self.client.issue_cmd(SetPermission("clipboard-write")).await.unwrap();
     }
 
+    /// An attribute; an element replaced by a re-render between finding and reading is found again.
     pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
-        self.wait_for(css).await.attr(name).await.unwrap()
+        for _ in 0..20 {
+            if let Ok(value) = self.wait_for(css).await.attr(name).await {
+                return value;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} kept going stale");
     }
 }
