@@ -5,6 +5,7 @@ pub mod calendar_feed;
 pub mod calendar_view;
 pub mod callback_notice;
 pub mod cancel_session_dialog;
+pub mod confirm_dialog;
 pub mod copy;
 pub mod disconnect_dialog;
 pub mod missing_links_offer;

@@ -3,6 +3,7 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 use stylers::style;
 
+use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::copy::CopyFeedback;
 
 /// What the subscription contains, in the practitioner's words; true of `crates/server/src/calendar_feed.rs`.
@@ -94,29 +95,6 @@ pub fn CalendarFeedView(
             border-radius: var(--bb-radius);
             padding: 0.75rem 1rem;
         }
-        dialog {
-            max-width: 32rem;
-            width: calc(100% - 2rem);
-            border: 1px solid var(--bb-color-border);
-            border-radius: var(--bb-radius-large);
-            padding: 1.5rem;
-            background: var(--bb-color-surface);
-            color: var(--bb-color-text);
-            box-shadow: var(--bb-shadow-raised);
-        }
-        .dialog-error {
-            color: var(--bb-color-danger-text);
-            background: var(--bb-color-danger-surface);
-            border: 1px solid var(--bb-color-danger-border);
-            border-radius: var(--bb-radius);
-            padding: 0.625rem 0.875rem;
-        }
-        .actions {
-            display: flex;
-            flex-wrap: wrap;
-            gap: 0.75rem;
-            justify-content: flex-end;
-        }
     };
 
     let feedback = CopyFeedback::new();
@@ -131,16 +109,13 @@ pub fn CalendarFeedView(
             }
         }
     };
-    let close = move || {
-        if let Some(d) = dialog.get_untracked() {
-            d.close();
-        }
-    };
     // A new URL arriving means the rotation went through: the question is answered.
     Effect::new(move |previous: Option<String>| {
         let now = url.get();
         if previous.is_some_and(|p| p != now) {
-            close();
+            if let Some(d) = dialog.get_untracked() {
+                d.close();
+            }
         }
         now
     });
@@ -223,37 +198,23 @@ pub fn CalendarFeedView(
             </button>
         </section>
 
-        <dialog
+        <ConfirmDialog
             node_ref=dialog
-            data-testid="rotate-feed-dialog"
-            aria-labelledby="rotate-feed-title"
-            aria-describedby="rotate-feed-what-happens"
-            on:cancel=move |ev: leptos::ev::Event| {
-                if rotating.get_untracked() {
-                    ev.prevent_default();
-                }
-            }
+            testid="rotate-feed-dialog"
+            title_id="rotate-feed-title"
+            described_by="rotate-feed-what-happens"
+            title="Rotate your subscription URL?"
+            confirm_label="Rotate link"
+            busy_label="Rotating\u{2026}"
+            confirm_testid="confirm-rotate-feed"
+            cancel_testid="cancel-rotate-feed"
+            danger=true
+            compact=true
+            busy=rotating
+            error=rotate_error
+            on_confirm=on_rotate
         >
-            <h2 id="rotate-feed-title">"Rotate your subscription URL?"</h2>
             <p id="rotate-feed-what-happens">{ROTATE_WARNING}</p>
-            {move || rotate_error.get().map(|message| view! { class = class,
-                <p class="dialog-error" role="alert" data-testid="page-error">{message}</p>
-            })}
-            <div class="actions">
-                <button type="button" class="bb-button bb-button-secondary" data-testid="cancel-rotate-feed" autofocus disabled=rotating on:click=move |_| close()>
-                    "Cancel"
-                </button>
-                <button
-                    type="button"
-                    class="bb-button bb-button-danger"
-                    data-testid="confirm-rotate-feed"
-                    disabled=rotating
-                    aria-busy=move || rotating.get().to_string()
-                    on:click=move |_| on_rotate.run(())
-                >
-                    {move || if rotating.get() { "Rotating\u{2026}" } else { "Rotate link" }}
-                </button>
-            </div>
-        </dialog>
+        </ConfirmDialog>
     }
 }
