@@ -397,17 +397,24 @@ impl Calendar {
         let spec = meeting_spec(&row);
         let api = self.zoom.api().clone();
         // A previous attempt may have created the meeting and lost Zoom's answer: look before creating again.
-        let existing = if job.attempts > 1 {
-            let marker = marker.clone();
-            self.zoom
+        // Meetings of this session for an older time whose creation answer was lost too (the session was rescheduled
+        // before the retry) are deleted, so nothing of this session stays live in Zoom but its current meeting.
+        let (existing, strays) = if job.attempts > 1 {
+            let session_prefix = format!("bb-{}-", row.r#ref);
+            let found = self
+                .zoom
                 .call(row.user_id, |base, token| {
-                    let (api, marker) = (api.clone(), marker.clone());
-                    async move { api.find_meeting_by_agenda_marker(&base, &token, &marker).await }
+                    let (api, prefix) = (api.clone(), session_prefix.clone());
+                    async move { api.meetings_with_agenda_containing(&base, &token, &prefix).await }
                 })
-                .await?
-                .map(|m| (m.id, m.join_url))
+                .await?;
+            let (mine, older): (Vec<_>, Vec<_>) = found.into_iter().partition(|m| m.agenda.ends_with(&marker));
+            (
+                mine.into_iter().next().map(|m| (m.id, m.join_url)),
+                older.into_iter().map(|m| m.id.to_string()).collect(),
+            )
         } else {
-            None
+            (None, Vec::<String>::new())
         };
         let (meeting_id, join_url) = match existing {
             Some(found) => {
@@ -430,6 +437,17 @@ impl Calendar {
         let mut tx = self.db.begin().await?;
         let current = rows::get_in(&mut tx, session_id).await?;
         let mut deletions = Vec::new();
+        let current_link = current.as_ref().and_then(|c| c.zoom_meeting_id.clone());
+        for stray in strays
+            .iter()
+            .filter(|id| Some(*id) != current_link.as_ref() && **id != meeting_id)
+        {
+            tracing::info!(session_id, "deleting a meeting a lost answer made for an earlier time");
+            deletions.push(
+                zoom_jobs::enqueue_for_meeting(&mut tx, DELETE_MEETING, row.user_id, Some(session_id), stray, now)
+                    .await?,
+            );
+        }
         match current {
             Some(s) if s.status != CANCELLED && s.sequence == sequence => {
                 if let Some(old) = s.zoom_meeting_id.filter(|old| *old != meeting_id) {

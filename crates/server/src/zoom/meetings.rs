@@ -166,14 +166,15 @@ impl ZoomApiClient {
         Ok(SecretString::from(meeting.start_url))
     }
 
-    /// `GET /users/me/meetings?type=upcoming`, following `next_page_token`, stopping at the first meeting whose
-    /// agenda carries `marker`.
-    pub async fn find_meeting_by_agenda_marker(
+    /// `GET /users/me/meetings?type=upcoming`, following `next_page_token`: every meeting whose agenda carries
+    /// `needle` (a session's reference).
+    pub async fn meetings_with_agenda_containing(
         &self,
         base: &str,
         token: &SecretString,
-        marker: &str,
-    ) -> Result<Option<ListedMeeting>, ApiCallError> {
+        needle: &str,
+    ) -> Result<Vec<ListedMeeting>, ApiCallError> {
+        let mut found = Vec::new();
         let mut page_token = String::new();
         // Bounded: 20 pages of 300 meetings is far beyond any practitioner's upcoming calendar.
         for _ in 0..20 {
@@ -190,15 +191,13 @@ impl ZoomApiClient {
                 .await
                 .map_err(|_| ApiCallError::Unavailable)?;
             let page: MeetingPage = decode(response).await?;
-            if let Some(found) = page.meetings.into_iter().find(|m| m.agenda.contains(marker)) {
-                return Ok(Some(found));
-            }
+            found.extend(page.meetings.into_iter().filter(|m| m.agenda.contains(needle)));
             if page.next_page_token.is_empty() {
-                return Ok(None);
+                break;
             }
             page_token = page.next_page_token;
         }
-        Ok(None)
+        Ok(found)
     }
 }
 

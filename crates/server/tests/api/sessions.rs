@@ -489,3 +489,25 @@ async fn preferences_keep_the_calendar_time_zone() {
         .unwrap();
     assert_eq!(prefs.time_zone, "Australia/Sydney");
 }
+
+#[tokio::test]
+async fn a_lost_answer_then_a_reschedule_leaves_only_the_current_meeting() {
+    let app = connected_app().await;
+    // Zoom creates the first meeting but the answer is lost; listing fails for a while, so the retry cannot adopt it
+    // before the practitioner moves the session.
+    fault(&app, "meetings.create", "hang_after_commit", 1).await;
+    app.sandbox_post(
+        "/faults",
+        json!({ "endpoint": "meetings.list", "mode": "error_503", "count": 2 }),
+    )
+    .await;
+    let start = upcoming("UTC", 15, 0);
+    let s = create(&app, &input("Ana", start, "UTC")).await;
+    assert!(s.zoom.link.is_none());
+    put(&app, s.id, &input("Ana", start + Days::hours(1), "UTC")).await;
+    let linked = settled(&app, s.id).await;
+    let live = app.wait_for_live_meetings(1).await;
+    assert_eq!(live[0]["join_url"], linked.zoom.link.unwrap().join_url.as_str());
+    let zoom_start: DateTime<Utc> = live[0]["start_time"].as_str().unwrap().parse().unwrap();
+    assert_eq!(zoom_start, Utc.from_utc_datetime(&(start + Days::hours(1))));
+}
