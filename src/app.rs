@@ -65,6 +65,21 @@ fn NotFound() -> impl IntoView {
     }
 }
 
+/// What every page does when the API answers 401: go to sign-in, and come back here afterwards.
+pub fn use_sign_in_redirect() -> impl Fn() + Clone + 'static {
+    let config = expect_context::<Config>();
+    let navigate = leptos_router::hooks::use_navigate();
+    move || {
+        navigate(
+            &sign_in_then_here(&config),
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        )
+    }
+}
+
 /// `/signin?next=<this page>`, for when the API says the session is gone.
 pub fn sign_in_then_here(config: &Config) -> String {
     let location = window().location();

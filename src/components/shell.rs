@@ -6,7 +6,7 @@ use leptos_router::NavigateOptions;
 use stylers::style;
 
 use crate::api::{self, ApiError};
-use crate::app::{sign_in_then_here, CurrentUser};
+use crate::app::CurrentUser;
 use crate::config::Config;
 use crate::logic::messages::friendly_message;
 use crate::logic::organisation::manages_organisation;
@@ -42,18 +42,11 @@ pub fn Shell() -> impl IntoView {
     });
 
     Effect::new({
-        let navigate = navigate.clone();
-        let config = config.clone();
+        let to_sign_in = crate::app::use_sign_in_redirect();
         move |_| {
             if let Some(Err(e)) = me.get() {
                 if e.is_unauthenticated() {
-                    navigate(
-                        &sign_in_then_here(&config),
-                        NavigateOptions {
-                            replace: true,
-                            ..Default::default()
-                        },
-                    );
+                    to_sign_in();
                 }
             }
         }

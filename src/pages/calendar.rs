@@ -9,7 +9,6 @@ use leptos_router::NavigateOptions;
 use stylers::style;
 
 use crate::api::{self, ApiError};
-use crate::app::sign_in_then_here;
 use crate::components::calendar_view::{CalendarGrid, CalendarToolbar};
 use crate::components::session_dialog::SessionDialog;
 use crate::config::Config;
@@ -66,19 +65,7 @@ pub fn CalendarPage() -> impl IntoView {
     let navigate = use_navigate();
     let query = use_query_map();
 
-    let to_sign_in = {
-        let config = config.clone();
-        let navigate = navigate.clone();
-        move || {
-            navigate(
-                &sign_in_then_here(&config),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            )
-        }
-    };
+    let to_sign_in = crate::app::use_sign_in_redirect();
 
     let preferences = LocalResource::new({
         let config = config.clone();

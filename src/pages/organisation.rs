@@ -1,11 +1,8 @@
 use ::api::organisation::OrganisationAdmin;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use stylers::style;
 
 use crate::api::{self, ApiError};
-use crate::app::sign_in_then_here;
 use crate::components::organisation_admin::{OrganisationAdminView, OrganisationForbidden};
 use crate::config::Config;
 use crate::logic::messages::friendly_message;
@@ -15,19 +12,7 @@ use crate::logic::messages::friendly_message;
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
     let config = expect_context::<Config>();
-    let navigate = use_navigate();
-    let to_sign_in = {
-        let config = config.clone();
-        move || {
-            navigate(
-                &sign_in_then_here(&config),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            )
-        }
-    };
+    let to_sign_in = crate::app::use_sign_in_redirect();
 
     let fetched = LocalResource::new({
         let config = config.clone();

@@ -7,7 +7,6 @@ use stylers::style;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
-use crate::app::sign_in_then_here;
 use crate::components::session_dialog::SessionDialog;
 use crate::components::session_panel::SessionPanel;
 use crate::config::Config;
@@ -34,19 +33,7 @@ pub fn SessionPanelPage() -> impl IntoView {
         let _ = ctx.selected.try_set(None);
     });
 
-    let to_sign_in = {
-        let config = config.clone();
-        let navigate = navigate.clone();
-        move || {
-            navigate(
-                &sign_in_then_here(&config),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            )
-        }
-    };
+    let to_sign_in = crate::app::use_sign_in_redirect();
     let back_to_calendar = {
         let navigate = navigate.clone();
         move || {

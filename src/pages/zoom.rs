@@ -1,12 +1,9 @@
 use ::api::zoom::ZoomStatus;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use stylers::style;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
-use crate::app::sign_in_then_here;
 use crate::components::callback_notice::CallbackNotice;
 use crate::components::missing_links_offer::MissingLinksOffer;
 use crate::components::zoom_help::ZoomHelp;
@@ -29,7 +26,6 @@ enum Phase {
 #[component]
 pub fn ZoomPage() -> impl IntoView {
     let config = expect_context::<Config>();
-    let navigate = use_navigate();
     let outcome = RwSignal::new(take_callback_outcome());
     let notice = RwSignal::new(None::<&'static str>);
 
@@ -84,18 +80,7 @@ pub fn ZoomPage() -> impl IntoView {
         matches!(now, ZoomStatus::NeedsReauth { .. })
     });
 
-    let to_sign_in = {
-        let config = config.clone();
-        move || {
-            navigate(
-                &sign_in_then_here(&config),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            )
-        }
-    };
+    let to_sign_in = crate::app::use_sign_in_redirect();
     Effect::new({
         let to_sign_in = to_sign_in.clone();
         move |_| {
