@@ -1,9 +1,8 @@
 //! Contract checks against Zoom's official Meetings OpenAPI document (facts' `[SPEC]`), for the sandbox's
 //! own tests and for clients' tests (`zoom-sandbox = { features = ["contract"] }`).
 //!
-//! The document is `shared/zoom/meetings-openapi.json` (OpenAPI 3.0, five operations). It is found through
-//! `ZOOM_OPENAPI`, else by walking up from the crate directory (and the working directory) to a folder that
-//! holds `shared/zoom/meetings-openapi.json`: the repository's parent in a clone with `shared/` beside it.
+//! The document is vendored as `crates/zoom-sandbox/spec/meetings-openapi.json` (OpenAPI 3.0, five operations; its
+//! source is in `spec/README.md`) and embedded at build time; `ZOOM_OPENAPI` may point at another copy.
 //!
 //! Schemas are JSON Schema draft 4 (OpenAPI 3.0's base) with `#/components/schemas/...` references resolved
 //! inside a root `{"$ref": <ref>, "components": <the spec's components>}`. Formats are checked, with two
@@ -43,43 +42,23 @@ pub const OPERATIONS: [&str; 5] = [
     MEETINGS_LIST,
 ];
 
-const SPEC_RELATIVE: &str = "shared/zoom/meetings-openapi.json";
+/// The vendored document (see `spec/README.md` for where it comes from), embedded at build time so the contract
+/// checks never read outside the repository.
+const VENDORED_SPEC: &str = include_str!("../spec/meetings-openapi.json");
 
-/// Where the OpenAPI document is: `ZOOM_OPENAPI`, else the first `shared/zoom/meetings-openapi.json` found
-/// walking up from `CARGO_MANIFEST_DIR` (at run time, then this crate's at build time) and the working
-/// directory.
-pub fn spec_path() -> Result<PathBuf, String> {
-    if let Some(path) = std::env::var_os("ZOOM_OPENAPI").filter(|p| !p.is_empty()) {
-        let path = PathBuf::from(path);
-        return if path.is_file() {
-            Ok(path)
-        } else {
-            Err(format!("ZOOM_OPENAPI={} is not a file", path.display()))
-        };
+/// Where the OpenAPI document comes from: `ZOOM_OPENAPI` if set, else `None` (the vendored copy).
+pub fn spec_override() -> Result<Option<PathBuf>, String> {
+    match std::env::var_os("ZOOM_OPENAPI").filter(|p| !p.is_empty()) {
+        Some(path) => {
+            let path = PathBuf::from(path);
+            if path.is_file() {
+                Ok(Some(path))
+            } else {
+                Err(format!("ZOOM_OPENAPI={} is not a file", path.display()))
+            }
+        }
+        None => Ok(None),
     }
-    let mut starts: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
-        starts.push(dir.into());
-    }
-    starts.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    if let Ok(dir) = std::env::current_dir() {
-        starts.push(dir);
-    }
-    starts
-        .iter()
-        .flat_map(|start| start.ancestors())
-        .map(|dir| dir.join(SPEC_RELATIVE))
-        .find(|candidate| candidate.is_file())
-        .ok_or_else(|| {
-            format!(
-                "{SPEC_RELATIVE} not found above {}; set ZOOM_OPENAPI",
-                starts
-                    .iter()
-                    .map(|s| s.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
 }
 
 /// The parsed OpenAPI document.
@@ -255,9 +234,14 @@ fn errors(validator: &Validator, instance: &Value) -> Result<(), Vec<String>> {
 }
 
 fn load() -> Result<Contract, String> {
-    let path = spec_path()?;
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let spec: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (text, origin) = match spec_override()? {
+        Some(path) => (
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?,
+            path.display().to_string(),
+        ),
+        None => (VENDORED_SPEC.to_string(), "spec/meetings-openapi.json".to_string()),
+    };
+    let spec: Value = serde_json::from_str(&text).map_err(|e| format!("{origin}: {e}"))?;
     let components = spec["components"].clone();
     let mut operations = BTreeMap::new();
     let paths = spec["paths"].as_object().ok_or("the document has no paths")?;

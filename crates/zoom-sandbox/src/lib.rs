@@ -1,4 +1,4 @@
-//! A faithful local Zoom for tests and the demo (see README.md and /work/shared/zoom/facts.md).
+//! A faithful local Zoom for tests and the demo (see README.md).
 //!
 //! One origin serves what Zoom splits over zoom.us (`/oauth/...`) and api.zoom.us (`/v2/...`), plus a
 //! control API under `/_sandbox` for fault injection and inspection. With the `contract` feature,

@@ -1,5 +1,5 @@
 //! Every request our server sends to Zoom's Meetings API, and every answer the sandbox gives, validated against
-//! Zoom's official OpenAPI document (`../shared/zoom/meetings-openapi.json`).
+//! Zoom's official OpenAPI document (vendored in `crates/zoom-sandbox/spec/meetings-openapi.json`).
 
 use serde_json::json;
 use zoom_sandbox::contract;
