@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::clock::Clock;
 use crate::crypto::Keyring;
 
 /// Where Zoom is: the real one, or the sandbox started inside this process.
@@ -55,6 +56,12 @@ pub struct Settings {
     pub inline_wait: Duration,
     /// How often the background worker looks for due Zoom work.
     pub job_poll: Duration,
+    /// A queued Zoom attempt's lease (renewed while it runs): how soon another process takes over after a crash.
+    pub job_lease: Duration,
+    /// Zoom attempts one process runs at once (one per practitioner at a time).
+    pub job_concurrency: usize,
+    /// "Now" for the queue and token expiry (tests move it forward).
+    pub clock: Clock,
     /// Origins of host pages that embed the SPA (the BetterBeing shell), e.g. `https://app.betterbeing.example`:
     /// allowed for CORS with credentials, as `frame-ancestors`, and as OAuth return URLs.
     pub allowed_origins: Vec<String>,
@@ -128,6 +135,16 @@ impl Settings {
             retry_base: Duration::from_secs(10),
             inline_wait: Duration::from_secs(5),
             job_poll: Duration::from_secs(1),
+            job_lease: Duration::from_secs(match var("BB_JOB_LEASE_SECS") {
+                Some(v) => {
+                    v.parse::<u64>().ok().filter(|s| (2..=300).contains(s)).ok_or_else(|| {
+                        anyhow::anyhow!("BB_JOB_LEASE_SECS must be a whole number of seconds, 2 to 300")
+                    })?
+                }
+                None => 10,
+            }),
+            job_concurrency: 8,
+            clock: Clock::default(),
         })
     }
 }

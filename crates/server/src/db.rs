@@ -14,9 +14,16 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub type Db = SqlitePool;
+
+/// A transaction that takes SQLite's write lock up front (`BEGIN IMMEDIATE`). A deferred transaction that reads and
+/// then writes cannot wait for the lock when another connection wrote meanwhile (WAL mode): it fails at once with
+/// "database is locked", which `busy_timeout` does not cover. Every transaction that writes starts here.
+pub async fn begin_write(db: &Db) -> sqlx::Result<Transaction<'static, Sqlite>> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}
 
 pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
     let options = SqliteConnectOptions::from_str(database_url)?

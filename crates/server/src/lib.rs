@@ -1,6 +1,7 @@
 //! The thin BetterBeing backend for the Zoom integration.
 
 pub mod auth;
+pub mod clock;
 pub mod calendar_feed;
 pub mod config;
 pub mod crypto;

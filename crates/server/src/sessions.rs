@@ -7,23 +7,38 @@ pub mod jobs;
 pub mod validation;
 pub mod view;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use api::sessions::{Session, SessionInput};
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
+use tokio::sync::{Notify, Semaphore};
 
+use crate::clock::Clock;
 use crate::crypto::random_token;
 use crate::db::connections;
 use crate::db::sessions::{self as rows, SessionFields, SessionRow, CANCELLED};
 use crate::db::zoom_jobs::{self, JobRow, DELETE_MEETING, ENSURE_MEETING, UPDATE_MEETING};
-use crate::db::{now_ms, Db};
-use crate::zoom::meetings::MeetingSpec;
+use crate::db::{begin_write, Db};
+use crate::zoom::meetings::{ListedMeeting, MeetingSpec};
 use crate::zoom::{Zoom, ZoomCallError};
 use jobs::Next;
 use validation::{Invalid, ValidSession};
 
-const JOB_LEASE_MS: i64 = 120_000;
+/// How the persisted Zoom queue runs.
+#[derive(Debug, Clone)]
+pub struct QueueSettings {
+    /// First retry delay (then ×3 per attempt, at most an hour).
+    pub retry_base: Duration,
+    /// How long a request waits for its Zoom work before answering with "pending".
+    pub inline_wait: Duration,
+    /// An attempt's lease; renewed every third of it while the attempt runs, so a crashed server's work is taken
+    /// over by another process (or the restarted one) within this time.
+    pub lease: Duration,
+    /// Attempts running at once in this process (never more than one per practitioner, across all processes).
+    pub concurrency: usize,
+}
 
 #[derive(Debug)]
 pub enum SessionError {
@@ -46,9 +61,20 @@ impl From<sqlx::Error> for SessionError {
 pub struct Calendar {
     db: Db,
     zoom: Zoom,
-    lease_owner: String,
-    retry_base: Duration,
-    inline_wait: Duration,
+    clock: Clock,
+    queue: QueueSettings,
+    /// Bounds the attempts this process runs at once.
+    permits: Arc<Semaphore>,
+    /// Wakes the background worker (new work, or an attempt ended and freed a practitioner).
+    wake: Arc<Notify>,
+    /// Signalled whenever an attempt ends.
+    attempt_ended: Arc<Notify>,
+}
+
+/// One leased attempt of a job: only this token may renew, finish or reschedule it.
+struct Attempt {
+    job: JobRow,
+    token: String,
 }
 
 /// The Zoom meeting title: neutral unless the practitioner opted in to show the client's name.
@@ -80,13 +106,15 @@ fn meeting_spec(row: &SessionRow) -> MeetingSpec {
 }
 
 impl Calendar {
-    pub fn new(db: Db, zoom: Zoom, retry_base: Duration, inline_wait: Duration) -> Self {
+    pub fn new(db: Db, zoom: Zoom, clock: Clock, queue: QueueSettings) -> Self {
         Calendar {
             db,
             zoom,
-            lease_owner: random_token(),
-            retry_base,
-            inline_wait,
+            clock,
+            permits: Arc::new(Semaphore::new(queue.concurrency.max(1))),
+            queue,
+            wake: Arc::default(),
+            attempt_ended: Arc::default(),
         }
     }
 
@@ -134,23 +162,23 @@ impl Calendar {
     }
 
     pub async fn create(&self, user_id: i64, input: &SessionInput) -> Result<Session, SessionError> {
-        let valid = validation::validate(input, Utc::now(), None).map_err(SessionError::Invalid)?;
+        let valid = validation::validate(input, self.clock.now(), None).map_err(SessionError::Invalid)?;
         let (sync, queue) = self.initial_sync(user_id).await?;
-        let now = now_ms();
-        let mut tx = self.db.begin().await?;
+        let now = self.clock.now_ms();
+        let mut tx = begin_write(&self.db).await?;
         let id = rows::insert(&mut tx, user_id, &random_token(), &fields(&valid), sync, now).await?;
         let job = if queue {
             if sync == "failed" {
                 let (code, message) = needs_reauth_text();
                 rows::set_sync(&mut tx, id, "failed", Some(code), Some(&message)).await?;
             }
-            Some(zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now).await?)
+            Some(zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, false).await?)
         } else {
             None
         };
         tx.commit().await?;
         if let (Some(job), "pending") = (job, sync) {
-            self.run_soon(job).await;
+            self.run_soon([job]).await;
         }
         self.get(user_id, id).await
     }
@@ -158,25 +186,28 @@ impl Calendar {
     /// Edits a session. A new start, duration or zone is a reschedule: the session gets a new Zoom meeting (made
     /// before the old one is deleted). A changed meeting title alone is patched onto the existing meeting.
     pub async fn update(&self, user_id: i64, id: i64, input: &SessionInput) -> Result<Session, SessionError> {
-        let row = self.owned(user_id, id).await?;
+        let now = self.clock.now_ms();
+        let mut tx = begin_write(&self.db).await?;
+        let row = match rows::get_in(&mut tx, id).await? {
+            Some(row) if row.user_id == user_id => row,
+            _ => return Err(SessionError::NotFound),
+        };
         if row.status == CANCELLED {
             return Err(SessionError::Cancelled);
         }
         let previous_start = DateTime::from_timestamp_millis(row.starts_at);
-        let valid = validation::validate(input, Utc::now(), previous_start).map_err(SessionError::Invalid)?;
+        let valid = validation::validate(input, self.clock.now(), previous_start).map_err(SessionError::Invalid)?;
         let reschedule = valid.starts_at.timestamp_millis() != row.starts_at
             || valid.duration_minutes as i64 != row.duration_minutes
             || valid.time_zone.name() != row.time_zone;
         let retitle = topic(&valid.client_name, valid.client_name_in_zoom_topic)
             != topic(&row.client_name, row.client_name_in_zoom_topic);
         let has_zoom_work = row.zoom_meeting_id.is_some() || row.zoom_sync != "no_link";
-        let now = now_ms();
-        let mut tx = self.db.begin().await?;
         rows::update_fields(&mut tx, id, &fields(&valid), reschedule, now).await?;
         let mut job = None;
         if reschedule && has_zoom_work {
             rows::set_sync(&mut tx, id, "pending", None, None).await?;
-            job = Some(zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now).await?);
+            job = Some(zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, false).await?);
         } else if retitle {
             if let Some(meeting) = &row.zoom_meeting_id {
                 job = Some(
@@ -186,7 +217,7 @@ impl Calendar {
         }
         tx.commit().await?;
         if let Some(job) = job {
-            self.run_soon(job).await;
+            self.run_soon([job]).await;
         }
         self.get(user_id, id).await
     }
@@ -194,23 +225,26 @@ impl Calendar {
     /// Cancels: the session leaves the calendar at once; its meeting is deleted now or, if Zoom is down, as soon as
     /// Zoom recovers.
     pub async fn cancel(&self, user_id: i64, id: i64) -> Result<(), SessionError> {
-        let row = self.owned(user_id, id).await?;
+        let now = self.clock.now_ms();
+        // Read inside the write transaction: a creation finishing meanwhile cannot slip its new link past the cancel.
+        let mut tx = begin_write(&self.db).await?;
+        let row = match rows::get_in(&mut tx, id).await? {
+            Some(row) if row.user_id == user_id => row,
+            _ => return Err(SessionError::NotFound),
+        };
         if row.status == CANCELLED {
             return Ok(());
         }
-        let now = now_ms();
-        let mut tx = self.db.begin().await?;
         rows::cancel(&mut tx, id, now).await?;
-        zoom_jobs::drop_session_work(&mut tx, id).await?;
+        zoom_jobs::on_cancel(&mut tx, id, now).await?;
         let mut job = None;
         if let Some(meeting) = &row.zoom_meeting_id {
             job = Some(zoom_jobs::enqueue_for_meeting(&mut tx, DELETE_MEETING, user_id, Some(id), meeting, now).await?);
             rows::clear_link(&mut tx, id).await?;
         }
         tx.commit().await?;
-        if let Some(job) = job {
-            self.run_soon(job).await;
-        }
+        let purge = zoom_jobs::ensure_job_of(&self.db, id).await?.map(|j| j.id);
+        self.run_soon(job.into_iter().chain(purge)).await;
         Ok(())
     }
 
@@ -233,16 +267,16 @@ impl Calendar {
         if row.zoom_meeting_sequence == Some(row.sequence) && row.zoom_meeting_id.is_some() {
             return self.view(&row).await;
         }
-        let mut tx = self.db.begin().await?;
+        let mut tx = begin_write(&self.db).await?;
         rows::set_sync(&mut tx, id, "pending", None, None).await?;
-        let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now_ms()).await?;
+        let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, self.clock.now_ms(), false).await?;
         tx.commit().await?;
-        self.run_soon(job).await;
+        self.run_soon([job]).await;
         self.get(user_id, id).await
     }
 
     pub async fn missing_links(&self, user_id: i64) -> Result<Vec<i64>, SessionError> {
-        Ok(rows::missing_links(&self.db, user_id, now_ms()).await?)
+        Ok(rows::missing_links(&self.db, user_id, self.clock.now_ms()).await?)
     }
 
     pub async fn add_missing_links(&self, user_id: i64) -> Result<Vec<i64>, SessionError> {
@@ -272,12 +306,12 @@ impl Calendar {
             Ok(url) => Ok(url),
             Err(ZoomCallError::Zoom { code: 3001, .. }) => {
                 // The meeting was deleted in Zoom: make a new one for this session.
-                let mut tx = self.db.begin().await?;
+                let mut tx = begin_write(&self.db).await?;
                 rows::clear_link(&mut tx, id).await?;
                 rows::set_sync(&mut tx, id, "pending", None, None).await?;
-                let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now_ms()).await?;
+                let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, self.clock.now_ms(), false).await?;
                 tx.commit().await?;
-                self.run_soon(job).await;
+                self.run_soon([job]).await;
                 Err(SessionError::NoMeeting)
             }
             Err(e) => Err(SessionError::Zoom(e)),
@@ -286,7 +320,7 @@ impl Calendar {
 
     /// After a (re)connect: parked work becomes due again.
     pub async fn resume_after_connect(&self, user_id: i64) -> Result<(), SessionError> {
-        let resumed = zoom_jobs::unpark_for_user(&self.db, user_id, now_ms()).await?;
+        let resumed = zoom_jobs::unpark_for_user(&self.db, user_id, self.clock.now_ms()).await?;
         if resumed > 0 {
             tracing::info!(user_id, resumed, "parked zoom work resumed");
             self.run_due().await;
@@ -296,23 +330,125 @@ impl Calendar {
 
     // ---- The queue ------------------------------------------------------------------------------------------------
 
-    /// Runs a job in the background and waits a little for it, so a healthy Zoom answers within the request.
-    async fn run_soon(&self, job_id: i64) {
-        let me = self.clone();
-        let task = tokio::spawn(async move { me.run(job_id).await });
-        let _ = tokio::time::timeout(self.inline_wait, task).await;
+    /// Runs these jobs now if their practitioner's other Zoom work allows, and waits a little for them, so a healthy
+    /// Zoom answers within the request. Whatever is not done by then, the background worker finishes.
+    async fn run_soon(&self, jobs: impl IntoIterator<Item = i64>) {
+        let deadline = tokio::time::Instant::now() + self.queue.inline_wait;
+        let tasks: Vec<_> = jobs
+            .into_iter()
+            .map(|job_id| {
+                let me = self.clone();
+                tokio::spawn(async move { me.run_when_free(job_id, deadline).await })
+            })
+            .collect();
+        for task in tasks {
+            let _ = tokio::time::timeout_at(deadline, task).await;
+        }
     }
 
-    /// Runs every due job once (the background worker calls this in a loop).
-    pub async fn run_due(&self) {
-        match zoom_jobs::due(&self.db, now_ms(), 50).await {
-            Ok(ids) => {
-                for id in ids {
-                    self.run(id).await;
+    async fn run_when_free(&self, job_id: i64, deadline: tokio::time::Instant) {
+        loop {
+            let ended = self.attempt_ended.notified();
+            tokio::pin!(ended);
+            ended.as_mut().enable();
+            match self.run_one(Some(job_id)).await {
+                Ok(true) => return,
+                Ok(false) if !self.still_waiting(job_id).await => return,
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "running a zoom job failed");
+                    return;
                 }
             }
-            Err(e) => tracing::error!(error = %e, "reading the zoom queue failed"),
+            // Another attempt of this practitioner is running: try again when an attempt ends.
+            if tokio::time::timeout_at(deadline, ended).await.is_err() {
+                self.wake.notify_one();
+                return;
+            }
         }
+    }
+
+    async fn still_waiting(&self, job_id: i64) -> bool {
+        matches!(zoom_jobs::get(&self.db, job_id).await, Ok(Some(job)) if job.next_attempt_at.is_some_and(|at| at <= self.clock.now_ms()))
+    }
+
+    /// Claims one due job (`only` this one, if given) and runs it, with the deletions it queues; false when
+    /// nothing could be claimed.
+    async fn run_one(&self, only: Option<i64>) -> sqlx::Result<bool> {
+        let Ok(permit) = self.permits.clone().acquire_owned().await else {
+            return Ok(false);
+        };
+        let Some(attempt) = self.claim(only).await? else {
+            return Ok(false);
+        };
+        self.run_claimed(attempt).await;
+        drop(permit);
+        self.attempt_ended();
+        Ok(true)
+    }
+
+    fn attempt_ended(&self) {
+        self.attempt_ended.notify_waiters();
+        self.wake.notify_one();
+    }
+
+    async fn claim(&self, only: Option<i64>) -> sqlx::Result<Option<Attempt>> {
+        let token = random_token();
+        let now = self.clock.now_ms();
+        let until = now + self.queue.lease.as_millis() as i64;
+        Ok(zoom_jobs::claim(&self.db, only, &token, now, until)
+            .await?
+            .map(|job| Attempt { job, token }))
+    }
+
+    /// Starts every due job this process has room for, each in its own task (one per practitioner at a time);
+    /// returns how many it started.
+    pub async fn run_due(&self) -> usize {
+        let mut started = 0;
+        while let Ok(permit) = self.permits.clone().try_acquire_owned() {
+            match self.claim(None).await {
+                Ok(Some(attempt)) => {
+                    started += 1;
+                    let me = self.clone();
+                    tokio::spawn(async move {
+                        me.run_claimed(attempt).await;
+                        drop(permit);
+                        me.attempt_ended();
+                    });
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "reading the zoom queue failed");
+                    break;
+                }
+            }
+        }
+        started
+    }
+
+    /// Runs queued work until nothing is due and nothing is running in this process (tests drain the queue with
+    /// this instead of sleeping; work due later waits for the clock to reach it).
+    pub async fn drain(&self) {
+        loop {
+            let started = self.run_due().await;
+            while self.permits.available_permits() < self.queue.concurrency.max(1) {
+                let _ = tokio::time::timeout(Duration::from_millis(20), self.attempt_ended.notified()).await;
+            }
+            if started == 0 {
+                return;
+            }
+        }
+    }
+
+    /// When the next queued attempt can run (`None`: nothing waits but parked work).
+    pub async fn next_due_at(&self) -> sqlx::Result<Option<DateTime<Utc>>> {
+        Ok(zoom_jobs::next_due_at(&self.db)
+            .await?
+            .and_then(DateTime::from_timestamp_millis))
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     pub fn spawn_worker(&self, every: Duration) -> tokio::task::JoinHandle<()> {
@@ -320,108 +456,170 @@ impl Calendar {
         tokio::spawn(async move {
             loop {
                 me.run_due().await;
-                tokio::time::sleep(every).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = me.wake.notified() => {}
+                }
             }
         })
     }
 
-    /// Runs a job, then the jobs it queued (a reschedule's deletion of the old meeting runs right after the new
-    /// meeting is stored).
-    async fn run(&self, job_id: i64) {
-        let mut queue = vec![job_id];
-        while let Some(job_id) = queue.pop() {
-            let now = now_ms();
-            let job = match zoom_jobs::lease(&self.db, job_id, &self.lease_owner, now, now + JOB_LEASE_MS).await {
-                Ok(Some(job)) => job,
-                Ok(None) => continue,
-                Err(e) => {
-                    tracing::error!(error = %e, "leasing a zoom job failed");
-                    continue;
-                }
-            };
-            let blocked = job.kind != DELETE_MEETING && !self.zoom.allowed_for(job.user_id).await.unwrap_or(false);
-            let outcome = match job.kind.as_str() {
-                // Deleting is always allowed: turning Zoom access off must never leave a cancelled meeting live.
-                _ if blocked => Err(ZoomCallError::BlockedByOrganisation),
-                ENSURE_MEETING => self.ensure_meeting(&job).await,
-                UPDATE_MEETING => self.update_meeting(&job).await.map(|()| Vec::new()),
-                DELETE_MEETING => self.delete_meeting(&job).await.map(|()| Vec::new()),
-                other => Err(ZoomCallError::Internal(format!("unknown job kind {other}"))),
-            };
+    /// Runs a leased attempt, then the deletions it queued (a reschedule's deletion of the old meeting runs right
+    /// after the new meeting is stored). The lease is renewed while Zoom is being called.
+    async fn run_claimed(&self, first: Attempt) {
+        let mut pending: Vec<i64> = Vec::new();
+        let mut next = Some(first);
+        while let Some(attempt) = next.take() {
+            let renewer = self.keep_leased(&attempt);
+            let outcome = self.attempt(&attempt).await;
+            renewer.abort();
             match outcome {
-                Ok(follow_ups) => queue.extend(follow_ups),
+                Ok(follow_ups) => pending.extend(follow_ups),
                 Err(error) => {
-                    if let Err(e) = self.after_failure(&job, &error).await {
+                    if let Err(e) = self.after_failure(&attempt, &error).await {
                         tracing::error!(error = ?e, "recording a zoom failure failed");
                     }
                 }
             }
+            while next.is_none() {
+                let Some(id) = pending.pop() else { break };
+                match self.claim(Some(id)).await {
+                    Ok(claimed) => next = claimed,
+                    Err(e) => tracing::error!(error = %e, "claiming a follow-up zoom job failed"),
+                }
+            }
         }
     }
 
-    async fn after_failure(&self, job: &JobRow, error: &ZoomCallError) -> Result<(), sqlx::Error> {
-        let decision = jobs::decide(error, job.attempts, Utc::now(), self.retry_base);
+    fn keep_leased(&self, attempt: &Attempt) -> tokio::task::JoinHandle<()> {
+        let (db, clock, lease) = (self.db.clone(), self.clock.clone(), self.queue.lease);
+        let (id, token) = (attempt.job.id, attempt.token.clone());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(lease / 3).await;
+                let until = clock.now_ms() + lease.as_millis() as i64;
+                match zoom_jobs::renew(&db, id, &token, until).await {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(e) => tracing::warn!(error = %e, "renewing a zoom job lease failed"),
+                }
+            }
+        })
+    }
+
+    async fn attempt(&self, attempt: &Attempt) -> Result<Vec<i64>, ZoomCallError> {
+        let job = &attempt.job;
+        // Deleting is always allowed: turning Zoom access off must never leave a cancelled meeting live.
+        if job.kind != DELETE_MEETING && !self.zoom.allowed_for(job.user_id).await? {
+            return Err(ZoomCallError::BlockedByOrganisation);
+        }
+        match job.kind.as_str() {
+            ENSURE_MEETING => self.ensure_meeting(attempt).await,
+            UPDATE_MEETING => self.update_meeting(attempt).await.map(|()| Vec::new()),
+            DELETE_MEETING => self.delete_meeting(attempt).await.map(|()| Vec::new()),
+            other => Err(ZoomCallError::Internal(format!("unknown job kind {other}"))),
+        }
+    }
+
+    async fn after_failure(&self, attempt: &Attempt, error: &ZoomCallError) -> Result<(), sqlx::Error> {
+        let job = &attempt.job;
+        let decision = jobs::decide(error, job.attempts, self.clock.now(), self.queue.retry_base);
         tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = ?error, "zoom job failed");
-        let mut tx = self.db.begin().await?;
-        match &decision {
-            Next::RetryAt { at, code, reason } => {
-                zoom_jobs::reschedule(&mut tx, job.id, Some(at.timestamp_millis()), code).await?;
-                if let (Some(session), true) = (job.session_id, job.kind != DELETE_MEETING) {
-                    rows::set_sync(&mut tx, session, "retrying", Some(code), Some(reason)).await?;
-                }
-            }
-            Next::Park { sync, code, message } => {
-                zoom_jobs::reschedule(&mut tx, job.id, None, code).await?;
-                if let (Some(session), true) = (job.session_id, job.kind != DELETE_MEETING) {
-                    rows::set_sync(&mut tx, session, sync, Some(code), Some(message)).await?;
-                }
-            }
+        let (next_attempt_at, code, sync, message) = match &decision {
+            Next::RetryAt { at, code, reason } => (Some(at.timestamp_millis()), *code, "retrying", reason.as_str()),
+            Next::Park { sync, code, message } => (None, *code, *sync, message.as_str()),
+        };
+        let mut tx = begin_write(&self.db).await?;
+        if !zoom_jobs::reschedule(&mut tx, job.id, &attempt.token, next_attempt_at, code).await? {
+            tracing::warn!(
+                job = job.id,
+                "zoom job no longer leased by this attempt; leaving it to its holder"
+            );
+            return Ok(());
+        }
+        if let (Some(session), true) = (job.session_id, job.kind != DELETE_MEETING) {
+            rows::set_sync(&mut tx, session, sync, Some(code), Some(message)).await?;
         }
         tx.commit().await
     }
 
-    /// Gives the session a meeting for its current sequence; returns the deletions it queued.
-    async fn ensure_meeting(&self, job: &JobRow) -> Result<Vec<i64>, ZoomCallError> {
+    /// Every meeting Zoom holds for this session (any time it was scheduled for), looked up by the reference in
+    /// their agenda across all unexpired meetings, not only the next six months.
+    async fn meetings_of(&self, row: &SessionRow) -> Result<Vec<ListedMeeting>, ZoomCallError> {
+        let api = self.zoom.api().clone();
+        let session_prefix = format!("bb-{}-", row.r#ref);
+        self.zoom
+            .call(row.user_id, |base, token| {
+                let (api, prefix) = (api.clone(), session_prefix.clone());
+                async move { api.meetings_with_agenda_containing(&base, &token, &prefix).await }
+            })
+            .await
+    }
+
+    async fn delete_in_zoom(&self, user_id: i64, meeting: &str) -> Result<(), ZoomCallError> {
+        let api = self.zoom.api().clone();
+        self.zoom
+            .call(user_id, |base, token| {
+                let (api, meeting) = (api.clone(), meeting.to_string());
+                async move { api.delete_meeting(&base, &token, &meeting).await }
+            })
+            .await
+    }
+
+    /// Gives the session a meeting for its current sequence (or, once cancelled, none at all); returns the
+    /// deletions it queued.
+    async fn ensure_meeting(&self, attempt: &Attempt) -> Result<Vec<i64>, ZoomCallError> {
+        let job = &attempt.job;
         let session_id = job
             .session_id
             .ok_or_else(|| ZoomCallError::Internal("ensure without session".into()))?;
         let Some(row) = rows::get(&self.db, session_id).await? else {
-            return self.finish(job.id).await.map(|()| Vec::new());
+            return self.finish(attempt).await.map(|()| Vec::new());
         };
-        if row.status == CANCELLED || (row.zoom_meeting_sequence == Some(row.sequence) && row.zoom_meeting_id.is_some())
-        {
-            return self.finish(job.id).await.map(|()| Vec::new());
+        // An earlier attempt may have reached Zoom and lost its answer (or its server): look before acting.
+        let earlier_attempts = job.attempts > 1;
+        if row.status == CANCELLED {
+            // Cancelled while a creation was in flight or after its answer was lost: delete whatever it made.
+            if earlier_attempts {
+                for meeting in self.meetings_of(&row).await? {
+                    tracing::info!(session_id, "deleting a meeting made for a cancelled session");
+                    self.delete_in_zoom(row.user_id, &meeting.id.to_string()).await?;
+                }
+            }
+            return self.finish(attempt).await.map(|()| Vec::new());
+        }
+        if row.zoom_meeting_sequence == Some(row.sequence) && row.zoom_meeting_id.is_some() {
+            return self.finish(attempt).await.map(|()| Vec::new());
         }
         let sequence = row.sequence;
         let marker = agenda_marker(&row.r#ref, sequence);
         let spec = meeting_spec(&row);
-        let api = self.zoom.api().clone();
-        // A previous attempt may have created the meeting and lost Zoom's answer: look before creating again.
-        // Meetings of this session for an older time whose creation answer was lost too (the session was rescheduled
-        // before the retry) are deleted, so nothing of this session stays live in Zoom but its current meeting.
-        let (existing, strays) = if job.attempts > 1 {
-            let session_prefix = format!("bb-{}-", row.r#ref);
-            let found = self
-                .zoom
-                .call(row.user_id, |base, token| {
-                    let (api, prefix) = (api.clone(), session_prefix.clone());
-                    async move { api.meetings_with_agenda_containing(&base, &token, &prefix).await }
-                })
-                .await?;
-            let (mine, older): (Vec<_>, Vec<_>) = found.into_iter().partition(|m| m.agenda.ends_with(&marker));
-            (
-                mine.into_iter().next().map(|m| (m.id, m.join_url)),
-                older.into_iter().map(|m| m.id.to_string()).collect(),
-            )
+        // Keep at most one meeting for the current time (the linked one if Zoom has it); every other meeting of this
+        // session that a lost answer made (for this time or an earlier one) is deleted.
+        let (existing, strays) = if earlier_attempts {
+            let found = self.meetings_of(&row).await?;
+            let keep = found
+                .iter()
+                .filter(|m| m.agenda.ends_with(&marker))
+                .max_by_key(|m| Some(m.id.to_string()) == row.zoom_meeting_id)
+                .map(|m| (m.id, m.join_url.clone()));
+            let strays: Vec<String> = found
+                .iter()
+                .filter(|m| Some(m.id) != keep.as_ref().map(|k| k.0))
+                .map(|m| m.id.to_string())
+                .collect();
+            (keep, strays)
         } else {
-            (None, Vec::<String>::new())
+            (None, Vec::new())
         };
+        let created = existing.is_none();
         let (meeting_id, join_url) = match existing {
             Some(found) => {
                 tracing::info!(session_id, "adopted the meeting a lost answer had created");
                 found
             }
             None => {
+                let api = self.zoom.api().clone();
                 let created = self
                     .zoom
                     .call(row.user_id, |base, token| {
@@ -433,74 +631,66 @@ impl Calendar {
             }
         };
         let meeting_id = meeting_id.to_string();
-        let now = now_ms();
-        let mut tx = self.db.begin().await?;
+        let now = self.clock.now_ms();
+        let mut tx = begin_write(&self.db).await?;
         let current = rows::get_in(&mut tx, session_id).await?;
-        let mut deletions = Vec::new();
         let current_link = current.as_ref().and_then(|c| c.zoom_meeting_id.clone());
-        for stray in strays
-            .iter()
-            .filter(|id| Some(*id) != current_link.as_ref() && **id != meeting_id)
-        {
-            tracing::info!(session_id, "deleting a meeting a lost answer made for an earlier time");
-            deletions.push(
-                zoom_jobs::enqueue_for_meeting(&mut tx, DELETE_MEETING, row.user_id, Some(session_id), stray, now)
-                    .await?,
-            );
-        }
-        match current {
+        let mut to_delete: Vec<String> = strays
+            .into_iter()
+            .filter(|id| Some(id) != current_link.as_ref() && *id != meeting_id)
+            .collect();
+        let kept = match current {
             Some(s) if s.status != CANCELLED && s.sequence == sequence => {
-                if let Some(old) = s.zoom_meeting_id.filter(|old| *old != meeting_id) {
-                    deletions.push(
-                        zoom_jobs::enqueue_for_meeting(&mut tx, DELETE_MEETING, s.user_id, Some(session_id), &old, now)
-                            .await?,
-                    );
-                }
+                to_delete.extend(s.zoom_meeting_id.filter(|old| *old != meeting_id));
                 rows::set_link(&mut tx, session_id, &meeting_id, &join_url, sequence).await?;
-                zoom_jobs::finish(&mut tx, job.id).await?;
+                zoom_jobs::finish(&mut tx, job.id, &attempt.token).await?
             }
             Some(s) if s.status != CANCELLED => {
                 // Rescheduled again while Zoom was answering: this meeting is for an old time. Delete it and go
                 // round again for the new time.
-                deletions.push(
-                    zoom_jobs::enqueue_for_meeting(
-                        &mut tx,
-                        DELETE_MEETING,
-                        s.user_id,
-                        Some(session_id),
-                        &meeting_id,
-                        now,
-                    )
-                    .await?,
-                );
-                zoom_jobs::reschedule(&mut tx, job.id, Some(now), "superseded").await?;
+                to_delete.push(meeting_id.clone());
+                zoom_jobs::reschedule(&mut tx, job.id, &attempt.token, Some(now), "superseded").await?
             }
             _ => {
                 // Cancelled while Zoom was answering: nothing may stay live.
-                deletions.push(
-                    zoom_jobs::enqueue_for_meeting(
-                        &mut tx,
-                        DELETE_MEETING,
-                        row.user_id,
-                        Some(session_id),
-                        &meeting_id,
-                        now,
-                    )
-                    .await?,
-                );
-                zoom_jobs::finish(&mut tx, job.id).await?;
+                to_delete.push(meeting_id.clone());
+                zoom_jobs::finish(&mut tx, job.id, &attempt.token).await?
             }
+        };
+        if !kept {
+            // This attempt's lease ended (the process stalled past it) and another attempt may be running: leave the
+            // session to it, but make sure a reconcile runs so the meeting this attempt made is adopted or deleted.
+            drop(tx);
+            tracing::warn!(session_id, "zoom job lease lost mid-attempt; queueing a reconcile");
+            if created {
+                let mut tx = begin_write(&self.db).await?;
+                zoom_jobs::enqueue_ensure(&mut tx, row.user_id, session_id, now, true).await?;
+                tx.commit().await?;
+            }
+            return Ok(Vec::new());
+        }
+        let mut deletions = Vec::new();
+        for meeting in &to_delete {
+            tracing::info!(
+                session_id,
+                "queueing the deletion of a meeting this session no longer uses"
+            );
+            deletions.push(
+                zoom_jobs::enqueue_for_meeting(&mut tx, DELETE_MEETING, row.user_id, Some(session_id), meeting, now)
+                    .await?,
+            );
         }
         tx.commit().await?;
         Ok(deletions)
     }
 
-    async fn update_meeting(&self, job: &JobRow) -> Result<(), ZoomCallError> {
+    async fn update_meeting(&self, attempt: &Attempt) -> Result<(), ZoomCallError> {
+        let job = &attempt.job;
         let Some(row) = rows::get(&self.db, job.session_id.unwrap_or_default()).await? else {
-            return self.finish(job.id).await;
+            return self.finish(attempt).await;
         };
         let Some(meeting) = row.zoom_meeting_id.clone().filter(|_| row.status != CANCELLED) else {
-            return self.finish(job.id).await;
+            return self.finish(attempt).await;
         };
         let spec = meeting_spec(&row);
         let api = self.zoom.api().clone();
@@ -510,29 +700,27 @@ impl Calendar {
                 async move { api.update_meeting(&base, &token, &meeting, &spec).await }
             })
             .await?;
-        self.finish(job.id).await
+        self.finish(attempt).await
     }
 
-    async fn delete_meeting(&self, job: &JobRow) -> Result<(), ZoomCallError> {
+    async fn delete_meeting(&self, attempt: &Attempt) -> Result<(), ZoomCallError> {
+        let job = &attempt.job;
         let meeting = job
             .meeting_id
             .clone()
             .ok_or_else(|| ZoomCallError::Internal("delete without id".into()))?;
-        let api = self.zoom.api().clone();
-        self.zoom
-            .call(job.user_id, |base, token| {
-                let (api, meeting) = (api.clone(), meeting.clone());
-                async move { api.delete_meeting(&base, &token, &meeting).await }
-            })
-            .await?;
+        self.delete_in_zoom(job.user_id, &meeting).await?;
         tracing::info!(job = job.id, "zoom meeting deleted");
-        self.finish(job.id).await
+        self.finish(attempt).await
     }
 
-    async fn finish(&self, job_id: i64) -> Result<(), ZoomCallError> {
-        let mut tx = self.db.begin().await?;
-        zoom_jobs::finish(&mut tx, job_id).await?;
-        tx.commit().await?;
+    async fn finish(&self, attempt: &Attempt) -> Result<(), ZoomCallError> {
+        let mut tx = begin_write(&self.db).await?;
+        if zoom_jobs::finish(&mut tx, attempt.job.id, &attempt.token).await? {
+            tx.commit().await?;
+        } else {
+            tracing::warn!(job = attempt.job.id, "zoom job no longer leased by this attempt");
+        }
         Ok(())
     }
 }
@@ -549,7 +737,12 @@ fn fields(v: &ValidSession) -> SessionFields<'_> {
 }
 
 fn needs_reauth_text() -> (&'static str, String) {
-    match jobs::decide(&ZoomCallError::NeedsReauth, 1, Utc::now(), Duration::from_secs(1)) {
+    match jobs::decide(
+        &ZoomCallError::NeedsReauth,
+        1,
+        DateTime::<Utc>::MIN_UTC,
+        Duration::from_secs(1),
+    ) {
         Next::Park { code, message, .. } => (code, message),
         Next::RetryAt { code, reason, .. } => (code, reason),
     }

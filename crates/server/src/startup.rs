@@ -25,7 +25,7 @@ use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::routes;
 use crate::routes::return_to::DEFAULT_RETURN_TO;
-use crate::sessions::Calendar;
+use crate::sessions::{Calendar, QueueSettings};
 use crate::zoom::oauth::ZoomOAuth;
 use crate::zoom::Zoom;
 
@@ -52,6 +52,8 @@ pub struct Application {
     pub address: SocketAddr,
     pub base_url: String,
     pub db: Db,
+    /// The session calendar and its Zoom queue (tests drain it).
+    pub calendar: Calendar,
     /// The in-process Zoom sandbox, when no real Zoom app is configured.
     pub sandbox: Option<RunningSandbox>,
 }
@@ -96,13 +98,24 @@ impl Application {
             app.api_base.clone(),
             DEFAULT_RETURN_TO.to_string(),
             settings.zoom_timeout,
+            settings.clock.clone(),
         );
-        let calendar = Calendar::new(db.clone(), zoom.clone(), settings.retry_base, settings.inline_wait);
+        let calendar = Calendar::new(
+            db.clone(),
+            zoom.clone(),
+            settings.clock.clone(),
+            QueueSettings {
+                retry_base: settings.retry_base,
+                inline_wait: settings.inline_wait,
+                lease: settings.job_lease,
+                concurrency: settings.job_concurrency,
+            },
+        );
         calendar.spawn_worker(settings.job_poll);
         let state = AppState {
             db: db.clone(),
             zoom,
-            calendar,
+            calendar: calendar.clone(),
             keys: settings.token_keys.clone(),
             public_url: base_url.clone(),
             zoom_client_id: app.client_id.clone(),
@@ -120,6 +133,7 @@ impl Application {
             address,
             base_url,
             db,
+            calendar,
             sandbox,
         })
     }

@@ -73,7 +73,7 @@ pub struct NewConnection<'a> {
 /// Stores a fresh authorization (first connect or Reauth) and returns the user ids of other BetterBeing people
 /// whose connection to the same Zoom user Zoom has just revoked (it keeps only the newest grant, 4741).
 pub async fn store_new(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result<Vec<i64>> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::begin_write(db).await?;
     sqlx::query(
         "INSERT INTO zoom_connections (user_id, zoom_user_id, zoom_account_id, zoom_email, zoom_display_name,
              zoom_user_type, scopes, api_url, status, reauth_reason, access_token_enc, refresh_token_enc,
@@ -160,11 +160,12 @@ pub async fn release_lease(db: &Db, user_id: i64, owner: &str) -> sqlx::Result<(
     Ok(())
 }
 
-/// Writes rotated tokens if this lease holder still owns `generation`; false when it lost the lease meanwhile.
+/// Writes rotated tokens over `generation`; false if the tokens changed meanwhile (then the stored ones are newer).
+/// Zoom honours a refresh token once, so the first successful refresh of a generation is the one to keep, whoever
+/// holds the lease by now.
 pub async fn store_refreshed(
     db: &Db,
     user_id: i64,
-    owner: &str,
     generation: i64,
     access_token_enc: &str,
     refresh_token_enc: &str,
@@ -175,7 +176,7 @@ pub async fn store_refreshed(
         "UPDATE zoom_connections SET access_token_enc = ?, refresh_token_enc = ?, access_expires_at = ?,
                 token_generation = token_generation + 1, updated_at = ?, last_zoom_success_at = ?,
                 refresh_lease_owner = NULL, refresh_lease_until = NULL
-          WHERE user_id = ? AND token_generation = ? AND refresh_lease_owner = ?",
+          WHERE user_id = ? AND token_generation = ? AND status = 'connected'",
     )
     .bind(access_token_enc)
     .bind(refresh_token_enc)
@@ -184,26 +185,27 @@ pub async fn store_refreshed(
     .bind(now)
     .bind(user_id)
     .bind(generation)
-    .bind(owner)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Zoom no longer honours the grant: keep who it was (to show it), drop the dead tokens.
-pub async fn mark_needs_reauth(db: &Db, user_id: i64, reason: &str, now: i64) -> sqlx::Result<()> {
-    sqlx::query(
+/// Zoom no longer honours the grant of `generation`: keep who it was (to show it), drop the dead tokens. False (and
+/// nothing changed) if the tokens were replaced meanwhile.
+pub async fn mark_needs_reauth(db: &Db, user_id: i64, generation: i64, reason: &str, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
         "UPDATE zoom_connections SET status = 'needs_reauth', reauth_reason = ?, access_token_enc = NULL,
                 refresh_token_enc = NULL, token_generation = token_generation + 1, updated_at = ?,
                 refresh_lease_owner = NULL, refresh_lease_until = NULL
-          WHERE user_id = ?",
+          WHERE user_id = ? AND token_generation = ?",
     )
     .bind(reason)
     .bind(now)
     .bind(user_id)
+    .bind(generation)
     .execute(db)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn record_success(db: &Db, user_id: i64, now: i64) -> sqlx::Result<()> {

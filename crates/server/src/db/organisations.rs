@@ -70,7 +70,7 @@ pub async fn set_zoom_allowed(
     allowed: bool,
     now: i64,
 ) -> sqlx::Result<bool> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::begin_write(db).await?;
     let changed = sqlx::query("UPDATE organisations SET zoom_allowed = ? WHERE id = ? AND zoom_allowed <> ?")
         .bind(allowed as i64)
         .bind(organisation_id)

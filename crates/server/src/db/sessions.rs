@@ -169,7 +169,10 @@ pub async fn set_sync(
     code: Option<&str>,
     message: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE sessions SET zoom_sync = ?, zoom_sync_code = ?, zoom_sync_message = ? WHERE id = ?")
+    // A cancelled session's Zoom state is final: late news from its old work never shows on it.
+    sqlx::query(
+        "UPDATE sessions SET zoom_sync = ?, zoom_sync_code = ?, zoom_sync_message = ? WHERE id = ? AND status = 'scheduled'",
+    )
         .bind(sync)
         .bind(code)
         .bind(message)

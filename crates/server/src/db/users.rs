@@ -90,7 +90,7 @@ pub async fn is_demo_person(db: &Db, user_id: i64) -> sqlx::Result<bool> {
 
 /// The demo's people: a Solo practitioner, a Clinic admin and a Clinic practitioner. Idempotent.
 pub async fn seed_demo(db: &Db) -> sqlx::Result<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::begin_write(db).await?;
     sqlx::query(
         "INSERT OR IGNORE INTO organisations (id, external_id, name, plan, zoom_allowed) VALUES
            (1, 'demo-org-rivera', 'Rivera Counselling', 'solo', 1),
@@ -130,7 +130,7 @@ pub struct ShellIdentity<'a> {
 }
 
 pub async fn upsert_from_shell(db: &Db, who: &ShellIdentity<'_>) -> sqlx::Result<i64> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::begin_write(db).await?;
     // The shell owns names and plans; the Zoom switch is ours (the admin page), so it is not overwritten.
     let org_id: i64 = sqlx::query_scalar(
         "INSERT INTO organisations (external_id, name, plan) VALUES (?, ?, ?)

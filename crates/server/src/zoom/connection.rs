@@ -13,9 +13,10 @@ use subtle::ConstantTimeEq;
 
 use super::api_client::{ApiCallError, ZoomApiClient};
 use super::oauth::{OAuthFailure, TokenSet, ZoomOAuth};
+use crate::clock::Clock;
 use crate::crypto::{random_token, sha256_hex, Keyring};
 use crate::db::connections::{self, ConnectionRow, NewConnection};
-use crate::db::{self, now_ms, oauth_states, Db};
+use crate::db::{self, oauth_states, Db};
 
 /// Refresh this long before Zoom's stated expiry, so a call never starts with a token about to die.
 const REFRESH_SKEW_MS: i64 = 120_000;
@@ -72,6 +73,7 @@ pub struct Zoom {
     default_return_to: String,
     locks: Arc<Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
     lease_owner: String,
+    clock: Clock,
 }
 
 fn aad_access(user_id: i64) -> String {
@@ -110,6 +112,7 @@ impl Zoom {
         default_api_base: String,
         default_return_to: String,
         timeout: Duration,
+        clock: Clock,
     ) -> Self {
         let http = super::oauth::http_client(timeout).expect("HTTP client builds");
         Zoom {
@@ -121,6 +124,7 @@ impl Zoom {
             default_return_to,
             locks: Arc::default(),
             lease_owner: random_token(),
+            clock,
         }
     }
 
@@ -136,7 +140,7 @@ impl Zoom {
         let state = random_token();
         let state_hash = sha256_hex(&state);
         let (url, verifier) = self.oauth.authorize_url(&state);
-        let now = now_ms();
+        let now = self.clock.now_ms();
         oauth_states::insert(
             &self.db,
             &oauth_states::PendingAuthorization {
@@ -178,7 +182,7 @@ impl Zoom {
             }
         };
         let same_state: bool = pending.state_hash.as_bytes().ct_eq(presented_hash.as_bytes()).into();
-        if !same_state || session_user_id != Some(pending.user_id) || pending.expires_at <= now_ms() {
+        if !same_state || session_user_id != Some(pending.user_id) || pending.expires_at <= self.clock.now_ms() {
             return fail(pending.return_to, callback::STATE_INVALID);
         }
         let return_to = pending.return_to.clone();
@@ -249,7 +253,7 @@ impl Zoom {
             self.revoke_quietly(&tokens.access_token).await;
             return Err(callback::CANNOT_HOST);
         }
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let scopes = tokens.scopes.join(" ");
         let new = NewConnection {
             user_id,
@@ -400,41 +404,50 @@ impl Zoom {
         Fut: Future<Output = Result<T, ApiCallError>>,
     {
         let mut refreshed = false;
-        loop {
+        // A token refused while another request or process was rotating it is a race, not a dead grant: go round
+        // again with the stored tokens (a few times at most).
+        for _ in 0..4 {
             let token = self.usable_token(user_id, &mut refreshed).await?;
-            match request(token.api_base.clone(), token.access).await {
+            let dead = match request(token.api_base.clone(), token.access).await {
                 Ok(value) => {
-                    connections::record_success(&self.db, user_id, now_ms()).await?;
+                    connections::record_success(&self.db, user_id, self.clock.now_ms()).await?;
                     return Ok(value);
                 }
                 Err(ApiCallError::InvalidAccessToken) if !refreshed => {
                     self.refresh(user_id, token.generation).await?;
                     refreshed = true;
+                    continue;
                 }
-                Err(ApiCallError::InvalidAccessToken) => {
-                    self.needs_reauth(user_id, ReauthReason::GrantRevoked).await?;
-                    return Err(ZoomCallError::NeedsReauth);
-                }
-                Err(ApiCallError::DisabledByAdmin) => {
-                    self.needs_reauth(user_id, ReauthReason::AppDisabledByZoomAdmin).await?;
-                    return Err(ZoomCallError::NeedsReauth);
-                }
+                Err(ApiCallError::InvalidAccessToken) => ReauthReason::GrantRevoked,
+                Err(ApiCallError::DisabledByAdmin) => ReauthReason::AppDisabledByZoomAdmin,
                 Err(ApiCallError::Zoom { status, code, message }) => {
                     return Err(ZoomCallError::Zoom { status, code, message })
                 }
                 Err(ApiCallError::RateLimited { daily }) => return Err(ZoomCallError::RateLimited { daily }),
                 Err(ApiCallError::Unavailable) => return Err(ZoomCallError::Unavailable),
+            };
+            if self.needs_reauth(user_id, token.generation, dead).await? {
+                return Err(ZoomCallError::NeedsReauth);
             }
         }
+        Err(ZoomCallError::Unavailable)
     }
 
-    async fn needs_reauth(&self, user_id: i64, reason: ReauthReason) -> sqlx::Result<()> {
-        tracing::warn!(
-            user_id,
-            reason = reason.as_str(),
-            "zoom connection needs reauthorization"
-        );
-        connections::mark_needs_reauth(&self.db, user_id, reason.as_str(), now_ms()).await
+    /// Marks the connection as needing reauthorization, unless its tokens changed since `generation` was read
+    /// (another request or process refreshed them meanwhile: then the grant is alive and this returns false).
+    async fn needs_reauth(&self, user_id: i64, generation: i64, reason: ReauthReason) -> sqlx::Result<bool> {
+        let marked =
+            connections::mark_needs_reauth(&self.db, user_id, generation, reason.as_str(), self.clock.now_ms()).await?;
+        if marked {
+            tracing::warn!(
+                user_id,
+                reason = reason.as_str(),
+                "zoom connection needs reauthorization"
+            );
+        } else {
+            tracing::info!(user_id, "zoom tokens changed meanwhile; not a dead grant");
+        }
+        Ok(marked)
     }
 
     async fn usable_token(&self, user_id: i64, refreshed: &mut bool) -> Result<UsableToken, ZoomCallError> {
@@ -445,7 +458,7 @@ impl Zoom {
             if row.status != connections::CONNECTED {
                 return Err(ZoomCallError::NeedsReauth);
             }
-            if row.access_expires_at - REFRESH_SKEW_MS > now_ms() {
+            if row.access_expires_at - REFRESH_SKEW_MS > self.clock.now_ms() {
                 let stored = row.access_token_enc.as_deref().ok_or(ZoomCallError::NeedsReauth)?;
                 let access = self
                     .keys
@@ -476,7 +489,7 @@ impl Zoom {
     async fn refresh(&self, user_id: i64, generation: i64) -> Result<(), ZoomCallError> {
         let lock = self.local_lock(user_id);
         let _guard = lock.lock().await;
-        let give_up_at = now_ms() + LEASE_MS + 10_000;
+        let give_up_at = self.clock.now_ms() + LEASE_MS + 10_000;
         let row = loop {
             let row = connections::get(&self.db, user_id)
                 .await?
@@ -487,7 +500,7 @@ impl Zoom {
             if row.token_generation != generation {
                 return Ok(());
             }
-            let now = now_ms();
+            let now = self.clock.now_ms();
             if connections::try_lease(&self.db, user_id, generation, &self.lease_owner, now, now + LEASE_MS).await? {
                 break row;
             }
@@ -503,17 +516,22 @@ impl Zoom {
         {
             Some(Ok(t)) => SecretString::from(t),
             _ => {
-                self.needs_reauth(user_id, ReauthReason::GrantRevoked).await?;
-                return Err(ZoomCallError::NeedsReauth);
+                return if self
+                    .needs_reauth(user_id, generation, ReauthReason::GrantRevoked)
+                    .await?
+                {
+                    Err(ZoomCallError::NeedsReauth)
+                } else {
+                    Ok(())
+                };
             }
         };
         match self.oauth.refresh(&refresh_token).await {
             Ok(tokens) => {
-                let now = now_ms();
+                let now = self.clock.now_ms();
                 let stored = connections::store_refreshed(
                     &self.db,
                     user_id,
-                    &self.lease_owner,
                     generation,
                     &self
                         .keys
@@ -526,18 +544,29 @@ impl Zoom {
                 )
                 .await?;
                 if !stored {
-                    tracing::error!(user_id, "refresh lease lost before the rotated tokens were stored");
+                    tracing::error!(
+                        user_id,
+                        "the tokens changed during the refresh; the newer ones were kept"
+                    );
                 }
                 tracing::info!(user_id, "zoom tokens refreshed");
                 Ok(())
             }
-            Err(OAuthFailure::InvalidGrant) => {
-                self.needs_reauth(user_id, ReauthReason::GrantRevoked).await?;
-                Err(ZoomCallError::NeedsReauth)
-            }
-            Err(OAuthFailure::DisabledByAdmin) => {
-                self.needs_reauth(user_id, ReauthReason::AppDisabledByZoomAdmin).await?;
-                Err(ZoomCallError::NeedsReauth)
+            // Zoom refuses the refresh token. If the stored tokens changed meanwhile (another process refreshed after
+            // our lease ran out), this was a race and the caller goes on with the new ones; only a refusal of the
+            // tokens still stored means the grant is dead.
+            Err(failure @ (OAuthFailure::InvalidGrant | OAuthFailure::DisabledByAdmin)) => {
+                let reason = if failure == OAuthFailure::InvalidGrant {
+                    ReauthReason::GrantRevoked
+                } else {
+                    ReauthReason::AppDisabledByZoomAdmin
+                };
+                connections::release_lease(&self.db, user_id, &self.lease_owner).await?;
+                if self.needs_reauth(user_id, generation, reason).await? {
+                    Err(ZoomCallError::NeedsReauth)
+                } else {
+                    Ok(())
+                }
             }
             Err(OAuthFailure::Unavailable) | Err(OAuthFailure::Rejected(_)) => {
                 connections::release_lease(&self.db, user_id, &self.lease_owner).await?;

@@ -166,8 +166,9 @@ impl ZoomApiClient {
         Ok(SecretString::from(meeting.start_url))
     }
 
-    /// `GET /users/me/meetings?type=upcoming`, following `next_page_token`: every meeting whose agenda carries
-    /// `needle` (a session's reference).
+    /// `GET /users/me/meetings?type=scheduled`, following `next_page_token`: every unexpired meeting (past, live or
+    /// upcoming, however far ahead; `upcoming` would stop at six months) whose agenda carries `needle` (a session's
+    /// reference).
     pub async fn meetings_with_agenda_containing(
         &self,
         base: &str,
@@ -176,13 +177,13 @@ impl ZoomApiClient {
     ) -> Result<Vec<ListedMeeting>, ApiCallError> {
         let mut found = Vec::new();
         let mut page_token = String::new();
-        // Bounded: 20 pages of 300 meetings is far beyond any practitioner's upcoming calendar.
+        // Bounded: 20 pages of 300 meetings is far beyond any practitioner's calendar of unexpired meetings.
         for _ in 0..20 {
             let response = self
                 .http()
                 .get(url(base, "/users/me/meetings"))
                 .query(&ListQuery {
-                    kind: "upcoming",
+                    kind: "scheduled",
                     page_size: 300,
                     next_page_token: &page_token,
                 })

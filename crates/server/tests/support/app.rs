@@ -93,6 +93,9 @@ fn settings(db_path: &Path, keys: Keyring, dist: Option<PathBuf>, zoom: ZoomTarg
         retry_base: std::time::Duration::from_millis(300),
         inline_wait: std::time::Duration::from_secs(5),
         job_poll: std::time::Duration::from_millis(100),
+        job_lease: std::time::Duration::from_secs(3),
+        job_concurrency: 8,
+        clock: server::clock::Clock::default(),
     }
 }
 
