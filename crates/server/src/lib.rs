@@ -1,8 +1,8 @@
 //! The thin BetterBeing backend for the Zoom integration.
 
 pub mod auth;
-pub mod clock;
 pub mod calendar_feed;
+pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod db;

@@ -17,6 +17,8 @@ mod identity;
 mod leaks;
 #[path = "api/oauth_flow.rs"]
 mod oauth_flow;
+#[path = "api/queue.rs"]
+mod queue;
 #[path = "api/refresh.rs"]
 mod refresh;
 #[path = "api/sessions.rs"]

@@ -145,6 +145,10 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
             tokio::time::sleep(hang_time(&incoming)).await;
             return response;
         }
+        Some(FaultMode::Delay) => {
+            tokio::time::sleep(hang_time(&incoming)).await;
+            next.run(request).await
+        }
         Some(FaultMode::HangAfterCommit) | None => next.run(request).await,
     };
     let (response, response_body) = if log_bodies {

@@ -33,6 +33,8 @@ pub enum FaultMode {
     Hang,
     /// The operation is performed, then the answer is held for `hang_secs` (a lost response).
     HangAfterCommit,
+    /// The request waits `hang_secs` before Zoom looks at it, then is answered normally (a slow network or Zoom).
+    Delay,
 }
 
 impl FaultMode {
@@ -43,6 +45,7 @@ impl FaultMode {
             Self::RateLimit429 => "rate_limit_429",
             Self::Hang => "hang",
             Self::HangAfterCommit => "hang_after_commit",
+            Self::Delay => "delay",
         }
     }
 }

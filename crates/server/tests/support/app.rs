@@ -10,9 +10,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 use api::zoom::ZoomStatus;
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};
+use server::clock::Clock;
 use server::config::{Settings, ZoomApp, ZoomTarget};
 use server::crypto::Keyring;
 use server::db::Db;
+use server::sessions::Calendar;
 use server::startup::Application;
 
 /// For `TestApp::send` without a body.
@@ -67,6 +69,10 @@ pub struct TestApp {
     pub keys: Keyring,
     pub client: reqwest::Client,
     pub dir: Arc<tempfile::TempDir>,
+    /// This server's calendar and Zoom queue (drain it instead of sleeping); `None` for a server in another process.
+    pub calendar: Option<Calendar>,
+    /// This server's clock (move it forward instead of waiting).
+    pub clock: Clock,
 }
 
 pub fn browser_like_client() -> reqwest::Client {
@@ -105,6 +111,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server with its embedded sandbox; `dist` serves the built SPA (browser tests).
 pub async fn spawn_app_serving(dist: Option<PathBuf>) -> TestApp {
+    spawn_app_tuned(dist, |_| {}).await
+}
+
+/// A server with its embedded sandbox and settings changed by `tune` (timeouts, inline wait, lease).
+pub async fn spawn_app_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_tuned(None, tune).await
+}
+
+async fn spawn_app_tuned(dist: Option<PathBuf>, tune: impl FnOnce(&mut Settings)) -> TestApp {
     log_buffer();
     let dir = Arc::new(tempfile::tempdir().unwrap());
     let db_path = dir.path().join("betterbeing.sqlite");
@@ -112,11 +127,13 @@ pub async fn spawn_app_serving(dist: Option<PathBuf>) -> TestApp {
     let zoom = ZoomTarget::EmbeddedSandbox {
         bind: "127.0.0.1:0".parse().unwrap(),
     };
-    let app = Application::build(settings(&db_path, keys.clone(), dist, zoom))
-        .await
-        .expect("app builds");
+    let mut settings = settings(&db_path, keys.clone(), dist, zoom);
+    tune(&mut settings);
+    let clock = settings.clock.clone();
+    let app = Application::build(settings).await.expect("app builds");
     let sandbox = app.sandbox.as_ref().unwrap().base_url.clone();
     let db = app.db.clone();
+    let calendar = app.calendar.clone();
     let base = app.spawn();
     TestApp {
         base,
@@ -126,10 +143,29 @@ pub async fn spawn_app_serving(dist: Option<PathBuf>) -> TestApp {
         keys,
         client: browser_like_client(),
         dir,
+        calendar: Some(calendar),
+        clock,
     }
 }
 
 impl TestApp {
+    /// Speaks to a server running in another process at `base`, sharing `db_path` (opened here to inspect it).
+    pub async fn for_process(base: &str, sandbox: &str, db_path: &Path, dir: Arc<tempfile::TempDir>) -> TestApp {
+        TestApp {
+            base: base.to_string(),
+            sandbox: sandbox.to_string(),
+            db: server::db::connect(&format!("sqlite://{}", db_path.display()))
+                .await
+                .unwrap(),
+            db_path: db_path.to_path_buf(),
+            keys: Keyring::random("unused"),
+            client: browser_like_client(),
+            dir,
+            calendar: None,
+            clock: Clock::default(),
+        }
+    }
+
     /// A second server process sharing this one's database and Zoom (as a second instance behind a load balancer).
     pub async fn second_instance(&self) -> TestApp {
         let demo = zoom_sandbox::SandboxConfig::demo("unused", None);
@@ -141,10 +177,11 @@ impl TestApp {
             oauth_base: self.sandbox.clone(),
             api_base: format!("{}/v2", self.sandbox),
         });
-        let app = Application::build(settings(&self.db_path, self.keys.clone(), None, zoom))
-            .await
-            .unwrap();
+        let settings = settings(&self.db_path, self.keys.clone(), None, zoom);
+        let clock = settings.clock.clone();
+        let app = Application::build(settings).await.unwrap();
         let db = app.db.clone();
+        let calendar = app.calendar.clone();
         let base = app.spawn();
         TestApp {
             base,
@@ -154,6 +191,8 @@ impl TestApp {
             keys: self.keys.clone(),
             client: browser_like_client(),
             dir: self.dir.clone(),
+            calendar: Some(calendar),
+            clock,
         }
     }
 
@@ -167,7 +206,23 @@ impl TestApp {
             keys: self.keys.clone(),
             client: browser_like_client(),
             dir: self.dir.clone(),
+            calendar: self.calendar.clone(),
+            clock: self.clock.clone(),
         }
+    }
+
+    /// Lets the Zoom queue settle: runs every due job, moves this server's clock to the next retry, and again,
+    /// until only parked work (waiting for the practitioner) is left. No sleeping on retry delays.
+    pub async fn settle(&self) {
+        let calendar = self.calendar.as_ref().expect("settle needs the server in this process");
+        for _ in 0..500 {
+            calendar.drain().await;
+            match calendar.next_due_at().await.unwrap() {
+                Some(next) => self.clock.advance_to_ms(next.timestamp_millis()),
+                None => return,
+            }
+        }
+        panic!("the Zoom queue did not settle");
     }
 
     pub fn url(&self, path: &str) -> String {
