@@ -10,7 +10,7 @@ use api::sessions::SessionInput;
 use betterbeing_zoom_web::components::session_dialog::{SessionDialog, NOTES_HINT};
 use betterbeing_zoom_web::logic::session_form::{Field, FieldError, SessionDraft};
 use betterbeing_zoom_web::logic::zones::zone_options;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use leptos::prelude::*;
 use leptos::task::tick;
 use support::{mount, set_value, Mounted};
@@ -22,12 +22,17 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 type Saved = Arc<Mutex<Vec<SessionInput>>>;
 
+/// Next year: always ahead, and always within the two years a session may be scheduled ahead.
+fn next_year() -> i32 {
+    Utc::now().year() + 1
+}
+
+fn day(month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(next_year(), month, day).unwrap()
+}
+
 fn draft() -> SessionDraft {
-    SessionDraft::new_at(
-        NaiveDate::from_ymd_opt(2030, 11, 25).unwrap(),
-        NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        "Europe/London",
-    )
+    SessionDraft::new_at(day(11, 25), NaiveTime::from_hms_opt(9, 0, 0).unwrap(), "Europe/London")
 }
 
 fn mount_dialog(draft: SessionDraft, server_error: RwSignal<Option<FieldError>>, saved: &Saved) -> Mounted {
@@ -85,7 +90,7 @@ async fn opens_with_labelled_fields_and_defaults() {
         assert!(page.find(&format!("label[for={id}]")).is_some(), "{id} has a label");
     }
     assert_eq!(input(&page, "#session-duration").value(), "50");
-    assert_eq!(input(&page, "#session-date").value(), "2030-11-25");
+    assert_eq!(input(&page, "#session-date").value(), day(11, 25).to_string());
     assert_eq!(input(&page, "#session-time").value(), "09:00");
     assert!(
         !input(&page, "#session-topic-opt-in").checked(),
@@ -122,8 +127,12 @@ async fn a_time_skipped_by_dst_and_a_bad_duration_are_refused() {
     let page = mount_dialog(draft(), RwSignal::new(None), &saved);
     tick().await;
     set_value(&page.get("#session-client"), "Alex Kim");
-    // Clocks in London jump from 01:00 to 02:00 on 31 March 2030.
-    set_value(&page.get("#session-date"), "2030-03-31");
+    // Clocks in London jump from 01:00 to 02:00 on the last Sunday of March.
+    let mut change = day(3, 31);
+    while change.weekday() != Weekday::Sun {
+        change = change.pred_opt().unwrap();
+    }
+    set_value(&page.get("#session-date"), &change.to_string());
     set_value(&page.get("#session-time"), "01:30");
     set_value(&page.get("#session-duration"), "1000");
     page.get("[data-testid=save-session]").click();
@@ -139,12 +148,44 @@ async fn a_time_skipped_by_dst_and_a_bad_duration_are_refused() {
 }
 
 #[wasm_bindgen_test]
+async fn a_tab_in_the_name_a_control_character_in_notes_and_year_9999_are_refused() {
+    let saved = Saved::default();
+    let page = mount_dialog(draft(), RwSignal::new(None), &saved);
+    tick().await;
+    set_value(&page.get("#session-client"), "Alex\tKim");
+    set_value(&page.get("#session-date"), "9999-12-31");
+    set_value(&page.get("#session-notes"), "Line one\nline two\u{7}");
+    page.get("[data-testid=save-session]").click();
+    tick().await;
+    let found = errors(&page);
+    assert_eq!(
+        found.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+        vec!["client_name", "start", "notes"],
+        "{found:?}"
+    );
+    assert!(found[0].1.contains("control characters"), "{}", found[0].1);
+    assert!(found[1].1.contains("at most two years ahead"), "{}", found[1].1);
+    assert!(found[2].1.contains("line breaks and tabs"), "{}", found[2].1);
+    assert_eq!(focused_id(), "session-client");
+    assert!(saved.lock().unwrap().is_empty());
+
+    // Line breaks and tabs in notes are fine.
+    set_value(&page.get("#session-client"), "Alex Kim");
+    set_value(&page.get("#session-date"), &day(12, 2).to_string());
+    set_value(&page.get("#session-notes"), "Line one\nline two\n\tindented");
+    page.get("[data-testid=save-session]").click();
+    tick().await;
+    assert!(errors(&page).is_empty(), "{:?}", errors(&page));
+    assert_eq!(saved.lock().unwrap()[0].private_notes, "Line one\nline two\n\tindented");
+}
+
+#[wasm_bindgen_test]
 async fn a_good_session_is_saved_with_what_was_typed() {
     let saved = Saved::default();
     let page = mount_dialog(draft(), RwSignal::new(None), &saved);
     tick().await;
     set_value(&page.get("#session-client"), "  Alex Kim ");
-    set_value(&page.get("#session-date"), "2030-12-02");
+    set_value(&page.get("#session-date"), &day(12, 2).to_string());
     set_value(&page.get("#session-time"), "14:30");
     set_value(&page.get("#session-time-zone"), "America/New_York");
     set_value(&page.get("#session-notes"), "Bring worksheet");
@@ -156,7 +197,7 @@ async fn a_good_session_is_saved_with_what_was_typed() {
     assert_eq!(saved.len(), 1);
     let input = &saved[0];
     assert_eq!(input.client_name, "Alex Kim");
-    assert_eq!(input.start_local.to_string(), "2030-12-02 14:30:00");
+    assert_eq!(input.start_local.to_string(), format!("{} 14:30:00", day(12, 2)));
     assert_eq!(input.time_zone, "America/New_York");
     assert_eq!(input.duration_minutes, 50);
     assert_eq!(input.private_notes, "Bring worksheet");

@@ -2,7 +2,8 @@
 //! and which field a server error code belongs to.
 
 use api::sessions::{
-    codes, Session, SessionInput, MAX_CLIENT_NAME_CHARS, MAX_DURATION_MINUTES, MAX_NOTES_CHARS, MIN_DURATION_MINUTES,
+    client_name_has_invalid_characters, codes, latest_start, notes_have_invalid_characters, Session, SessionInput,
+    MAX_CLIENT_NAME_CHARS, MAX_DURATION_MINUTES, MAX_NOTES_CHARS, MIN_DURATION_MINUTES,
 };
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
@@ -123,6 +124,10 @@ fn start_message_nonexistent(date: NaiveDate, time: NaiveTime, zone: &str) -> St
 const START_IN_PAST: &str = "That time has already passed. Choose a time in the future.";
 const CLIENT_MISSING: &str = "Enter the client\u{2019}s name.";
 const ZONE_UNKNOWN: &str = "Choose a time zone from the list.";
+const CLIENT_CONTROL_CHARACTERS: &str =
+    "The client\u{2019}s name can\u{2019}t contain line breaks, tabs or other control characters.";
+const NOTES_CONTROL_CHARACTERS: &str = "Private notes can hold line breaks and tabs, but no other control characters.";
+const START_TOO_FAR_AHEAD: &str = "A session can be scheduled at most two years ahead. Choose an earlier date.";
 
 fn duration_message() -> String {
     format!("Enter the length in whole minutes, from {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES}.")
@@ -150,6 +155,8 @@ pub fn validate(
         errors.push(error(Field::ClientName, CLIENT_MISSING));
     } else if client_name.chars().count() > MAX_CLIENT_NAME_CHARS {
         errors.push(error(Field::ClientName, client_too_long()));
+    } else if client_name_has_invalid_characters(client_name) {
+        errors.push(error(Field::ClientName, CLIENT_CONTROL_CHARACTERS));
     }
 
     let zone = Zone::named(&draft.time_zone);
@@ -177,6 +184,8 @@ pub fn validate(
                     Some(at) => {
                         if at < now && original_start != Some(at) {
                             errors.push(error(Field::Start, START_IN_PAST));
+                        } else if at > latest_start(now) && original_start != Some(at) {
+                            errors.push(error(Field::Start, START_TOO_FAR_AHEAD));
                         }
                     }
                 }
@@ -200,6 +209,8 @@ pub fn validate(
 
     if draft.notes.chars().count() > MAX_NOTES_CHARS {
         errors.push(error(Field::Notes, notes_too_long()));
+    } else if notes_have_invalid_characters(&draft.notes) {
+        errors.push(error(Field::Notes, NOTES_CONTROL_CHARACTERS));
     }
 
     match (errors.is_empty(), start_local, duration) {
@@ -234,8 +245,11 @@ pub fn field_error_for_code(code: &str, draft: &SessionDraft) -> Option<FieldErr
                 "That time does not exist in this time zone. Choose a later time.",
             ),
         },
+        codes::CLIENT_NAME_INVALID_CHARACTERS => error(Field::ClientName, CLIENT_CONTROL_CHARACTERS),
         codes::START_IN_PAST => error(Field::Start, START_IN_PAST),
+        codes::START_TOO_FAR_AHEAD => error(Field::Start, START_TOO_FAR_AHEAD),
         codes::NOTES_TOO_LONG => error(Field::Notes, notes_too_long()),
+        codes::NOTES_INVALID_CHARACTERS => error(Field::Notes, NOTES_CONTROL_CHARACTERS),
         _ => return None,
     };
     Some(e)
@@ -322,6 +336,31 @@ mod tests {
         d.duration = "50".into();
         d.client_name.push('a');
         assert_eq!(fields(validate(&d, now(), None)), vec!["client_name"]);
+    }
+
+    #[test]
+    fn control_characters_and_far_dates_are_refused_like_the_server_does() {
+        let mut d = draft();
+        d.client_name = "Alex\tKim".into();
+        d.notes = "Line one\r\nline two\n\tindented".into();
+        assert_eq!(fields(validate(&d, now(), None)), vec!["client_name"]);
+        d.client_name = "Alex Kim".into();
+        d.notes.push('\u{7}');
+        assert_eq!(fields(validate(&d, now(), None)), vec!["notes"]);
+        d.notes.pop();
+        d.date = "9999-12-31".into();
+        let errors = validate(&d, now(), None).unwrap_err();
+        assert_eq!(errors[0].field.name(), "start");
+        assert!(errors[0].message.contains("two years"), "{}", errors[0].message);
+        d.date = "2028-11-22".into();
+        assert!(validate(&d, now(), None).is_ok());
+        for code in [
+            codes::CLIENT_NAME_INVALID_CHARACTERS,
+            codes::NOTES_INVALID_CHARACTERS,
+            codes::START_TOO_FAR_AHEAD,
+        ] {
+            assert!(field_error_for_code(code, &d).is_some(), "{code} has a field");
+        }
     }
 
     #[test]

@@ -10,6 +10,36 @@ pub const MIN_DURATION_MINUTES: u32 = 5;
 pub const MAX_DURATION_MINUTES: u32 = 480;
 pub const MAX_CLIENT_NAME_CHARS: usize = 120;
 pub const MAX_NOTES_CHARS: usize = 5000;
+/// How far ahead a session may be scheduled: two years (Zoom, calendars and people plan no further; a typo like
+/// year 9999 is caught instead of becoming a meeting).
+pub const MAX_MONTHS_AHEAD: u32 = 24;
+
+/// The latest start a session scheduled at `now` may have.
+pub fn latest_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    now.checked_add_months(chrono::Months::new(MAX_MONTHS_AHEAD))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// A client's name goes into calendar events, Zoom topics and invitations: no control character (line break, tab,
+/// escape, NUL) and no Unicode line or paragraph separator may be in it.
+pub fn client_name_has_invalid_characters(name: &str) -> bool {
+    name.chars()
+        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+}
+
+/// Private notes may hold line breaks (`\n`, `\r\n`) and tabs, and no other control character.
+pub fn notes_have_invalid_characters(notes: &str) -> bool {
+    let mut chars = notes.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => {}
+            '\r' if chars.peek() == Some(&'\n') => {}
+            c if c.is_control() => return true,
+            _ => {}
+        }
+    }
+    false
+}
 
 /// What the create / edit dialog sends. The start is a wall-clock time in `time_zone` (IANA, e.g.
 /// `America/New_York`); the server turns it into an instant, so a session at 09:00 stays at 09:00 across DST.
@@ -129,6 +159,12 @@ pub mod codes {
     pub const NONEXISTENT_LOCAL_TIME: &str = "nonexistent_local_time";
     pub const START_IN_PAST: &str = "start_in_past";
     pub const NOTES_TOO_LONG: &str = "notes_too_long";
+    /// The client's name holds a control character (see `client_name_has_invalid_characters`).
+    pub const CLIENT_NAME_INVALID_CHARACTERS: &str = "client_name_invalid_characters";
+    /// The notes hold a control character other than a line break or tab.
+    pub const NOTES_INVALID_CHARACTERS: &str = "notes_invalid_characters";
+    /// The start is more than `MAX_MONTHS_AHEAD` months from now.
+    pub const START_TOO_FAR_AHEAD: &str = "start_too_far_ahead";
     pub const SESSION_CANCELLED: &str = "session_cancelled";
     pub const NO_ZOOM_MEETING: &str = "no_zoom_meeting";
     /// Zoom: the account cannot host or schedule meetings (3161).

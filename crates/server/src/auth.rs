@@ -76,16 +76,11 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<HeaderMap, 
     let token = random_token();
     let now = now_ms();
     db::web_sessions::create(&state.db, &sha256_hex(&token), user_id, now, now + SESSION_TTL_MS).await?;
-    // Lax is sent on the top-level return from Zoom; None (https only) when the shell calls us from another site.
-    let same_site = if state.cookie_same_site_none && state.cookie_secure {
-        "None"
-    } else {
-        "Lax"
-    };
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite={same_site}; Path=/; Max-Age={}{}",
+    let cookie = session_set_cookie(
+        &token,
         SESSION_TTL_MS / 1000,
-        if state.cookie_secure { "; Secure" } else { "" }
+        state.cookie_secure,
+        state.cookie_same_site_none,
     );
     let mut headers = HeaderMap::new();
     headers.insert(
@@ -100,11 +95,24 @@ pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<Header
         db::web_sessions::delete(&state.db, &sha256_hex(&token)).await?;
     }
     let mut out = HeaderMap::new();
+    // Cleared with the attributes it was set with: a browser only replaces a cookie whose attributes match, and
+    // with SameSite=None a Lax clearing cookie is refused in a cross-site shell, leaving the practitioner signed in.
+    let cookie = session_set_cookie("", 0, state.cookie_secure, state.cookie_same_site_none);
     out.insert(
         SET_COOKIE,
-        HeaderValue::from_static("bb_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"),
+        HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.into()))?,
     );
     Ok(out)
+}
+
+/// The one `Set-Cookie` value for the session cookie, used to set it and to clear it (`max_age_secs` 0).
+/// Lax is sent on the top-level return from Zoom; None (https only) when the shell calls us from another site.
+fn session_set_cookie(value: &str, max_age_secs: i64, secure: bool, same_site_none: bool) -> String {
+    let same_site = if same_site_none && secure { "None" } else { "Lax" };
+    format!(
+        "{SESSION_COOKIE}={value}; HttpOnly; SameSite={same_site}; Path=/; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -204,6 +212,24 @@ mod tests {
         let token = sign_shell_token("shared", &claims(2_000));
         let tampered = token.replacen("v1.", "v1.x", 1);
         assert!(verify_shell_token(&secret, &tampered, 1_000).is_err());
+    }
+
+    #[test]
+    fn sign_out_clears_the_cookie_with_the_attributes_sign_in_set() {
+        for (secure, none) in [(false, false), (true, false), (true, true), (false, true)] {
+            let set = session_set_cookie("abc", 3600, secure, none);
+            let cleared = session_set_cookie("", 0, secure, none);
+            let attributes = |c: &str| -> Vec<String> {
+                c.split("; ")
+                    .skip(1)
+                    .filter(|a| !a.starts_with("Max-Age"))
+                    .map(str::to_string)
+                    .collect()
+            };
+            assert_eq!(attributes(&set), attributes(&cleared), "secure={secure} none={none}");
+            assert!(cleared.starts_with("bb_session=;") && cleared.contains("Max-Age=0"));
+        }
+        assert!(session_set_cookie("", 0, true, true).contains("SameSite=None; Path=/; Max-Age=0; Secure"));
     }
 
     #[test]

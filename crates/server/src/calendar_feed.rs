@@ -10,6 +10,16 @@ use crate::db::sessions::SessionRow;
 /// How far back the feed reaches, so past weeks stay visible in the subscribing calendar.
 pub const FEED_HISTORY_DAYS: i64 = 90;
 
+/// TEXT as calendar apps can take it: the icalendar crate escapes `\\ , ; \n`, but a bare `\r` or another control
+/// character (from a name stored before the API refused them, or from Zoom) would split or corrupt a content line
+/// in some parsers. Each becomes a space.
+fn text(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect()
+}
+
 fn event(row: &SessionRow, now: DateTime<Utc>) -> Event {
     let starts = DateTime::from_timestamp_millis(row.starts_at).unwrap_or_default();
     let ends = starts + Duration::minutes(row.duration_minutes);
@@ -21,10 +31,11 @@ fn event(row: &SessionRow, now: DateTime<Utc>) -> Event {
         .last_modified(DateTime::from_timestamp_millis(row.updated_at).unwrap_or(now))
         .starts(starts)
         .ends(ends)
-        .summary(&format!("Session with {}", row.client_name))
+        .summary(&text(&format!("Session with {}", row.client_name)))
         .status(EventStatus::Confirmed);
-    match row.zoom_join_url.as_deref() {
+    match row.zoom_join_url.as_deref().map(text) {
         Some(join_url) => {
+            let join_url = join_url.as_str();
             event
                 .description(&format!(
                     "Join the Zoom meeting: {join_url}\n\nScheduled in BetterBeing."
@@ -44,7 +55,7 @@ fn event(row: &SessionRow, now: DateTime<Utc>) -> Event {
 pub fn feed(practitioner: &str, rows: &[SessionRow], now: DateTime<Utc>) -> String {
     let mut calendar = Calendar::new();
     calendar
-        .name(&format!("BetterBeing sessions · {practitioner}"))
+        .name(&text(&format!("BetterBeing sessions · {practitioner}")))
         .ttl(&Duration::minutes(15));
     for row in rows {
         calendar.push(event(row, now));
@@ -56,4 +67,20 @@ pub fn single(row: &SessionRow, now: DateTime<Utc>) -> String {
     let mut calendar = Calendar::new();
     calendar.push(event(row, now));
     calendar.done().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_a_content_line() {
+        assert_eq!(text("Jordan\r\nATTENDEE:evil\u{0}\u{1b}"), "Jordan \nATTENDEE:evil  ");
+        let mut calendar = Calendar::new();
+        calendar.push(Event::new().uid("u").summary(&text("A\rB\u{b}C")).done());
+        let ics = calendar.done().to_string();
+        let summary = ics.lines().find(|l| l.starts_with("SUMMARY")).unwrap();
+        assert_eq!(summary, "SUMMARY:A B C");
+        assert!(!ics.replace("\r\n", "").contains('\r'));
+    }
 }

@@ -248,9 +248,10 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
     ))
     .layer(
         // Paths only: the OAuth callback's query carries an authorization code, which must never be logged.
-        TraceLayer::new_for_http().make_span_with(
-            |request: &Request| tracing::info_span!("http", method = %request.method(), path = %request.uri().path()),
-        ),
+        TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            let path = crate::telemetry::loggable_path(request.uri().path());
+            tracing::info_span!("http", method = %request.method(), path = %path)
+        }),
     )
 }
 

@@ -1,6 +1,7 @@
 use super::Db;
 
-/// Records a delivery; false when the same signature was already accepted (a replay).
+/// Records a delivery by its replay key (the canonical signature from `zoom::webhook::verify`); false when the same
+/// key was already accepted (a replay).
 pub async fn record_delivery(db: &Db, signature: &str, now: i64, keep_after: i64) -> sqlx::Result<bool> {
     sqlx::query("DELETE FROM webhook_deliveries WHERE received_at < ?")
         .bind(keep_after)

@@ -19,14 +19,17 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     let secret = state.webhook_secret.expose_secret().as_bytes();
     let now_secs = now_ms() / 1000;
     let signature = header("x-zm-signature");
-    if let Err(e) = webhook::verify(secret, header("x-zm-request-timestamp"), signature, &body, now_secs) {
-        tracing::warn!(reason = ?e, "zoom webhook refused");
-        let message = match e {
-            SignatureError::Stale => "The webhook timestamp is outside the accepted window.",
-            SignatureError::Missing | SignatureError::Mismatch => "The webhook signature is not valid.",
-        };
-        return Err(ApiError::WebhookSignature(message));
-    }
+    let replay_key = match webhook::verify(secret, header("x-zm-request-timestamp"), signature, &body, now_secs) {
+        Ok(key) => key,
+        Err(e) => {
+            tracing::warn!(reason = ?e, "zoom webhook refused");
+            let message = match e {
+                SignatureError::Stale => "The webhook timestamp is outside the accepted window.",
+                SignatureError::Missing | SignatureError::Mismatch => "The webhook signature is not valid.",
+            };
+            return Err(ApiError::WebhookSignature(message));
+        }
+    };
     let event: Event = serde_json::from_slice(&body)
         .map_err(|_| ApiError::bad_request(codes::BAD_REQUEST, "The webhook body is not a Zoom event."))?;
     if event.event == "endpoint.url_validation" {
@@ -41,7 +44,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     }
     let first_delivery = db::webhooks::record_delivery(
         &state.db,
-        signature.unwrap_or_default(),
+        &replay_key,
         now_ms(),
         now_ms() - 2 * TIMESTAMP_WINDOW_SECS * 1000,
     )

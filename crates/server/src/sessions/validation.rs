@@ -1,7 +1,8 @@
 //! Turning what the session dialog sends into a session we can store, with one stable error code per problem.
 
 use api::sessions::{
-    codes, SessionInput, MAX_CLIENT_NAME_CHARS, MAX_DURATION_MINUTES, MAX_NOTES_CHARS, MIN_DURATION_MINUTES,
+    client_name_has_invalid_characters, codes, latest_start, notes_have_invalid_characters, SessionInput,
+    MAX_CLIENT_NAME_CHARS, MAX_DURATION_MINUTES, MAX_NOTES_CHARS, MIN_DURATION_MINUTES,
 };
 use chrono::{DateTime, LocalResult, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -57,6 +58,12 @@ pub fn validate(
             format!("The client's name can be at most {MAX_CLIENT_NAME_CHARS} characters."),
         ));
     }
+    if client_name_has_invalid_characters(&client_name) {
+        return Err(invalid(
+            codes::CLIENT_NAME_INVALID_CHARACTERS,
+            "The client's name cannot contain line breaks, tabs or other control characters.",
+        ));
+    }
     let time_zone = parse_time_zone(&input.time_zone)?;
     if !(MIN_DURATION_MINUTES..=MAX_DURATION_MINUTES).contains(&input.duration_minutes) {
         return Err(invalid(
@@ -87,10 +94,22 @@ pub fn validate(
             "That time has already passed. Pick a time in the future.",
         ));
     }
+    if !unchanged && starts_at > latest_start(now) {
+        return Err(invalid(
+            codes::START_TOO_FAR_AHEAD,
+            "A session can be scheduled at most two years ahead.",
+        ));
+    }
     if input.private_notes.chars().count() > MAX_NOTES_CHARS {
         return Err(invalid(
             codes::NOTES_TOO_LONG,
             format!("Notes can be at most {MAX_NOTES_CHARS} characters."),
+        ));
+    }
+    if notes_have_invalid_characters(&input.private_notes) {
+        return Err(invalid(
+            codes::NOTES_INVALID_CHARACTERS,
+            "Notes can hold line breaks and tabs, but no other control characters.",
         ));
     }
     Ok(ValidSession {
@@ -156,6 +175,53 @@ mod tests {
         let mut i = input("2026-11-09T09:00:00", "UTC");
         i.private_notes = "x".repeat(5001);
         assert_eq!(validate(&i, now(), None).unwrap_err().code, codes::NOTES_TOO_LONG);
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_names_and_all_but_line_breaks_and_tabs_in_notes() {
+        for name in [
+            "Jordan\nLee",
+            "Jordan\rLee",
+            "Jordan\tLee",
+            "Jordan\u{0}",
+            "Jordan\u{1b}[31m",
+            "A\u{2028}B",
+        ] {
+            let mut i = input("2026-11-09T09:00:00", "UTC");
+            i.client_name = name.into();
+            assert_eq!(
+                validate(&i, now(), None).unwrap_err().code,
+                codes::CLIENT_NAME_INVALID_CHARACTERS,
+                "{name:?}"
+            );
+        }
+        let mut i = input("2026-11-09T09:00:00", "UTC");
+        i.client_name = "Zoë O'Brien-Łukasz 李".into();
+        i.private_notes = "First line\nsecond\r\n\tindented".into();
+        assert!(validate(&i, now(), None).is_ok());
+        for notes in ["bare\rreturn", "nul\u{0}", "bell\u{7}", "esc\u{1b}"] {
+            i.private_notes = notes.into();
+            assert_eq!(
+                validate(&i, now(), None).unwrap_err().code,
+                codes::NOTES_INVALID_CHARACTERS,
+                "{notes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_start_more_than_two_years_ahead_is_refused() {
+        assert!(validate(&input("2028-09-30T23:00:00", "UTC"), now(), None).is_ok());
+        for far in ["2028-10-01T00:01:00", "9999-12-31T09:00:00"] {
+            assert_eq!(
+                validate(&input(far, "UTC"), now(), None).unwrap_err().code,
+                codes::START_TOO_FAR_AHEAD,
+                "{far}"
+            );
+        }
+        // A session already stored that far out (scheduled under another rule) can still be edited in place.
+        let stored: DateTime<Utc> = "2030-01-01T09:00:00Z".parse().unwrap();
+        assert!(validate(&input("2030-01-01T09:00:00", "UTC"), now(), Some(stored)).is_ok());
     }
 
     #[test]

@@ -26,14 +26,16 @@ pub fn sign(secret: &[u8], timestamp: &str, body: &[u8]) -> String {
     format!("v0={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Checks the signature in constant time and the timestamp against `now_secs`.
+/// Checks the signature in constant time and the timestamp against `now_secs`. On success returns the delivery's
+/// replay key: `v0=` and the decoded signature as lowercase hex, so the same signature written in another letter case (hex
+/// decoding accepts both) is recognised as the same delivery.
 pub fn verify(
     secret: &[u8],
     timestamp: Option<&str>,
     signature: Option<&str>,
     body: &[u8],
     now_secs: i64,
-) -> Result<(), SignatureError> {
+) -> Result<String, SignatureError> {
     let (Some(timestamp), Some(signature)) = (timestamp, signature) else {
         return Err(SignatureError::Missing);
     };
@@ -56,7 +58,8 @@ pub fn verify(
     if (now_secs - ts).abs() > TIMESTAMP_WINDOW_SECS {
         return Err(SignatureError::Stale);
     }
-    Ok(())
+    // Same shape as the header Zoom sends (`v0=` + lowercase hex), so keys recorded before this rule still match.
+    Ok(format!("v0={}", hex::encode(presented)))
 }
 
 /// `encryptedToken` for `endpoint.url_validation`.
@@ -91,8 +94,25 @@ mod tests {
         let sig = sign(SECRET, "1700000000", b"{}");
         assert_eq!(
             verify(SECRET, Some("1700000000"), Some(&sig), b"{}", 1_700_000_100),
-            Ok(())
+            Ok(sig.clone())
         );
+    }
+
+    #[test]
+    fn the_replay_key_is_the_same_whatever_the_letter_case_of_the_hex() {
+        let sig = sign(SECRET, "1700000000", b"{}");
+        let upper = format!("v0={}", sig["v0=".len()..].to_uppercase());
+        let mixed: String = sig
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i % 2 == 0 { c.to_ascii_uppercase() } else { c })
+            .collect();
+        let mixed = format!("v0={}", &mixed["v0=".len()..]);
+        let key = |s: &str| verify(SECRET, Some("1700000000"), Some(s), b"{}", 1_700_000_000);
+        assert_ne!(upper, sig);
+        assert_eq!(key(&upper), key(&sig));
+        assert_eq!(key(&mixed), key(&sig));
+        assert!(key(&sig).is_ok());
     }
 
     #[test]

@@ -65,3 +65,33 @@ async fn no_secret_reaches_a_response_or_a_log_line() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_calendar_feeds_secret_never_reaches_a_log_line() {
+    let app = spawn_app().await;
+    app.sign_in(SOLO).await;
+    let feed: api::sessions::CalendarFeed = app
+        .client
+        .get(app.url(api::paths::CALENDAR_FEED))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let file = feed.url.rsplit('/').next().unwrap().to_string();
+    let secret = file.trim_end_matches(".ics");
+    assert!(secret.len() >= 20, "{secret}");
+    assert_eq!(reqwest::get(&feed.url).await.unwrap().status(), 200);
+    assert_eq!(
+        reqwest::get(app.url("/feeds/not-a-real-one.ics"))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let logs = captured_logs();
+    assert!(logs.contains("/feeds/[redacted]"), "the feed requests were logged");
+    assert!(!logs.contains(secret), "the feed secret appears in the logs");
+    assert!(!logs.contains("not-a-real-one"), "a guessed secret appears in the logs");
+}

@@ -432,8 +432,60 @@ async fn bad_input_gets_a_stable_code_and_nothing_is_saved() {
     body.duration_minutes = 50;
     body.start_local = (Utc::now() - Days::days(2)).naive_utc();
     assert_eq!(code(post_session(&app, &body).await).await, "start_in_past");
+    body.start_local = "9999-12-31T09:00:00".parse().unwrap();
+    assert_eq!(code(post_session(&app, &body).await).await, "start_too_far_ahead");
+    body.start_local = (Utc::now() + Days::days(2 * 366)).naive_utc();
+    assert_eq!(code(post_session(&app, &body).await).await, "start_too_far_ahead");
+    body.start_local = upcoming("UTC", 15, 0);
+    for name in [
+        "Ana\r\nATTENDEE:mallory@example.com",
+        "Ana\u{0}",
+        "Ana\u{1b}[2J",
+        "Ana\tLee",
+    ] {
+        body.client_name = name.into();
+        assert_eq!(
+            code(post_session(&app, &body).await).await,
+            "client_name_invalid_characters",
+            "{name:?}"
+        );
+    }
+    body.client_name = "Ana".into();
+    body.private_notes = "fine\r\nstill fine\tand\u{7}not".into();
+    assert_eq!(code(post_session(&app, &body).await).await, "notes_invalid_characters");
     assert!(app.live_meetings().await.is_empty());
     assert_eq!(meeting_calls(&app, "create").await, 0);
+    let from = (Utc::now() - Days::days(1)).to_rfc3339();
+    let to = (Utc::now() + Days::days(60)).to_rfc3339();
+    let listed = app
+        .client
+        .get(app.url(api::paths::SESSIONS))
+        .query(&[("from", from), ("to", to)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200);
+    let listed: Vec<Session> = listed.json().await.unwrap();
+    assert!(listed.is_empty(), "nothing is saved");
+
+    // An edit with bad input changes nothing either.
+    body.private_notes = "line one\r\nline two\n\tindented".into();
+    let saved = create(&app, &body).await;
+    let mut edit = body.clone();
+    edit.client_name = "Ana\nLee".into();
+    let r = app
+        .send(reqwest::Method::PUT, &api::paths::session(saved.id), Some(&edit))
+        .await;
+    assert_eq!(code(r).await, "client_name_invalid_characters");
+    edit.client_name = "Ana".into();
+    edit.start_local = "9999-01-01T09:00:00".parse().unwrap();
+    let r = app
+        .send(reqwest::Method::PUT, &api::paths::session(saved.id), Some(&edit))
+        .await;
+    assert_eq!(code(r).await, "start_too_far_ahead");
+    let after = get(&app, saved.id).await;
+    assert_eq!((after.client_name.as_str(), after.starts_at), ("Ana", saved.starts_at));
+    assert_eq!(app.live_meetings().await.len(), 1);
 }
 
 #[tokio::test]

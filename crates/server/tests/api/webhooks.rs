@@ -89,5 +89,25 @@ async fn bad_stale_and_missing_signatures_are_refused_and_change_nothing() {
     // The genuine delivery works, and replaying it is acknowledged without acting twice.
     assert_eq!(post_webhook(&app, &now, &good, &body).await.status(), 200);
     assert_eq!(app.status().await, ZoomStatus::NotConnected);
-    assert_eq!(post_webhook(&app, &now, &good, &body).await.status(), 200);
+
+    // The practitioner connects again; replaying the delivery, as sent or with its hex in another letter case (hex
+    // decoding accepts both, so all three verify), is acknowledged and does not disconnect them a second time.
+    app.connect_as(LICENSED).await;
+    let hex = &good["v0=".len()..];
+    let upper = format!("v0={}", hex.to_uppercase());
+    let mixed: String = format!(
+        "v0={}",
+        hex.chars()
+            .enumerate()
+            .map(|(i, c)| if i % 3 == 0 { c.to_ascii_uppercase() } else { c })
+            .collect::<String>()
+    );
+    assert_ne!(upper, good);
+    for replay in [&good, &upper, &mixed] {
+        assert_eq!(post_webhook(&app, &now, replay, &body).await.status(), 200);
+        assert!(
+            matches!(app.status().await, ZoomStatus::Connected { .. }),
+            "a replay ({replay}) disconnected the practitioner again"
+        );
+    }
 }
