@@ -177,6 +177,7 @@ async fn the_zoom_page_announces_connected_then_disconnected() {
     stub_api(&ZoomStatus::Connected {
         account: account(),
         verified: true,
+        checked_at: None,
     });
     let page = mount_zoom_page();
     listen(&page);

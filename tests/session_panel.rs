@@ -49,6 +49,7 @@ fn connected() -> ZoomStatus {
             scopes: vec![],
         },
         verified: true,
+        checked_at: None,
     }
 }
 

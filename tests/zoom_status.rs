@@ -30,6 +30,7 @@ fn account(plan: ZoomPlan) -> ZoomAccount {
 struct Calls {
     connect: Arc<AtomicUsize>,
     disconnect: Arc<AtomicUsize>,
+    check_again: Arc<AtomicUsize>,
 }
 
 struct Mounted {
@@ -76,6 +77,7 @@ fn mount_status(status: Signal<ZoomStatus>, calls: &Calls, error: Option<&str>) 
     document.body().unwrap().append_child(&root).unwrap();
     let connect = calls.connect.clone();
     let disconnect = calls.disconnect.clone();
+    let check_again = calls.check_again.clone();
     let error = error.map(str::to_string);
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! {
@@ -84,6 +86,7 @@ fn mount_status(status: Signal<ZoomStatus>, calls: &Calls, error: Option<&str>) 
                 on_connect=move || { connect.fetch_add(1, Ordering::SeqCst); }
                 on_disconnect=move || { disconnect.fetch_add(1, Ordering::SeqCst); }
                 disconnect_error=Signal::derive(move || error.clone())
+                on_check_again=Callback::new(move |()| { check_again.fetch_add(1, Ordering::SeqCst); })
             />
         }
     });
@@ -130,6 +133,7 @@ async fn connected_shows_the_account_and_its_granted_scopes() {
     let status = ZoomStatus::Connected {
         account: account(ZoomPlan::Basic),
         verified: true,
+        checked_at: None,
     };
     let page = mount_status(fixed(status), &calls, None);
     tick().await;
@@ -153,11 +157,57 @@ async fn connected_shows_the_account_and_its_granted_scopes() {
 }
 
 #[wasm_bindgen_test]
+async fn connected_says_when_zoom_last_confirmed_it_and_check_again_asks_once() {
+    let calls = Calls::default();
+    let confirmed = Utc.with_ymd_and_hms(2026, 11, 23, 9, 5, 0).unwrap();
+    let local = confirmed.with_timezone(&chrono::Local);
+    let status = ZoomStatus::Connected {
+        account: account(ZoomPlan::Licensed),
+        verified: true,
+        checked_at: Some(confirmed),
+    };
+    let page = mount_status(fixed(status), &calls, None);
+    tick().await;
+    assert_eq!(
+        page.text("[data-testid=zoom-checked]"),
+        format!(
+            "Last confirmed with Zoom on {} at {}.",
+            local.format("%-d %B %Y"),
+            local.format("%H:%M")
+        )
+    );
+    let button = page.get("[data-testid=check-again]");
+    assert_eq!(button.text_content().unwrap().trim(), "Check again");
+    button.click();
+    tick().await;
+    assert_eq!(calls.check_again.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        calls.disconnect.load(Ordering::SeqCst),
+        0,
+        "checking is not disconnecting"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_connection_never_confirmed_says_so() {
+    let calls = Calls::default();
+    let status = ZoomStatus::Connected {
+        account: account(ZoomPlan::Licensed),
+        verified: true,
+        checked_at: None,
+    };
+    let page = mount_status(fixed(status), &calls, None);
+    tick().await;
+    assert_eq!(page.text("[data-testid=zoom-checked]"), "Not confirmed with Zoom yet.");
+}
+
+#[wasm_bindgen_test]
 async fn unverified_connection_says_zoom_could_not_be_reached() {
     let calls = Calls::default();
     let status = ZoomStatus::Connected {
         account: account(ZoomPlan::Licensed),
         verified: false,
+        checked_at: None,
     };
     let page = mount_status(fixed(status), &calls, None);
     tick().await;
@@ -173,6 +223,7 @@ async fn disconnect_asks_first_and_cancel_changes_nothing() {
     let status = ZoomStatus::Connected {
         account: account(ZoomPlan::Licensed),
         verified: true,
+        checked_at: None,
     };
     let page = mount_status(fixed(status), &calls, None);
     tick().await;
@@ -206,6 +257,7 @@ async fn confirming_disconnect_calls_disconnect_once() {
     let status = ZoomStatus::Connected {
         account: account(ZoomPlan::Licensed),
         verified: true,
+        checked_at: None,
     };
     let page = mount_status(fixed(status), &calls, None);
     tick().await;
@@ -222,6 +274,7 @@ async fn disconnect_failure_is_shown_in_the_dialog() {
     let status = ZoomStatus::Connected {
         account: account(ZoomPlan::Licensed),
         verified: true,
+        checked_at: None,
     };
     let page = mount_status(fixed(status), &calls, Some("Zoom is not answering right now."));
     tick().await;
@@ -238,6 +291,7 @@ async fn dialog_closes_when_the_account_is_gone() {
     let status = RwSignal::new(ZoomStatus::Connected {
         account: account(ZoomPlan::Licensed),
         verified: true,
+        checked_at: None,
     });
     let page = mount_status(status.into(), &calls, None);
     tick().await;

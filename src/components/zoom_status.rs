@@ -41,6 +41,11 @@ pub fn ZoomStatusView(
     #[prop(into)] on_disconnect: Callback<()>,
     #[prop(into, optional)] disconnecting: Signal<bool>,
     #[prop(into, optional)] disconnect_error: Signal<Option<String>>,
+    /// "Check again": ask Zoom now whether the connection still holds (the page shows the stored state).
+    #[prop(into, optional)]
+    on_check_again: Option<Callback<()>>,
+    #[prop(into, optional)] checking: Signal<bool>,
+    #[prop(into, optional)] check_error: Signal<Option<String>>,
 ) -> impl IntoView {
     let class = style! {"ZoomStatusView",
         .panel {
@@ -84,6 +89,9 @@ pub fn ZoomStatusView(
         .quiet {
             color: var(--bb-color-text-muted);
             font-size: 0.9375rem;
+        }
+        .error-text {
+            color: var(--bb-color-danger-text);
         }
         .promise {
             background: var(--bb-color-surface-muted);
@@ -158,19 +166,47 @@ pub fn ZoomStatusView(
             </div>
         }
         .into_any(),
-        ZoomStatus::Connected { account, verified } => view! { class = class,
+        ZoomStatus::Connected { account, verified, checked_at } => view! { class = class,
             <div class="panel">
                 <h2>"Your Zoom account is connected"</h2>
                 {(!verified).then(|| view! { class = class,
                     <p class="quiet" data-testid="zoom-unverified">
-                        "Zoom could not be reached just now to confirm this connection. Details are shown as last known."
+                        "Zoom could not be reached at the last check of this connection. Details are shown as last known."
                     </p>
+                })}
+                <p class="quiet" data-testid="zoom-checked">
+                    {checked_at.map_or_else(
+                        || "Not confirmed with Zoom yet.".to_string(),
+                        |at| {
+                            let local = at.with_timezone(&chrono::Local);
+                            format!(
+                                "Last confirmed with Zoom on {} at {}.",
+                                dates::human_date(&local),
+                                dates::clock(local.naive_local()),
+                            )
+                        },
+                    )}
+                </p>
+                {move || check_error.get().map(|text| view! { class = class,
+                    <p class="error-text" role="alert" data-testid="check-error">{text}</p>
                 })}
                 <AccountDetails account=account.clone() class=class/>
                 <h3>"What BetterBeing may do in your Zoom account"</h3>
                 <ScopeList scopes=account.scopes/>
                 <p class="promise" data-testid="zoom-promise">{PROMISE}</p>
                 <div class="actions">
+                    {on_check_again.map(|check| view! { class = class,
+                        <button
+                            type="button"
+                            class="bb-button bb-button-secondary"
+                            data-testid="check-again"
+                            disabled=move || checking.get()
+                            aria-busy=move || checking.get().then_some("true")
+                            on:click=move |_| check.run(())
+                        >
+                            {move || if checking.get() { "Checking\u{2026}" } else { "Check again" }}
+                        </button>
+                    })}
                     <button
                         type="button"
                         class="bb-button bb-button-danger-outline"

@@ -143,6 +143,31 @@ pub fn ZoomPage() -> impl IntoView {
         }
     });
 
+    // "Check again": the page shows the stored connection; this asks Zoom now.
+    let checking = RwSignal::new(false);
+    let check_error = RwSignal::new(None::<String>);
+    let on_check_again = Callback::new({
+        let config = config.clone();
+        let to_sign_in = to_sign_in.clone();
+        move |()| {
+            if checking.get_untracked() {
+                return;
+            }
+            checking.set(true);
+            check_error.set(None);
+            let config = config.clone();
+            let to_sign_in = to_sign_in.clone();
+            leptos::task::spawn_local(async move {
+                match api::zoom::check_again(&config).await {
+                    Ok(_) => status.refetch(),
+                    Err(e) if e.is_unauthenticated() => to_sign_in(),
+                    Err(e) => check_error.set(Some(friendly_message(&e))),
+                }
+                checking.set(false);
+            });
+        }
+    });
+
     let disconnecting = RwSignal::new(false);
     let disconnect_error = RwSignal::new(None::<String>);
     let on_disconnect = Callback::new({
@@ -233,6 +258,9 @@ pub fn ZoomPage() -> impl IntoView {
                 on_disconnect=on_disconnect
                 disconnecting=disconnecting
                 disconnect_error=disconnect_error
+                on_check_again=on_check_again
+                checking=checking
+                check_error=check_error
             />
         }
         .into_any(),

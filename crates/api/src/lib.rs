@@ -20,6 +20,8 @@ pub mod paths {
     pub const SHELL_SIGN_IN: &str = "/api/auth/shell/sign-in";
     pub const SIGN_OUT: &str = "/api/auth/sign-out";
     pub const ZOOM_STATUS: &str = "/api/zoom/status";
+    /// POST: "Check again", confirms the connection with Zoom now and answers with the status.
+    pub const ZOOM_STATUS_CHECK: &str = "/api/zoom/status/check";
     /// Top-level navigation (not fetch): answers 302 to Zoom's consent page. Query: `return_to`.
     pub const ZOOM_CONNECT: &str = "/api/zoom/connect";
     pub const ZOOM_CALLBACK: &str = "/api/zoom/callback";

@@ -119,8 +119,11 @@ pub enum ZoomStatus {
     NotConnected,
     Connected {
         account: ZoomAccount,
-        /// False when Zoom could not be reached just now to confirm the connection.
+        /// False when Zoom could not be reached at the last check of this connection.
         verified: bool,
+        /// When Zoom last confirmed this connection (the page reads the stored state; the server checks again
+        /// every few minutes, and on "Check again").
+        checked_at: Option<DateTime<Utc>>,
     },
     NeedsReauth {
         account: ZoomAccount,

@@ -4,11 +4,20 @@ use server::startup::Application;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     server::telemetry::init();
-    let settings = Settings::from_env()?;
-    let app = Application::build(settings).await?;
-    if let Some(sandbox) = &app.sandbox {
-        tracing::info!(url = %sandbox.base_url, "embedded Zoom sandbox running (no real Zoom app configured)");
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(problems) => {
+            eprintln!("{problems}");
+            std::process::exit(2);
+        }
+    };
+    if settings.demo {
+        tracing::warn!(
+            zoom = %settings.zoom.oauth_base,
+            "demo mode (BB_DEMO=1): demo sign-in without a password and a generated token key; never use it for real people"
+        );
     }
+    let app = Application::build(settings).await?;
     println!("\n  BetterBeing is running: open {}/signin\n", app.base_url);
     app.run_until_stopped().await?;
     Ok(())

@@ -141,11 +141,12 @@ impl Calendar {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<Session>, SessionError> {
-        let mut out = Vec::new();
-        for row in rows::list(&self.db, user_id, from.timestamp_millis(), to.timestamp_millis()).await? {
-            out.push(self.view(&row).await?);
-        }
-        Ok(out)
+        let (from, to) = (from.timestamp_millis(), to.timestamp_millis());
+        // Two queries whatever the number of sessions (the jobs may be read a moment later than the sessions: a
+        // job that finished in between shows the session's own, newer state).
+        let rows = rows::list(&self.db, user_id, from, to).await?;
+        let jobs = zoom_jobs::ensure_jobs_of_listed(&self.db, user_id, from, to).await?;
+        Ok(rows.iter().map(|row| view::session(row, jobs.get(&row.id))).collect())
     }
 
     /// What a new session's Zoom side starts as, given the practitioner's connection.

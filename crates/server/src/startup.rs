@@ -1,5 +1,5 @@
-//! Builds the application: database, Zoom (real or the embedded sandbox), router, listener. `Application::build`
-//! binds first, so tests can ask for port 0 and learn the address.
+//! Builds the application: database, Zoom client, router, listener. `Application::build` binds first, so tests can
+//! ask for port 0 and learn the address (or bind themselves and hand the listener to `Application::build_on`).
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -17,9 +17,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
-use zoom_sandbox::{RunningSandbox, SandboxConfig};
 
-use crate::config::{Settings, ZoomApp, ZoomTarget};
+use crate::config::Settings;
 use crate::crypto::Keyring;
 use crate::db::{self, Db};
 use crate::error::ApiError;
@@ -54,13 +53,16 @@ pub struct Application {
     pub db: Db,
     /// The session calendar and its Zoom queue (tests drain it).
     pub calendar: Calendar,
-    /// The in-process Zoom sandbox, when no real Zoom app is configured.
-    pub sandbox: Option<RunningSandbox>,
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(settings.bind).await?;
+        Self::build_on(listener, settings).await
+    }
+
+    /// Like [`Application::build`] on a listener bound by the caller (`settings.bind` is ignored).
+    pub async fn build_on(listener: TcpListener, settings: Settings) -> anyhow::Result<Self> {
         let address = listener.local_addr()?;
         let base_url = match &settings.public_url {
             Some(url) => url.clone(),
@@ -70,27 +72,7 @@ impl Application {
         if settings.demo {
             db::users::seed_demo(&db).await?;
         }
-        let (app, sandbox) = match settings.zoom.clone() {
-            ZoomTarget::External(app) => (app, None),
-            ZoomTarget::EmbeddedSandbox { bind } => {
-                let redirect = format!("{base_url}{}", api::paths::ZOOM_CALLBACK);
-                let webhook = format!("{base_url}{}", api::paths::ZOOM_WEBHOOK);
-                let config = SandboxConfig::demo(&redirect, Some(&webhook));
-                let sandbox = zoom_sandbox::serve(TcpListener::bind(bind).await?, config.clone()).await;
-                if settings.demo {
-                    zoom_sandbox::seed_demo_users(&sandbox);
-                }
-                let app = ZoomApp {
-                    client_id: config.client_id.clone(),
-                    client_secret: config.client_secret.clone().into(),
-                    redirect_url: redirect,
-                    webhook_secret_token: config.webhook_secret_token.clone().into(),
-                    oauth_base: sandbox.base_url.clone(),
-                    api_base: format!("{}/v2", sandbox.base_url),
-                };
-                (app, Some(sandbox))
-            }
-        };
+        let app = settings.zoom.clone();
         let zoom = Zoom::new(
             db.clone(),
             settings.token_keys.clone(),
@@ -99,6 +81,7 @@ impl Application {
             DEFAULT_RETURN_TO.to_string(),
             settings.zoom_timeout,
             settings.clock.clone(),
+            settings.status_max_age,
         );
         let calendar = Calendar::new(
             db.clone(),
@@ -134,7 +117,6 @@ impl Application {
             base_url,
             db,
             calendar,
-            sandbox,
         })
     }
 
@@ -160,6 +142,7 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         .route(paths::SHELL_SIGN_IN, post(routes::auth::shell_sign_in))
         .route(paths::SIGN_OUT, post(routes::auth::sign_out))
         .route(paths::ZOOM_STATUS, get(routes::zoom::status))
+        .route(paths::ZOOM_STATUS_CHECK, post(routes::zoom::check_again))
         .route(paths::ZOOM_CONNECT, get(routes::zoom::connect))
         .route(paths::ZOOM_CALLBACK, get(routes::zoom::callback))
         .route(paths::ZOOM_DISCONNECT, post(routes::zoom::disconnect))

@@ -23,5 +23,9 @@ mod queue;
 mod refresh;
 #[path = "api/sessions.rs"]
 mod sessions;
+#[path = "api/startup.rs"]
+mod startup;
+#[path = "api/status.rs"]
+mod status;
 #[path = "api/webhooks.rs"]
 mod webhooks;

@@ -164,7 +164,14 @@ async fn a_killed_grant_asks_for_reauth_and_reauth_reconnects_in_place() {
 
     let id = app.zoom_user_id(LICENSED).await;
     app.sandbox_post(&format!("/users/{id}/kill-grant"), json!({})).await;
+    // The page shows the stored connection (confirmed moments ago) without asking Zoom; "Check again" asks now.
     browser.goto(&app.url(ZOOM_PAGE)).await;
+    browser.wait_for_zoom_state("connected").await;
+    assert!(browser
+        .text("[data-testid='zoom-checked']")
+        .await
+        .starts_with("Last confirmed with Zoom on "));
+    browser.click("[data-testid='check-again']").await;
     browser.wait_for_zoom_state("needs_reauth").await;
     assert_eq!(
         browser.attr("[data-testid='reauth-banner']", "role").await.as_deref(),

@@ -11,7 +11,7 @@ pub const DEMO_SCOPES: [&str; 6] = [
 ];
 
 /// One registered Zoom OAuth app. The sandbox serves exactly one.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SandboxConfig {
     /// Shown on the consent page, e.g. "BetterBeing".
     pub app_name: String,

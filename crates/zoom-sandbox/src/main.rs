@@ -1,10 +1,11 @@
 //! `zoom-sandbox`: the local Zoom for the demo. See README.md for flags and the control API.
 
 use tracing_subscriber::EnvFilter;
-use zoom_sandbox::{seed_demo_users, serve, serve_at, SandboxConfig};
+use zoom_sandbox::{base_url_for, seed_demo_users, serve_at, serve_persisted, SandboxConfig};
 
 const USAGE: &str = "\
-usage: zoom-sandbox [--bind ADDR] [--redirect-uri URI]... [--deauthorization-url URL] [--base-url URL] [--seed-demo]
+usage: zoom-sandbox [--bind ADDR] [--redirect-uri URI]... [--deauthorization-url URL] [--base-url URL]
+                    [--state FILE] [--seed-demo]
 
   --bind ADDR                 listen address (env ZOOM_SANDBOX_BIND; default 127.0.0.1:9090)
   --redirect-uri URI          allowed OAuth redirect URI, repeatable
@@ -13,6 +14,8 @@ usage: zoom-sandbox [--bind ADDR] [--redirect-uri URI]... [--deauthorization-url
   --deauthorization-url URL   where app_deauthorized is POSTed (env ZOOM_SANDBOX_DEAUTHORIZATION_URL)
   --base-url URL              the URL clients use to reach the sandbox (env ZOOM_SANDBOX_BASE_URL;
                               default derived from the bound address)
+  --state FILE                keep users, grants, tokens and meetings in FILE across restarts
+                              (env ZOOM_SANDBOX_STATE; default: in memory only)
   --seed-demo                 seed the three demo Zoom users (env ZOOM_SANDBOX_SEED_DEMO=1)";
 
 struct Args {
@@ -20,6 +23,7 @@ struct Args {
     redirect_uris: Vec<String>,
     deauthorization_url: Option<String>,
     base_url: Option<String>,
+    state: Option<std::path::PathBuf>,
     seed_demo: bool,
 }
 
@@ -33,6 +37,7 @@ fn parse_args() -> Result<Args, String> {
         redirect_uris: Vec::new(),
         deauthorization_url: env("ZOOM_SANDBOX_DEAUTHORIZATION_URL"),
         base_url: env("ZOOM_SANDBOX_BASE_URL"),
+        state: env("ZOOM_SANDBOX_STATE").map(Into::into),
         seed_demo: env("ZOOM_SANDBOX_SEED_DEMO").is_some_and(|v| v == "1" || v == "true"),
     };
     let mut argv = std::env::args().skip(1);
@@ -52,6 +57,7 @@ fn parse_args() -> Result<Args, String> {
             "--redirect-uri" => args.redirect_uris.push(value()?),
             "--deauthorization-url" => args.deauthorization_url = Some(value()?),
             "--base-url" => args.base_url = Some(value()?),
+            "--state" => args.state = Some(value()?.into()),
             "--seed-demo" => args.seed_demo = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
@@ -90,9 +96,21 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    let sandbox = match args.base_url {
-        Some(base_url) => serve_at(listener, config, base_url).await,
-        None => serve(listener, config).await,
+    let base_url = args
+        .base_url
+        .unwrap_or_else(|| base_url_for(listener.local_addr().expect("a bound listener has an address")));
+    let sandbox = match &args.state {
+        Some(path) => match serve_persisted(listener, config, base_url, path).await {
+            Ok(sandbox) => {
+                tracing::info!(state = %path.display(), "zoom sandbox keeps its state in this file");
+                sandbox
+            }
+            Err(message) => {
+                eprintln!("zoom sandbox cannot start: {message}");
+                std::process::exit(1);
+            }
+        },
+        None => serve_at(listener, config, base_url).await,
     };
     if args.seed_demo {
         for user in seed_demo_users(&sandbox) {

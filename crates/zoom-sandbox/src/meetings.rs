@@ -107,7 +107,7 @@ pub enum MeetingStatus {
     Started,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StartUrl {
     #[serde(rename = "start_url")]
     pub url: String,
@@ -121,7 +121,7 @@ fn ser_secs<S: serde::Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::
     s.serialize_str(&rfc3339_millis(*at))
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Meeting {
     pub id: u64,
     pub uuid: String,
@@ -470,7 +470,7 @@ pub struct ListQuery {
     pub timezone: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct DailyUsage {
     pub day: NaiveDate,
     pub used: u32,
@@ -482,10 +482,12 @@ pub struct Quota {
     pub remaining: u32,
 }
 
-#[derive(Debug, Default)]
+/// Persisted with the rest of the sandbox (`--state`), except page cursors, which live 15 minutes anyway.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct MeetingStore {
     meetings: Vec<Meeting>,
     usage: HashMap<String, DailyUsage>,
+    #[serde(skip)]
     cursors: HashMap<String, PageCursor>,
     /// Every zak handed out, for leak tests.
     pub zaks: Vec<String>,

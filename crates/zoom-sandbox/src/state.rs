@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::calls::{Call, CallLog};
 use crate::config::SandboxConfig;
@@ -21,10 +21,22 @@ use crate::pkce::PkceChallenge;
 pub struct AppState {
     inner: Arc<Mutex<Sandbox>>,
     pub http: reqwest::Client,
+    /// `--state FILE`: where the lasting state is saved after every request that may change it.
+    persist: Option<Arc<Persist>>,
+}
+
+struct Persist {
+    path: std::path::PathBuf,
+    /// Held from taking the snapshot to renaming the file into place, so saves land in order.
+    writing: Mutex<()>,
 }
 
 impl AppState {
     pub fn new(sandbox: Sandbox) -> Self {
+        Self::with_state_file(sandbox, None)
+    }
+
+    pub fn with_state_file(sandbox: Sandbox, path: Option<std::path::PathBuf>) -> Self {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(5))
@@ -33,7 +45,30 @@ impl AppState {
         Self {
             inner: Arc::new(Mutex::new(sandbox)),
             http,
+            persist: path.map(|path| {
+                Arc::new(Persist {
+                    path,
+                    writing: Mutex::new(()),
+                })
+            }),
         }
+    }
+
+    pub fn persists(&self) -> bool {
+        self.persist.is_some()
+    }
+
+    /// Writes the lasting state to the state file, if there is one: to a temporary file first, then renamed over
+    /// the old one, so a crash mid-write leaves the previous state intact.
+    pub fn save(&self) -> std::io::Result<()> {
+        let Some(persist) = &self.persist else {
+            return Ok(());
+        };
+        let _order = persist.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let bytes = self.lock().snapshot();
+        let temporary = persist.path.with_extension("json.tmp");
+        std::fs::write(&temporary, bytes)?;
+        std::fs::rename(&temporary, &persist.path)
     }
 
     /// Never held across an `.await`.
@@ -52,9 +87,23 @@ pub fn rfc3339_millis(at: DateTime<Utc>) -> String {
 }
 
 /// Real time shifted by an offset the control API moves, so time keeps flowing between test steps.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Clock {
+    #[serde(with = "offset_millis")]
     offset: Duration,
+}
+
+mod offset_millis {
+    use chrono::Duration;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(offset: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(offset.num_milliseconds())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::milliseconds(i64::deserialize(d)?))
+    }
 }
 
 impl Clock {
@@ -71,7 +120,7 @@ impl Clock {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Ttls {
     pub code_secs: i64,
     pub access_token_secs: i64,
@@ -88,7 +137,7 @@ impl Default for Ttls {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct User {
     pub id: String,
     pub email: String,
@@ -148,7 +197,7 @@ pub struct NewUser {
     pub timezone: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GrantStatus {
     Active,
     /// Revoked through `/oauth/revoke`, removal in the Marketplace, or the `kill-grant` fault.
@@ -157,7 +206,7 @@ pub enum GrantStatus {
     Replaced,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Grant {
     pub id: String,
     pub zoom_user_id: String,
@@ -179,13 +228,13 @@ pub struct GrantView {
     pub refresh_count: u32,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct AccessTokenRecord {
     grant: usize,
     expires_at: DateTime<Utc>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct RefreshTokenRecord {
     grant: usize,
     expires_at: DateTime<Utc>,
@@ -193,7 +242,7 @@ struct RefreshTokenRecord {
     rotated_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct CodeRecord {
     client_id: String,
     redirect_uri: String,
@@ -254,7 +303,7 @@ pub enum ControlError {
 }
 
 /// What the leak tests search for.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct IssuedSecrets {
     pub codes: Vec<String>,
     pub access_tokens: Vec<String>,
@@ -273,8 +322,15 @@ pub struct Deauthorization {
     pub client_id: String,
 }
 
+/// Everything "Zoom" knows. With `--state FILE` the lasting part (users, grants, tokens, codes, meetings, daily
+/// usage, the clock's offset) is written to that file after every change and read back at start, so a restarted
+/// sandbox still honours the grants and meetings it handed out. The app's registration comes from the command line
+/// each start; the call log, webhook deliveries, armed faults and open consent pages are not kept.
+#[derive(Serialize, Deserialize)]
 pub struct Sandbox {
+    #[serde(skip)]
     pub config: SandboxConfig,
+    #[serde(skip)]
     pub base_url: String,
     pub refresh_grace_secs: i64,
     pub ttls: Ttls,
@@ -285,10 +341,14 @@ pub struct Sandbox {
     access_tokens: HashMap<String, AccessTokenRecord>,
     refresh_tokens: HashMap<String, RefreshTokenRecord>,
     codes: HashMap<String, CodeRecord>,
+    #[serde(skip)]
     pending: HashMap<String, PendingAuthorization>,
+    #[serde(skip)]
     pub calls: CallLog,
+    #[serde(skip)]
     pub webhook_deliveries: Vec<serde_json::Value>,
     pub meetings: MeetingStore,
+    #[serde(skip)]
     pub faults: Faults,
     secrets: IssuedSecrets,
 }
@@ -318,6 +378,20 @@ impl Sandbox {
             faults: Faults::default(),
             secrets,
         }
+    }
+
+    /// The sandbox saved in `json` (see [`Sandbox`]), serving the app `config` at `base_url`.
+    pub fn restore(json: &[u8], config: SandboxConfig, base_url: String) -> Result<Self, serde_json::Error> {
+        let mut sandbox: Sandbox = serde_json::from_slice(json)?;
+        sandbox.secrets.client_secret = config.client_secret.clone();
+        sandbox.config = config;
+        sandbox.base_url = base_url;
+        Ok(sandbox)
+    }
+
+    /// What [`Sandbox::restore`] reads back.
+    pub fn snapshot(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("the sandbox state serializes")
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -235,7 +235,7 @@ async fn issued_secrets_list_everything_handed_out() {
     assert_eq!(secrets["refresh_tokens"], json!([tokens["refresh_token"]]));
     assert_eq!(secrets["code_verifiers"], json!(["v-123"]));
     assert_eq!(secrets["client_secret"], CLIENT_SECRET);
-    assert_eq!(h.sandbox.issued_secrets().codes, vec![code]);
+    assert_eq!(h.sandbox.as_ref().unwrap().issued_secrets().codes, vec![code]);
 }
 
 #[tokio::test]

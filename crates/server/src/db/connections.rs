@@ -21,6 +21,10 @@ pub struct ConnectionRow {
     pub token_generation: i64,
     pub connected_at: i64,
     pub last_zoom_success_at: Option<i64>,
+    /// When Zoom last confirmed the grant (`GET /users/me`), ms.
+    pub checked_at: Option<i64>,
+    /// When a check last failed to reach Zoom, ms (cleared by the next successful check).
+    pub check_unreachable_at: Option<i64>,
 }
 
 impl FromRow<'_, SqliteRow> for ConnectionRow {
@@ -42,6 +46,8 @@ impl FromRow<'_, SqliteRow> for ConnectionRow {
             token_generation: r.try_get("token_generation")?,
             connected_at: r.try_get("connected_at")?,
             last_zoom_success_at: r.try_get("last_zoom_success_at")?,
+            checked_at: r.try_get("checked_at")?,
+            check_unreachable_at: r.try_get("check_unreachable_at")?,
         })
     }
 }
@@ -78,8 +84,8 @@ pub async fn store_new(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result
         "INSERT INTO zoom_connections (user_id, zoom_user_id, zoom_account_id, zoom_email, zoom_display_name,
              zoom_user_type, scopes, api_url, status, reauth_reason, access_token_enc, refresh_token_enc,
              access_expires_at, token_generation, connected_at, updated_at, last_zoom_success_at,
-             refresh_lease_owner, refresh_lease_until)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'connected', NULL, ?, ?, ?, 1, ?, ?, ?, NULL, NULL)
+             refresh_lease_owner, refresh_lease_until, checked_at, check_unreachable_at, check_started_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'connected', NULL, ?, ?, ?, 1, ?, ?, ?, NULL, NULL, ?, NULL, NULL)
          ON CONFLICT (user_id) DO UPDATE SET
              zoom_user_id = excluded.zoom_user_id, zoom_account_id = excluded.zoom_account_id,
              zoom_email = excluded.zoom_email, zoom_display_name = excluded.zoom_display_name,
@@ -90,7 +96,8 @@ pub async fn store_new(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result
              connected_at = CASE WHEN zoom_connections.zoom_user_id = excluded.zoom_user_id
                                  THEN zoom_connections.connected_at ELSE excluded.connected_at END,
              updated_at = excluded.updated_at, last_zoom_success_at = excluded.last_zoom_success_at,
-             refresh_lease_owner = NULL, refresh_lease_until = NULL",
+             refresh_lease_owner = NULL, refresh_lease_until = NULL,
+             checked_at = excluded.checked_at, check_unreachable_at = NULL, check_started_at = NULL",
     )
     .bind(c.user_id)
     .bind(c.zoom_user_id)
@@ -103,6 +110,7 @@ pub async fn store_new(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result
     .bind(c.access_token_enc)
     .bind(c.refresh_token_enc)
     .bind(c.access_expires_at)
+    .bind(now)
     .bind(now)
     .bind(now)
     .bind(now)
@@ -217,19 +225,57 @@ pub async fn record_success(db: &Db, user_id: i64, now: i64) -> sqlx::Result<()>
     Ok(())
 }
 
-pub async fn update_profile(
+/// Claims the background check of a connection whose last check is older than `stale_before` (ms) and that no
+/// instance is checking since `started_after` (ms); true for the one caller that should ask Zoom.
+pub async fn claim_check(db: &Db, user_id: i64, stale_before: i64, started_after: i64, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE zoom_connections SET check_started_at = ?
+          WHERE user_id = ? AND status = 'connected'
+            AND (checked_at IS NULL OR checked_at < ?)
+            AND (check_started_at IS NULL OR check_started_at < ?)",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(stale_before)
+    .bind(started_after)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Zoom confirmed the grant (and told us who the user is now).
+pub async fn record_check(
     db: &Db,
     user_id: i64,
     email: &str,
     display_name: &str,
     user_type: i64,
+    now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE zoom_connections SET zoom_email = ?, zoom_display_name = ?, zoom_user_type = ? WHERE user_id = ?",
+        "UPDATE zoom_connections SET zoom_email = ?, zoom_display_name = ?, zoom_user_type = ?, checked_at = ?,
+                check_unreachable_at = NULL, check_started_at = NULL
+          WHERE user_id = ?",
     )
     .bind(email)
     .bind(display_name)
     .bind(user_type)
+    .bind(now)
+    .bind(user_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A check could not reach Zoom (or ended otherwise without an answer about the grant).
+pub async fn record_check_unanswered(db: &Db, user_id: i64, unreachable: bool, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE zoom_connections SET check_started_at = NULL,
+                check_unreachable_at = CASE WHEN ? THEN ? ELSE check_unreachable_at END
+          WHERE user_id = ?",
+    )
+    .bind(unreachable)
+    .bind(now)
     .bind(user_id)
     .execute(db)
     .await?;

@@ -196,6 +196,30 @@ pub async fn ensure_job_of(db: &Db, session_id: i64) -> sqlx::Result<Option<JobR
         .await
 }
 
+/// The ensure jobs of every session `sessions::list` returns for the same arguments, in one query (the session
+/// list answers in a constant number of queries whatever the number of sessions).
+pub async fn ensure_jobs_of_listed(
+    db: &Db,
+    user_id: i64,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<std::collections::HashMap<i64, JobRow>> {
+    let jobs: Vec<JobRow> = sqlx::query_as(
+        "SELECT j.* FROM zoom_jobs j JOIN sessions s ON s.id = j.session_id
+          WHERE j.kind = 'ensure_meeting' AND s.user_id = ? AND s.status = 'scheduled'
+            AND s.starts_at < ? AND s.starts_at + s.duration_minutes * 60000 > ?",
+    )
+    .bind(user_id)
+    .bind(to)
+    .bind(from)
+    .fetch_all(db)
+    .await?;
+    Ok(jobs
+        .into_iter()
+        .filter_map(|job| Some((job.session_id?, job)))
+        .collect())
+}
+
 /// After a reconnect: parked work of this practitioner becomes due again.
 pub async fn unpark_for_user(db: &Db, user_id: i64, now: i64) -> sqlx::Result<u64> {
     Ok(

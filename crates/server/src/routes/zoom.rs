@@ -24,8 +24,17 @@ fn map_call_error(e: ZoomCallError) -> ApiError {
     }
 }
 
+/// From the database only (no Zoom call on a page view); see `Zoom::status`.
 pub async fn status(State(state): State<AppState>, CurrentUser(user_id): CurrentUser) -> ApiResult<Json<ZoomStatus>> {
     state.zoom.status(user_id).await.map(Json).map_err(map_call_error)
+}
+
+/// "Check again": asks Zoom now.
+pub async fn check_again(
+    State(state): State<AppState>,
+    CurrentUser(user_id): CurrentUser,
+) -> ApiResult<Json<ZoomStatus>> {
+    state.zoom.check_now(user_id).await.map(Json).map_err(map_call_error)
 }
 
 #[derive(Debug, Deserialize)]

@@ -74,7 +74,12 @@ pub struct Zoom {
     locks: Arc<Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
     lease_owner: String,
     clock: Clock,
+    /// How long a Zoom confirmation of a connection stays fresh for the status page.
+    status_max_age: Duration,
 }
+
+/// A background check that has not finished after this long is presumed dead (its process crashed); another may run.
+const CHECK_LEASE_MS: i64 = 60_000;
 
 fn aad_access(user_id: i64) -> String {
     format!("zoom:{user_id}:access")
@@ -113,6 +118,7 @@ impl Zoom {
         default_return_to: String,
         timeout: Duration,
         clock: Clock,
+        status_max_age: Duration,
     ) -> Self {
         let http = super::oauth::http_client(timeout).expect("HTTP client builds");
         Zoom {
@@ -125,6 +131,7 @@ impl Zoom {
             locks: Arc::default(),
             lease_owner: random_token(),
             clock,
+            status_max_age,
         }
     }
 
@@ -301,64 +308,110 @@ impl Zoom {
 
     // ---- Status and disconnect -------------------------------------------------------------------------------------
 
-    /// The practitioner's connection, confirmed with Zoom (`GET /users/me`) when it claims to be connected, so a
-    /// grant Zoom dropped never shows as "connected".
+    /// The practitioner's connection as stored: this path never waits for Zoom. When Zoom last confirmed the
+    /// connection longer ago than the status max age, one background check (one across every instance sharing the
+    /// database) asks Zoom again; what it learns shows on the next view. 401s, `invalid_grant` and the
+    /// deauthorization webhook change the stored state at once, whatever the age of the last check.
     pub async fn status(&self, user_id: i64) -> Result<ZoomStatus, ZoomCallError> {
+        let (status, stale) = self.stored_status(user_id).await?;
+        if stale {
+            let now = self.clock.now_ms();
+            let max_age = self.status_max_age.as_millis() as i64;
+            if connections::claim_check(&self.db, user_id, now - max_age, now - CHECK_LEASE_MS, now).await? {
+                let zoom = self.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = zoom.verify(user_id).await {
+                        tracing::warn!(user_id, failure = ?e, "background zoom check failed");
+                    }
+                });
+            }
+        }
+        Ok(status)
+    }
+
+    /// "Check again": asks Zoom now (`GET /users/me`) and answers with what it said.
+    pub async fn check_now(&self, user_id: i64) -> Result<ZoomStatus, ZoomCallError> {
+        if matches!(self.stored_status(user_id).await?.0, ZoomStatus::Connected { .. }) {
+            self.verify(user_id).await?;
+        }
+        Ok(self.stored_status(user_id).await?.0)
+    }
+
+    /// The stored status, and whether a connected one is due for a check with Zoom.
+    async fn stored_status(&self, user_id: i64) -> Result<(ZoomStatus, bool), ZoomCallError> {
         let Some(me) = db::users::me(&self.db, user_id).await? else {
             return Err(ZoomCallError::NotConnected);
         };
         let row = connections::get(&self.db, user_id).await?;
         if !me.organisation.zoom_allowed {
             // Still connected from before the switch was turned off: shown (so it can be disconnected), not used.
-            return Ok(ZoomStatus::BlockedByOrganisation {
-                admin_name: me.organisation.admin_name,
-                connected_account: row.as_ref().map(account_of),
-            });
+            return Ok((
+                ZoomStatus::BlockedByOrganisation {
+                    admin_name: me.organisation.admin_name,
+                    connected_account: row.as_ref().map(account_of),
+                },
+                false,
+            ));
         }
         let Some(row) = row else {
-            return Ok(ZoomStatus::NotConnected);
+            return Ok((ZoomStatus::NotConnected, false));
         };
         if row.status != connections::CONNECTED {
-            return Ok(ZoomStatus::NeedsReauth {
-                account: account_of(&row),
-                reason: reason_from(row.reauth_reason.as_deref()),
-            });
+            return Ok((
+                ZoomStatus::NeedsReauth {
+                    account: account_of(&row),
+                    reason: reason_from(row.reauth_reason.as_deref()),
+                },
+                false,
+            ));
         }
-        let verified = self
+        let max_age = self.status_max_age.as_millis() as i64;
+        let stale = row.checked_at.is_none_or(|at| at < self.clock.now_ms() - max_age);
+        Ok((
+            ZoomStatus::Connected {
+                account: account_of(&row),
+                verified: row.check_unreachable_at.is_none(),
+                checked_at: row.checked_at.and_then(chrono::DateTime::from_timestamp_millis),
+            },
+            stale,
+        ))
+    }
+
+    /// Confirms the grant with Zoom and records the answer: who the user is now, that Zoom could not be reached, or
+    /// (inside [`Zoom::call`]) that the grant is dead.
+    async fn verify(&self, user_id: i64) -> Result<(), ZoomCallError> {
+        let answer = self
             .call(
                 user_id,
                 |base, token| async move { self.api.users_me(&base, &token).await },
             )
             .await;
-        match verified {
+        let now = self.clock.now_ms();
+        match answer {
             Ok(user) => {
-                connections::update_profile(&self.db, user_id, &user.email, &user.display_name(), user.user_type)
-                    .await?;
-                let row = connections::get(&self.db, user_id)
-                    .await?
-                    .ok_or(ZoomCallError::NotConnected)?;
-                Ok(ZoomStatus::Connected {
-                    account: account_of(&row),
-                    verified: true,
-                })
+                connections::record_check(
+                    &self.db,
+                    user_id,
+                    &user.email,
+                    &user.display_name(),
+                    user.user_type,
+                    now,
+                )
+                .await?;
+                Ok(())
             }
-            Err(ZoomCallError::NeedsReauth) => {
-                let row = connections::get(&self.db, user_id)
-                    .await?
-                    .ok_or(ZoomCallError::NotConnected)?;
-                Ok(ZoomStatus::NeedsReauth {
-                    account: account_of(&row),
-                    reason: reason_from(row.reauth_reason.as_deref()),
-                })
+            // Marked (or gone) already; nothing more to record.
+            Err(ZoomCallError::NeedsReauth | ZoomCallError::NotConnected | ZoomCallError::BlockedByOrganisation) => {
+                Ok(())
             }
-            Err(ZoomCallError::NotConnected | ZoomCallError::BlockedByOrganisation) => Ok(ZoomStatus::NotConnected),
             Err(ZoomCallError::Unavailable | ZoomCallError::Zoom { .. } | ZoomCallError::RateLimited { .. }) => {
-                Ok(ZoomStatus::Connected {
-                    account: account_of(&row),
-                    verified: false,
-                })
+                connections::record_check_unanswered(&self.db, user_id, true, now).await?;
+                Ok(())
             }
-            Err(e @ ZoomCallError::Internal(_)) => Err(e),
+            Err(e @ ZoomCallError::Internal(_)) => {
+                connections::record_check_unanswered(&self.db, user_id, false, now).await?;
+                Err(e)
+            }
         }
     }
 

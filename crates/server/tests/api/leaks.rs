@@ -34,7 +34,10 @@ async fn no_secret_reaches_a_response_or_a_log_line() {
     let id = app.zoom_user_id(LICENSED).await;
     app.sandbox_post(&format!("/users/{id}/expire-access-token"), serde_json::json!({}))
         .await;
-    let r = app.client.get(app.url(api::paths::ZOOM_STATUS)).send().await.unwrap();
+    let r = app
+        .send(reqwest::Method::POST, api::paths::ZOOM_STATUS_CHECK, NO_BODY)
+        .await;
+    seen.push(format!("{:?}", r.headers()));
     seen.push(r.text().await.unwrap());
     let r = app.disconnect().await;
     seen.push(format!("{:?}", r.headers()));

@@ -7,6 +7,7 @@ fn connected_email(status: &ZoomStatus) -> &str {
         ZoomStatus::Connected {
             account,
             verified: true,
+            ..
         } => &account.email,
         other => panic!("expected a verified connection, got {other:?}"),
     }
@@ -201,7 +202,7 @@ async fn a_killed_grant_needs_reauthorization_and_reauth_restores_it() {
     let id = app.zoom_user_id(LICENSED).await;
     app.sandbox_post(&format!("/users/{id}/kill-grant"), serde_json::json!({}))
         .await;
-    match app.status().await {
+    match app.check_again().await {
         ZoomStatus::NeedsReauth { account, reason } => {
             assert_eq!(account.email, LICENSED);
             assert_eq!(reason, ReauthReason::GrantRevoked);
@@ -227,7 +228,7 @@ async fn the_zoom_admin_disabling_the_app_turns_the_connection_into_needs_reauth
     let id = app.zoom_user_id(LICENSED).await;
     app.sandbox_post(&format!("/users/{id}/disable-app"), serde_json::json!({}))
         .await;
-    match app.status().await {
+    match app.check_again().await {
         ZoomStatus::NeedsReauth { reason, .. } => {
             assert_eq!(reason, ReauthReason::AppDisabledByZoomAdmin)
         }

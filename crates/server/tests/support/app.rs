@@ -11,7 +11,7 @@ use api::zoom::ZoomStatus;
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 use server::clock::Clock;
-use server::config::{Settings, ZoomApp, ZoomTarget};
+use server::config::{Settings, ZoomApp};
 use server::crypto::Keyring;
 use server::db::Db;
 use server::sessions::Calendar;
@@ -83,7 +83,7 @@ pub fn browser_like_client() -> reqwest::Client {
         .unwrap()
 }
 
-fn settings(db_path: &Path, keys: Keyring, dist: Option<PathBuf>, zoom: ZoomTarget) -> Settings {
+fn settings(db_path: &Path, keys: Keyring, dist: Option<PathBuf>, zoom: ZoomApp) -> Settings {
     Settings {
         bind: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
@@ -101,6 +101,7 @@ fn settings(db_path: &Path, keys: Keyring, dist: Option<PathBuf>, zoom: ZoomTarg
         job_poll: std::time::Duration::from_millis(100),
         job_lease: std::time::Duration::from_secs(3),
         job_concurrency: 8,
+        status_max_age: std::time::Duration::from_secs(300),
         clock: server::clock::Clock::default(),
     }
 }
@@ -119,19 +120,38 @@ pub async fn spawn_app_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
     spawn_app_tuned(None, tune).await
 }
 
+/// The demo Zoom app of the sandbox at `sandbox`, redirecting to the server at `base`.
+pub fn sandbox_zoom_app(base: &str, sandbox: &str) -> ZoomApp {
+    let demo = zoom_sandbox::SandboxConfig::demo("unused", None);
+    ZoomApp {
+        client_id: demo.client_id.clone(),
+        client_secret: demo.client_secret.clone().into(),
+        redirect_url: format!("{base}{}", api::paths::ZOOM_CALLBACK),
+        webhook_secret_token: demo.webhook_secret_token.clone().into(),
+        oauth_base: sandbox.to_string(),
+        api_base: format!("{sandbox}/v2"),
+    }
+}
+
 async fn spawn_app_tuned(dist: Option<PathBuf>, tune: impl FnOnce(&mut Settings)) -> TestApp {
     log_buffer();
     let dir = Arc::new(tempfile::tempdir().unwrap());
     let db_path = dir.path().join("betterbeing.sqlite");
     let keys = Keyring::random("test1");
-    let zoom = ZoomTarget::EmbeddedSandbox {
-        bind: "127.0.0.1:0".parse().unwrap(),
-    };
-    let mut settings = settings(&db_path, keys.clone(), dist, zoom);
+    // Our server's address first (Zoom's app settings name its callback), then a sandbox that knows it.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let config = zoom_sandbox::SandboxConfig::demo(
+        &format!("{base}{}", api::paths::ZOOM_CALLBACK),
+        Some(&format!("{base}{}", api::paths::ZOOM_WEBHOOK)),
+    );
+    let running = zoom_sandbox::serve(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), config).await;
+    zoom_sandbox::seed_demo_users(&running);
+    let sandbox = running.base_url.clone();
+    let mut settings = settings(&db_path, keys.clone(), dist, sandbox_zoom_app(&base, &sandbox));
     tune(&mut settings);
     let clock = settings.clock.clone();
-    let app = Application::build(settings).await.expect("app builds");
-    let sandbox = app.sandbox.as_ref().unwrap().base_url.clone();
+    let app = Application::build_on(listener, settings).await.expect("app builds");
     let db = app.db.clone();
     let calendar = app.calendar.clone();
     let base = app.spawn();
@@ -168,18 +188,12 @@ impl TestApp {
 
     /// A second server process sharing this one's database and Zoom (as a second instance behind a load balancer).
     pub async fn second_instance(&self) -> TestApp {
-        let demo = zoom_sandbox::SandboxConfig::demo("unused", None);
-        let zoom = ZoomTarget::External(ZoomApp {
-            client_id: demo.client_id.clone(),
-            client_secret: demo.client_secret.clone().into(),
-            redirect_url: format!("{}{}", self.base, api::paths::ZOOM_CALLBACK),
-            webhook_secret_token: demo.webhook_secret_token.clone().into(),
-            oauth_base: self.sandbox.clone(),
-            api_base: format!("{}/v2", self.sandbox),
-        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        // Behind one public URL, as behind a load balancer: Zoom's redirect goes to the first instance's address.
+        let zoom = sandbox_zoom_app(&self.base, &self.sandbox);
         let settings = settings(&self.db_path, self.keys.clone(), None, zoom);
         let clock = settings.clock.clone();
-        let app = Application::build(settings).await.unwrap();
+        let app = Application::build_on(listener, settings).await.unwrap();
         let db = app.db.clone();
         let calendar = app.calendar.clone();
         let base = app.spawn();
@@ -244,6 +258,15 @@ impl TestApp {
     pub async fn status(&self) -> ZoomStatus {
         let r = self.client.get(self.url(api::paths::ZOOM_STATUS)).send().await.unwrap();
         assert_eq!(r.status(), 200, "zoom status");
+        r.json().await.unwrap()
+    }
+
+    /// "Check again": the server asks Zoom now (`GET /users/me`), as the button on the Zoom page does.
+    pub async fn check_again(&self) -> ZoomStatus {
+        let r = self
+            .send(reqwest::Method::POST, api::paths::ZOOM_STATUS_CHECK, NO_BODY)
+            .await;
+        assert_eq!(r.status(), 200, "check again");
         r.json().await.unwrap()
     }
 

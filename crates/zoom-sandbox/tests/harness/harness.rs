@@ -15,7 +15,8 @@ pub const CLIENT_SECRET: &str = "bb-demo-client-secret";
 pub const WEBHOOK_SECRET: &str = "bb-demo-webhook-secret";
 
 pub struct Harness {
-    pub sandbox: RunningSandbox,
+    /// The sandbox when it runs in this test process; `None` for a `zoom-sandbox` process at `base`.
+    pub sandbox: Option<RunningSandbox>,
     pub base: String,
     pub http: Client,
     /// The demo users: Licensed, Basic, unassigned.
@@ -32,7 +33,17 @@ pub async fn start_with(config: SandboxConfig, seed: bool) -> Harness {
     let users = if seed { seed_demo_users(&sandbox) } else { Vec::new() };
     Harness {
         base: sandbox.base_url.clone(),
-        sandbox,
+        sandbox: Some(sandbox),
+        http: Client::builder().redirect(Policy::none()).build().unwrap(),
+        users,
+    }
+}
+
+/// Speaks to a `zoom-sandbox` process at `base` whose users are `users` (Licensed, Basic, unassigned).
+pub fn for_process(base: &str, users: Vec<User>) -> Harness {
+    Harness {
+        base: base.to_owned(),
+        sandbox: None,
         http: Client::builder().redirect(Policy::none()).build().unwrap(),
         users,
     }
