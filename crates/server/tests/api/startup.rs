@@ -29,22 +29,20 @@ fn finishes_within(child: &mut std::process::Child, limit: Duration) -> std::pro
     }
 }
 
-#[test]
-fn without_a_zoom_app_the_server_refuses_to_start_names_the_missing_settings_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = server(dir.path())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+/// Runs the configured server to its end (it must refuse to start): its exit code and standard error.
+fn refused(command: &mut Command) -> (Option<i32>, String) {
+    let mut child = command.stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
     let status = finishes_within(&mut child, Duration::from_secs(20));
     let mut stderr = String::new();
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
-    assert_eq!(
-        status.code(),
-        Some(2),
-        "exit code 2 for a configuration error:\n{stderr}"
-    );
+    (status.code(), stderr)
+}
+
+#[test]
+fn without_a_zoom_app_the_server_refuses_to_start_names_the_missing_settings_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stderr) = refused(&mut server(dir.path()));
+    assert_eq!(code, Some(2), "exit code 2 for a configuration error:\n{stderr}");
     for name in [
         "ZOOM_CLIENT_ID",
         "ZOOM_CLIENT_SECRET",
@@ -61,24 +59,19 @@ fn without_a_zoom_app_the_server_refuses_to_start_names_the_missing_settings_and
 #[test]
 fn a_malformed_setting_is_refused_with_what_is_expected() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = server(dir.path())
-        .env("BB_PUBLIC_URL", "https://zoom.betterbeing.example/some/path")
-        .env("BB_TOKEN_KEYS", "k1:dG9vLXNob3J0")
-        .env("ZOOM_CLIENT_ID", "id")
-        .env("ZOOM_CLIENT_SECRET", "zoom-client-secret-xyz")
-        .env("ZOOM_WEBHOOK_SECRET_TOKEN", "token")
-        .env(
-            "ZOOM_REDIRECT_URL",
-            "https://zoom.betterbeing.example/api/zoom/callback",
-        )
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let status = finishes_within(&mut child, Duration::from_secs(20));
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
-    assert_eq!(status.code(), Some(2), "{stderr}");
+    let (code, stderr) = refused(
+        server(dir.path())
+            .env("BB_PUBLIC_URL", "https://zoom.betterbeing.example/some/path")
+            .env("BB_TOKEN_KEYS", "k1:dG9vLXNob3J0")
+            .env("ZOOM_CLIENT_ID", "id")
+            .env("ZOOM_CLIENT_SECRET", "zoom-client-secret-xyz")
+            .env("ZOOM_WEBHOOK_SECRET_TOKEN", "token")
+            .env(
+                "ZOOM_REDIRECT_URL",
+                "https://zoom.betterbeing.example/api/zoom/callback",
+            ),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("BB_PUBLIC_URL must be an origin only"), "{stderr}");
     assert!(stderr.contains("token key k1 must be 32 bytes"), "{stderr}");
     assert!(!stderr.contains("zoom-client-secret-xyz"), "no secret echoed");
