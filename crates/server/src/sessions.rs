@@ -306,13 +306,18 @@ impl Calendar {
         match result {
             Ok(url) => Ok(url),
             Err(ZoomCallError::Zoom { code: 3001, .. }) => {
-                // The meeting was deleted in Zoom: make a new one for this session.
+                // The meeting is gone in Zoom: make a new one for this session, unless a reschedule replaced (and
+                // deleted) it while Zoom was answering, and the session already has its next meeting. The new
+                // attempt looks at Zoom's meetings first, so it adopts rather than duplicates what is there.
                 let mut tx = begin_write(&self.db).await?;
-                rows::clear_link(&mut tx, id).await?;
-                rows::set_sync(&mut tx, id, "pending", None, None).await?;
-                let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, self.clock.now_ms(), false).await?;
-                tx.commit().await?;
-                self.run_soon([job]).await;
+                if rows::clear_link_if(&mut tx, id, &meeting).await? {
+                    rows::set_sync(&mut tx, id, "pending", None, None).await?;
+                    let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, self.clock.now_ms(), true).await?;
+                    tx.commit().await?;
+                    self.run_soon([job]).await;
+                } else {
+                    tx.commit().await?;
+                }
                 Err(SessionError::NoMeeting)
             }
             Err(e) => Err(SessionError::Zoom(e)),

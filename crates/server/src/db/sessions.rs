@@ -213,6 +213,19 @@ pub async fn clear_link(tx: &mut Transaction<'_, Sqlite>, id: i64) -> sqlx::Resu
     Ok(())
 }
 
+/// Forgets the session's link if it is still `meeting_id` (a reschedule may have replaced it meanwhile); true if so.
+pub async fn clear_link_if(tx: &mut Transaction<'_, Sqlite>, id: i64, meeting_id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sessions SET zoom_meeting_id = NULL, zoom_join_url = NULL, zoom_meeting_sequence = NULL
+          WHERE id = ? AND zoom_meeting_id = ? AND status = 'scheduled'",
+    )
+    .bind(id)
+    .bind(meeting_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn cancel(tx: &mut Transaction<'_, Sqlite>, id: i64, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE sessions SET status = 'cancelled', sequence = sequence + 1, zoom_sync = 'in_sync',
