@@ -284,3 +284,60 @@ async fn a_refresh_that_loses_a_race_reads_the_new_tokens_instead_of_ending_the_
     let session = create(&app, &body("Ana", days_ahead(9))).await;
     assert_eq!(session.zoom.sync, ZoomSync::InSync, "the grant still works");
 }
+
+#[tokio::test]
+async fn start_finding_the_meeting_a_reschedule_just_replaced_leaves_the_new_link_alone() {
+    let app = spawn_app_with(|s| {
+        s.inline_wait = Duration::from_millis(20);
+        s.zoom_timeout = Duration::from_secs(5);
+    })
+    .await;
+    app.sign_in(SOLO).await;
+    app.connect_as(LICENSED).await;
+    let session = create(&app, &body("Ana", days_ahead(9))).await;
+    app.settle().await;
+    let first = app.wait_for_live_meetings(1).await[0]["id"].clone();
+
+    // Start reads the session (first meeting) and asks Zoom, which answers late...
+    fault(&app, "meetings.get", "delay", 2).await;
+    let starting = {
+        let (client, url) = (app.client.clone(), app.url(&api::paths::session_start(session.id)));
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // ...while a reschedule gives the session its next meeting and deletes the first.
+    let r = app
+        .send(
+            reqwest::Method::PUT,
+            &api::paths::session(session.id),
+            Some(&body("Ana", days_ahead(10))),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    app.settle().await;
+    let status = starting.await.unwrap();
+    assert_ne!(status, 200, "the first meeting is gone by the time Zoom answers");
+    app.settle().await;
+
+    let live = app.live_meetings().await;
+    assert_eq!(live.len(), 1, "exactly one meeting for the session: {live:?}");
+    assert_ne!(live[0]["id"], first);
+    let linked: Option<String> = sqlx::query_scalar("SELECT zoom_meeting_id FROM sessions WHERE id = ?")
+        .bind(session.id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        linked.as_deref(),
+        Some(live[0]["id"].to_string().as_str()),
+        "the session keeps its new link"
+    );
+}
