@@ -416,3 +416,56 @@ async fn blocked_with_a_connected_account_shows_it_and_offers_disconnect() {
     assert!(page.find("[data-testid=disconnect-zoom]").is_none());
     assert!(page.find("[data-testid=connect-zoom]").is_none());
 }
+
+#[wasm_bindgen_test]
+async fn check_again_shows_that_it_is_checking_and_why_a_check_failed() {
+    let checking = RwSignal::new(false);
+    let check_error = RwSignal::new(None::<String>);
+    let asked = Arc::new(AtomicUsize::new(0));
+    let document = document();
+    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let counter = asked.clone();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <ZoomStatusView
+                status=fixed(ZoomStatus::Connected {
+                    account: account(ZoomPlan::Licensed),
+                    verified: true,
+                    checked_at: None,
+                })
+                on_connect=|| {}
+                on_disconnect=|| {}
+                on_check_again=Callback::new(move |()| { counter.fetch_add(1, Ordering::SeqCst); })
+                checking=checking
+                check_error=check_error
+            />
+        }
+    });
+    let page = Mounted {
+        root,
+        _handle: Box::new(handle),
+    };
+    tick().await;
+    assert!(page.find("[data-testid=check-error]").is_none());
+
+    checking.set(true);
+    tick().await;
+    let button = page.get("[data-testid=check-again]");
+    assert_eq!(button.text_content().unwrap().trim(), "Checking\u{2026}");
+    assert_eq!(button.get_attribute("aria-busy").as_deref(), Some("true"));
+    button.click();
+    tick().await;
+    assert_eq!(asked.load(Ordering::SeqCst), 0, "a busy check cannot be started twice");
+
+    checking.set(false);
+    check_error.set(Some("Zoom could not be reached. Try again in a moment.".into()));
+    tick().await;
+    let error = page.get("[data-testid=check-error]");
+    assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(
+        error.text_content().unwrap(),
+        "Zoom could not be reached. Try again in a moment."
+    );
+    assert_eq!(page.text("[data-testid=check-again]").trim(), "Check again");
+}
