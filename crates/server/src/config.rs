@@ -50,7 +50,8 @@ pub struct Settings {
     /// The origin people reach the app at, e.g. `https://app.betterbeing.example` (no trailing slash); `None` means
     /// `http://` + the bound address.
     pub public_url: Option<String>,
-    /// `sqlite://path/to/file.sqlite`.
+    /// `sqlite://path/to/file.sqlite` (the embedded default) or `postgres://user:password@host:5432/database`
+    /// (several instances sharing one database).
     pub database_url: String,
     /// The SPA built by Trunk; `None` serves only `/api`.
     pub dist_dir: Option<PathBuf>,
@@ -151,11 +152,18 @@ impl Settings {
         let data_dir = PathBuf::from(var("BB_DATA_DIR").unwrap_or_else(|| ".data".into()));
         let database_url = var("BB_DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("betterbeing.sqlite").display()));
-        if !database_url.starts_with("sqlite:") {
-            problems.push(format!(
-                "BB_DATABASE_URL must start with sqlite:// (got {:?})",
+        match crate::db::Backend::of_url(&database_url) {
+            None => problems.push(format!(
+                "BB_DATABASE_URL must start with sqlite:// or postgres:// (got {:?})",
                 redact_url_password(&database_url)
-            ));
+            )),
+            Some(crate::db::Backend::Postgres) if url::Url::parse(&database_url).map_or(true, |u| !u.has_host()) => {
+                problems.push(format!(
+                    "BB_DATABASE_URL must name a PostgreSQL host, like postgres://user:password@db.example:5432/betterbeing (got {:?})",
+                    redact_url_password(&database_url)
+                ))
+            }
+            Some(_) => {}
         }
         let dist_dir = Some(PathBuf::from(var("BB_DIST_DIR").unwrap_or_else(|| "dist".into())));
 
@@ -498,7 +506,7 @@ mod tests {
             "ZOOM_API_BASE must be an http(s) URL",
             "ZOOM_OAUTH_BASE must use https",
             "ZOOM_REDIRECT_URL must end in /api/zoom/callback",
-            "BB_DATABASE_URL must start with sqlite://",
+            "BB_DATABASE_URL must start with sqlite:// or postgres://",
         ] {
             assert!(message.contains(expected), "{expected:?} in:\n{message}");
         }

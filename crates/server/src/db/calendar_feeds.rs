@@ -8,7 +8,7 @@ pub struct FeedRow {
 }
 
 pub async fn get(db: &Db, user_id: i64) -> sqlx::Result<Option<FeedRow>> {
-    let row = sqlx::query("SELECT token_enc, created_at FROM calendar_feeds WHERE user_id = ?")
+    let row = sqlx::query("SELECT token_enc, created_at FROM calendar_feeds WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(db)
         .await?;
@@ -21,7 +21,7 @@ pub async fn get(db: &Db, user_id: i64) -> sqlx::Result<Option<FeedRow>> {
 /// Creates or replaces (rotates) the practitioner's feed secret.
 pub async fn put(db: &Db, user_id: i64, token_hash: &str, token_enc: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO calendar_feeds (user_id, token_hash, token_enc, created_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO calendar_feeds (user_id, token_hash, token_enc, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, token_enc = excluded.token_enc,
               created_at = excluded.created_at",
     )
@@ -35,7 +35,7 @@ pub async fn put(db: &Db, user_id: i64, token_hash: &str, token_enc: &str, now: 
 }
 
 pub async fn user_for(db: &Db, token_hash: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE token_hash = ?")
+    sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE token_hash = $1")
         .bind(token_hash)
         .fetch_optional(db)
         .await

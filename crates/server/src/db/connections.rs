@@ -1,4 +1,4 @@
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
 use super::Db;
@@ -27,8 +27,8 @@ pub struct ConnectionRow {
     pub check_unreachable_at: Option<i64>,
 }
 
-impl FromRow<'_, SqliteRow> for ConnectionRow {
-    fn from_row(r: &SqliteRow) -> sqlx::Result<Self> {
+impl FromRow<'_, AnyRow> for ConnectionRow {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(ConnectionRow {
             user_id: r.try_get("user_id")?,
             zoom_user_id: r.try_get("zoom_user_id")?,
@@ -56,7 +56,7 @@ pub const CONNECTED: &str = "connected";
 pub const NEEDS_REAUTH: &str = "needs_reauth";
 
 pub async fn get(db: &Db, user_id: i64) -> sqlx::Result<Option<ConnectionRow>> {
-    sqlx::query_as("SELECT * FROM zoom_connections WHERE user_id = ?")
+    sqlx::query_as("SELECT * FROM zoom_connections WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(db)
         .await
@@ -85,7 +85,7 @@ pub async fn store_new(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result
              zoom_user_type, scopes, api_url, status, reauth_reason, access_token_enc, refresh_token_enc,
              access_expires_at, token_generation, connected_at, updated_at, last_zoom_success_at,
              refresh_lease_owner, refresh_lease_until, checked_at, check_unreachable_at, check_started_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'connected', NULL, ?, ?, ?, 1, ?, ?, ?, NULL, NULL, ?, NULL, NULL)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'connected', NULL, $9, $10, $11, 1, $12, $13, $14, NULL, NULL, $15, NULL, NULL)
          ON CONFLICT (user_id) DO UPDATE SET
              zoom_user_id = excluded.zoom_user_id, zoom_account_id = excluded.zoom_account_id,
              zoom_email = excluded.zoom_email, zoom_display_name = excluded.zoom_display_name,
@@ -119,8 +119,8 @@ pub async fn store_new(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result
     let replaced: Vec<i64> = sqlx::query_scalar(
         "UPDATE zoom_connections SET status = 'needs_reauth', reauth_reason = 'replaced_by_newer_authorization',
                 access_token_enc = NULL, refresh_token_enc = NULL, token_generation = token_generation + 1,
-                updated_at = ?, refresh_lease_owner = NULL, refresh_lease_until = NULL
-          WHERE zoom_user_id = ? AND user_id <> ? AND status = 'connected'
+                updated_at = $1, refresh_lease_owner = NULL, refresh_lease_until = NULL
+          WHERE zoom_user_id = $2 AND user_id <> $3 AND status = 'connected'
           RETURNING user_id",
     )
     .bind(now)
@@ -142,9 +142,9 @@ pub async fn try_lease(
     until: i64,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE zoom_connections SET refresh_lease_owner = ?, refresh_lease_until = ?
-          WHERE user_id = ? AND token_generation = ? AND status = 'connected'
-            AND (refresh_lease_until IS NULL OR refresh_lease_until <= ?)",
+        "UPDATE zoom_connections SET refresh_lease_owner = $1, refresh_lease_until = $2
+          WHERE user_id = $3 AND token_generation = $4 AND status = 'connected'
+            AND (refresh_lease_until IS NULL OR refresh_lease_until <= $5)",
     )
     .bind(owner)
     .bind(until)
@@ -159,7 +159,7 @@ pub async fn try_lease(
 pub async fn release_lease(db: &Db, user_id: i64, owner: &str) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE zoom_connections SET refresh_lease_owner = NULL, refresh_lease_until = NULL
-          WHERE user_id = ? AND refresh_lease_owner = ?",
+          WHERE user_id = $1 AND refresh_lease_owner = $2",
     )
     .bind(user_id)
     .bind(owner)
@@ -181,10 +181,10 @@ pub async fn store_refreshed(
     now: i64,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE zoom_connections SET access_token_enc = ?, refresh_token_enc = ?, access_expires_at = ?,
-                token_generation = token_generation + 1, updated_at = ?, last_zoom_success_at = ?,
+        "UPDATE zoom_connections SET access_token_enc = $1, refresh_token_enc = $2, access_expires_at = $3,
+                token_generation = token_generation + 1, updated_at = $4, last_zoom_success_at = $5,
                 refresh_lease_owner = NULL, refresh_lease_until = NULL
-          WHERE user_id = ? AND token_generation = ? AND status = 'connected'",
+          WHERE user_id = $6 AND token_generation = $7 AND status = 'connected'",
     )
     .bind(access_token_enc)
     .bind(refresh_token_enc)
@@ -202,10 +202,10 @@ pub async fn store_refreshed(
 /// nothing changed) if the tokens were replaced meanwhile.
 pub async fn mark_needs_reauth(db: &Db, user_id: i64, generation: i64, reason: &str, now: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE zoom_connections SET status = 'needs_reauth', reauth_reason = ?, access_token_enc = NULL,
-                refresh_token_enc = NULL, token_generation = token_generation + 1, updated_at = ?,
+        "UPDATE zoom_connections SET status = 'needs_reauth', reauth_reason = $1, access_token_enc = NULL,
+                refresh_token_enc = NULL, token_generation = token_generation + 1, updated_at = $2,
                 refresh_lease_owner = NULL, refresh_lease_until = NULL
-          WHERE user_id = ? AND token_generation = ?",
+          WHERE user_id = $3 AND token_generation = $4",
     )
     .bind(reason)
     .bind(now)
@@ -217,7 +217,7 @@ pub async fn mark_needs_reauth(db: &Db, user_id: i64, generation: i64, reason: &
 }
 
 pub async fn record_success(db: &Db, user_id: i64, now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE zoom_connections SET last_zoom_success_at = ? WHERE user_id = ?")
+    sqlx::query("UPDATE zoom_connections SET last_zoom_success_at = $1 WHERE user_id = $2")
         .bind(now)
         .bind(user_id)
         .execute(db)
@@ -229,10 +229,10 @@ pub async fn record_success(db: &Db, user_id: i64, now: i64) -> sqlx::Result<()>
 /// instance is checking since `started_after` (ms); true for the one caller that should ask Zoom.
 pub async fn claim_check(db: &Db, user_id: i64, stale_before: i64, started_after: i64, now: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE zoom_connections SET check_started_at = ?
-          WHERE user_id = ? AND status = 'connected'
-            AND (checked_at IS NULL OR checked_at < ?)
-            AND (check_started_at IS NULL OR check_started_at < ?)",
+        "UPDATE zoom_connections SET check_started_at = $1
+          WHERE user_id = $2 AND status = 'connected'
+            AND (checked_at IS NULL OR checked_at < $3)
+            AND (check_started_at IS NULL OR check_started_at < $4)",
     )
     .bind(now)
     .bind(user_id)
@@ -253,9 +253,9 @@ pub async fn record_check(
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE zoom_connections SET zoom_email = ?, zoom_display_name = ?, zoom_user_type = ?, checked_at = ?,
+        "UPDATE zoom_connections SET zoom_email = $1, zoom_display_name = $2, zoom_user_type = $3, checked_at = $4,
                 check_unreachable_at = NULL, check_started_at = NULL
-          WHERE user_id = ?",
+          WHERE user_id = $5",
     )
     .bind(email)
     .bind(display_name)
@@ -271,8 +271,8 @@ pub async fn record_check(
 pub async fn record_check_unanswered(db: &Db, user_id: i64, unreachable: bool, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE zoom_connections SET check_started_at = NULL,
-                check_unreachable_at = CASE WHEN ? THEN ? ELSE check_unreachable_at END
-          WHERE user_id = ?",
+                check_unreachable_at = CASE WHEN $1 THEN $2 ELSE check_unreachable_at END
+          WHERE user_id = $3",
     )
     .bind(unreachable)
     .bind(now)
@@ -283,7 +283,7 @@ pub async fn record_check_unanswered(db: &Db, user_id: i64, unreachable: bool, n
 }
 
 pub async fn delete(db: &Db, user_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM zoom_connections WHERE user_id = ?")
+    sqlx::query("DELETE FROM zoom_connections WHERE user_id = $1")
         .bind(user_id)
         .execute(db)
         .await?;
@@ -292,7 +292,7 @@ pub async fn delete(db: &Db, user_id: i64) -> sqlx::Result<()> {
 
 /// Zoom told us the user removed the app: purge every connection to that Zoom user.
 pub async fn delete_by_zoom_user(db: &Db, zoom_user_id: &str) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("DELETE FROM zoom_connections WHERE zoom_user_id = ? RETURNING user_id")
+    sqlx::query_scalar("DELETE FROM zoom_connections WHERE zoom_user_id = $1 RETURNING user_id")
         .bind(zoom_user_id)
         .fetch_all(db)
         .await

@@ -12,13 +12,13 @@ pub struct PendingAuthorization {
 
 pub async fn insert(db: &Db, p: &PendingAuthorization, now: i64) -> sqlx::Result<()> {
     // Old, never-finished authorizations are cleared on the way.
-    sqlx::query("DELETE FROM oauth_states WHERE expires_at <= ?")
+    sqlx::query("DELETE FROM oauth_states WHERE expires_at <= $1")
         .bind(now)
         .execute(db)
         .await?;
     sqlx::query(
         "INSERT INTO oauth_states (state_hash, user_id, pkce_verifier_enc, return_to, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&p.state_hash)
     .bind(p.user_id)
@@ -35,7 +35,7 @@ pub async fn insert(db: &Db, p: &PendingAuthorization, now: i64) -> sqlx::Result
 /// two callbacks race.
 pub async fn take(db: &Db, state_hash: &str) -> sqlx::Result<Option<PendingAuthorization>> {
     let row = sqlx::query(
-        "DELETE FROM oauth_states WHERE state_hash = ?
+        "DELETE FROM oauth_states WHERE state_hash = $1
          RETURNING state_hash, user_id, pkce_verifier_enc, return_to, expires_at",
     )
     .bind(state_hash)

@@ -18,7 +18,7 @@ pub async fn members(db: &Db, organisation_id: i64) -> sqlx::Result<Vec<MemberRo
     let rows = sqlx::query(
         "SELECT u.id, u.name, u.email, u.role, c.status AS zoom_status, c.zoom_email, c.last_zoom_success_at
            FROM users u LEFT JOIN zoom_connections c ON c.user_id = u.id
-          WHERE u.organisation_id = ? ORDER BY u.role = 'admin' DESC, u.name",
+          WHERE u.organisation_id = $1 ORDER BY u.role = 'admin' DESC, u.name",
     )
     .bind(organisation_id)
     .fetch_all(db)
@@ -46,7 +46,7 @@ pub struct AuditRow {
 pub async fn audit(db: &Db, organisation_id: i64) -> sqlx::Result<Vec<AuditRow>> {
     let rows = sqlx::query(
         "SELECT a.at, u.name AS actor_name, a.action FROM admin_audit a JOIN users u ON u.id = a.actor_user_id
-          WHERE a.organisation_id = ? ORDER BY a.at DESC, a.id DESC LIMIT 100",
+          WHERE a.organisation_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT 100",
     )
     .bind(organisation_id)
     .fetch_all(db)
@@ -71,7 +71,7 @@ pub async fn set_zoom_allowed(
     now: i64,
 ) -> sqlx::Result<bool> {
     let mut tx = super::begin_write(db).await?;
-    let changed = sqlx::query("UPDATE organisations SET zoom_allowed = ? WHERE id = ? AND zoom_allowed <> ?")
+    let changed = sqlx::query("UPDATE organisations SET zoom_allowed = $1 WHERE id = $2 AND zoom_allowed <> $3")
         .bind(allowed as i64)
         .bind(organisation_id)
         .bind(allowed as i64)
@@ -80,7 +80,7 @@ pub async fn set_zoom_allowed(
         .rows_affected()
         == 1;
     if changed {
-        sqlx::query("INSERT INTO admin_audit (organisation_id, actor_user_id, action, at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO admin_audit (organisation_id, actor_user_id, action, at) VALUES ($1, $2, $3, $4)")
             .bind(organisation_id)
             .bind(actor_user_id)
             .bind(if allowed {
@@ -97,7 +97,7 @@ pub async fn set_zoom_allowed(
 }
 
 pub async fn member_ids(db: &Db, organisation_id: i64) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT id FROM users WHERE organisation_id = ?")
+    sqlx::query_scalar("SELECT id FROM users WHERE organisation_id = $1")
         .bind(organisation_id)
         .fetch_all(db)
         .await

@@ -1,7 +1,7 @@
 //! Sessions on practitioners' calendars.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{FromRow, Row, Sqlite, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{Any, FromRow, Row, Transaction};
 
 use super::Db;
 
@@ -27,8 +27,8 @@ pub struct SessionRow {
     pub updated_at: i64,
 }
 
-impl FromRow<'_, SqliteRow> for SessionRow {
-    fn from_row(r: &SqliteRow) -> sqlx::Result<Self> {
+impl FromRow<'_, AnyRow> for SessionRow {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(SessionRow {
             id: r.try_get("id")?,
             user_id: r.try_get("user_id")?,
@@ -66,7 +66,7 @@ pub struct SessionFields<'a> {
 }
 
 pub async fn insert(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     user_id: i64,
     session_ref: &str,
     f: &SessionFields<'_>,
@@ -76,7 +76,7 @@ pub async fn insert(
     sqlx::query_scalar(
         "INSERT INTO sessions (user_id, ref, client_name, starts_at, duration_minutes, time_zone, private_notes,
                                client_name_in_zoom_topic, status, sequence, zoom_sync, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', 0, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'scheduled', 0, $9, $10, $11) RETURNING id",
     )
     .bind(user_id)
     .bind(session_ref)
@@ -95,16 +95,16 @@ pub async fn insert(
 
 /// Writes the edited fields; `reschedule` raises the sequence (the session then needs a new meeting).
 pub async fn update_fields(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     id: i64,
     f: &SessionFields<'_>,
     reschedule: bool,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE sessions SET client_name = ?, starts_at = ?, duration_minutes = ?, time_zone = ?, private_notes = ?,
-                client_name_in_zoom_topic = ?, sequence = sequence + ?, updated_at = ?
-          WHERE id = ?",
+        "UPDATE sessions SET client_name = $1, starts_at = $2, duration_minutes = $3, time_zone = $4, private_notes = $5,
+                client_name_in_zoom_topic = $6, sequence = sequence + $7, updated_at = $8
+          WHERE id = $9",
     )
     .bind(f.client_name)
     .bind(f.starts_at)
@@ -121,14 +121,16 @@ pub async fn update_fields(
 }
 
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<SessionRow>> {
-    sqlx::query_as("SELECT * FROM sessions WHERE id = ?")
+    sqlx::query_as("SELECT * FROM sessions WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
         .await
 }
 
-pub async fn get_in(tx: &mut Transaction<'_, Sqlite>, id: i64) -> sqlx::Result<Option<SessionRow>> {
-    sqlx::query_as("SELECT * FROM sessions WHERE id = ?")
+/// The session as it stands inside a write transaction, locked until the transaction ends.
+pub async fn get_in(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Result<Option<SessionRow>> {
+    let sql = format!("SELECT * FROM sessions WHERE id = $1{}", super::for_update(tx));
+    sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(&mut **tx)
         .await
@@ -138,7 +140,7 @@ pub async fn get_in(tx: &mut Transaction<'_, Sqlite>, id: i64) -> sqlx::Result<O
 pub async fn list(db: &Db, user_id: i64, from: i64, to: i64) -> sqlx::Result<Vec<SessionRow>> {
     sqlx::query_as(
         "SELECT * FROM sessions
-          WHERE user_id = ? AND status = 'scheduled' AND starts_at < ? AND starts_at + duration_minutes * 60000 > ?
+          WHERE user_id = $1 AND status = 'scheduled' AND starts_at < $2 AND starts_at + duration_minutes * 60000 > $3
           ORDER BY starts_at, id",
     )
     .bind(user_id)
@@ -152,7 +154,7 @@ pub async fn list(db: &Db, user_id: i64, from: i64, to: i64) -> sqlx::Result<Vec
 pub async fn missing_links(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
         "SELECT s.id FROM sessions s
-          WHERE s.user_id = ? AND s.status = 'scheduled' AND s.starts_at + s.duration_minutes * 60000 > ?
+          WHERE s.user_id = $1 AND s.status = 'scheduled' AND s.starts_at + s.duration_minutes * 60000 > $2
             AND s.zoom_meeting_id IS NULL AND s.zoom_sync IN ('no_link', 'failed')
           ORDER BY s.starts_at",
     )
@@ -163,7 +165,7 @@ pub async fn missing_links(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Vec<
 }
 
 pub async fn set_sync(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     id: i64,
     sync: &str,
     code: Option<&str>,
@@ -171,7 +173,7 @@ pub async fn set_sync(
 ) -> sqlx::Result<()> {
     // A cancelled session's Zoom state is final: late news from its old work never shows on it.
     sqlx::query(
-        "UPDATE sessions SET zoom_sync = ?, zoom_sync_code = ?, zoom_sync_message = ? WHERE id = ? AND status = 'scheduled'",
+        "UPDATE sessions SET zoom_sync = $1, zoom_sync_code = $2, zoom_sync_message = $3 WHERE id = $4 AND status = 'scheduled'",
     )
         .bind(sync)
         .bind(code)
@@ -183,16 +185,16 @@ pub async fn set_sync(
 }
 
 pub async fn set_link(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     id: i64,
     meeting_id: &str,
     join_url: &str,
     meeting_sequence: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE sessions SET zoom_meeting_id = ?, zoom_join_url = ?, zoom_meeting_sequence = ?, zoom_sync = 'in_sync',
+        "UPDATE sessions SET zoom_meeting_id = $1, zoom_join_url = $2, zoom_meeting_sequence = $3, zoom_sync = 'in_sync',
                 zoom_sync_code = NULL, zoom_sync_message = NULL
-          WHERE id = ?",
+          WHERE id = $4",
     )
     .bind(meeting_id)
     .bind(join_url)
@@ -203,9 +205,9 @@ pub async fn set_link(
     Ok(())
 }
 
-pub async fn clear_link(tx: &mut Transaction<'_, Sqlite>, id: i64) -> sqlx::Result<()> {
+pub async fn clear_link(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE sessions SET zoom_meeting_id = NULL, zoom_join_url = NULL, zoom_meeting_sequence = NULL WHERE id = ?",
+        "UPDATE sessions SET zoom_meeting_id = NULL, zoom_join_url = NULL, zoom_meeting_sequence = NULL WHERE id = $1",
     )
     .bind(id)
     .execute(&mut **tx)
@@ -214,10 +216,10 @@ pub async fn clear_link(tx: &mut Transaction<'_, Sqlite>, id: i64) -> sqlx::Resu
 }
 
 /// Forgets the session's link if it is still `meeting_id` (a reschedule may have replaced it meanwhile); true if so.
-pub async fn clear_link_if(tx: &mut Transaction<'_, Sqlite>, id: i64, meeting_id: &str) -> sqlx::Result<bool> {
+pub async fn clear_link_if(tx: &mut Transaction<'_, Any>, id: i64, meeting_id: &str) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE sessions SET zoom_meeting_id = NULL, zoom_join_url = NULL, zoom_meeting_sequence = NULL
-          WHERE id = ? AND zoom_meeting_id = ? AND status = 'scheduled'",
+          WHERE id = $1 AND zoom_meeting_id = $2 AND status = 'scheduled'",
     )
     .bind(id)
     .bind(meeting_id)
@@ -226,11 +228,11 @@ pub async fn clear_link_if(tx: &mut Transaction<'_, Sqlite>, id: i64, meeting_id
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn cancel(tx: &mut Transaction<'_, Sqlite>, id: i64, now: i64) -> sqlx::Result<()> {
+pub async fn cancel(tx: &mut Transaction<'_, Any>, id: i64, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE sessions SET status = 'cancelled', sequence = sequence + 1, zoom_sync = 'in_sync',
-                zoom_sync_code = NULL, zoom_sync_message = NULL, updated_at = ?
-          WHERE id = ?",
+                zoom_sync_code = NULL, zoom_sync_message = NULL, updated_at = $1
+          WHERE id = $2",
     )
     .bind(now)
     .bind(id)
@@ -242,7 +244,7 @@ pub async fn cancel(tx: &mut Transaction<'_, Sqlite>, id: i64, now: i64) -> sqlx
 /// Every scheduled session of a practitioner from `since` on (the subscription feed).
 pub async fn scheduled_since(db: &Db, user_id: i64, since: i64) -> sqlx::Result<Vec<SessionRow>> {
     sqlx::query_as(
-        "SELECT * FROM sessions WHERE user_id = ? AND status = 'scheduled' AND starts_at >= ? ORDER BY starts_at, id",
+        "SELECT * FROM sessions WHERE user_id = $1 AND status = 'scheduled' AND starts_at >= $2 ORDER BY starts_at, id",
     )
     .bind(user_id)
     .bind(since)

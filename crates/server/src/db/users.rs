@@ -40,7 +40,7 @@ pub async fn me(db: &Db, user_id: i64) -> sqlx::Result<Option<Me>> {
                 (SELECT a.name FROM users a WHERE a.organisation_id = o.id AND a.role = 'admin' ORDER BY a.id LIMIT 1)
                   AS admin_name
            FROM users u JOIN organisations o ON o.id = u.organisation_id
-          WHERE u.id = ?",
+          WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_optional(db)
@@ -80,7 +80,7 @@ pub async fn demo_people(db: &Db) -> sqlx::Result<Vec<DemoPerson>> {
 
 pub async fn is_demo_person(db: &Db, user_id: i64) -> sqlx::Result<bool> {
     Ok(
-        sqlx::query("SELECT 1 FROM users WHERE id = ? AND demo_description IS NOT NULL")
+        sqlx::query("SELECT 1 FROM users WHERE id = $1 AND demo_description IS NOT NULL")
             .bind(user_id)
             .fetch_optional(db)
             .await?
@@ -92,20 +92,22 @@ pub async fn is_demo_person(db: &Db, user_id: i64) -> sqlx::Result<bool> {
 pub async fn seed_demo(db: &Db) -> sqlx::Result<()> {
     let mut tx = super::begin_write(db).await?;
     sqlx::query(
-        "INSERT OR IGNORE INTO organisations (id, external_id, name, plan, zoom_allowed) VALUES
+        "INSERT INTO organisations (id, external_id, name, plan, zoom_allowed) VALUES
            (1, 'demo-org-rivera', 'Rivera Counselling', 'solo', 1),
-           (2, 'demo-org-harbour', 'Harbour Clinic', 'clinic', 1)",
+           (2, 'demo-org-harbour', 'Harbour Clinic', 'clinic', 1)
+         ON CONFLICT DO NOTHING",
     )
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT OR IGNORE INTO users (id, external_id, organisation_id, name, email, role, demo_description) VALUES
+        "INSERT INTO users (id, external_id, organisation_id, name, email, role, demo_description) VALUES
            (1, 'demo-user-rivera', 1, 'Dr. Maya Rivera', 'maya.rivera@betterbeing.example', 'practitioner',
                'Solo practitioner · Rivera Counselling'),
            (2, 'demo-user-shah', 2, 'Priya Shah', 'priya.shah@harbourclinic.example', 'admin',
                'Clinic admin · Harbour Clinic'),
            (3, 'demo-user-okafor', 2, 'Sam Okafor', 'sam.okafor@harbourclinic.example', 'practitioner',
-               'Clinic practitioner · Harbour Clinic')",
+               'Clinic practitioner · Harbour Clinic')
+         ON CONFLICT DO NOTHING",
     )
     .execute(&mut *tx)
     .await?;
@@ -133,7 +135,7 @@ pub async fn upsert_from_shell(db: &Db, who: &ShellIdentity<'_>) -> sqlx::Result
     let mut tx = super::begin_write(db).await?;
     // The shell owns names and plans; the Zoom switch is ours (the admin page), so it is not overwritten.
     let org_id: i64 = sqlx::query_scalar(
-        "INSERT INTO organisations (external_id, name, plan) VALUES (?, ?, ?)
+        "INSERT INTO organisations (external_id, name, plan) VALUES ($1, $2, $3)
          ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, plan = excluded.plan
          RETURNING id",
     )
@@ -143,7 +145,7 @@ pub async fn upsert_from_shell(db: &Db, who: &ShellIdentity<'_>) -> sqlx::Result
     .fetch_one(&mut *tx)
     .await?;
     let user_id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (external_id, organisation_id, name, email, role) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO users (external_id, organisation_id, name, email, role) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (external_id) DO UPDATE SET organisation_id = excluded.organisation_id, name = excluded.name,
               email = excluded.email, role = excluded.role
          RETURNING id",
@@ -160,14 +162,14 @@ pub async fn upsert_from_shell(db: &Db, who: &ShellIdentity<'_>) -> sqlx::Result
 }
 
 pub async fn time_zone(db: &Db, user_id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar("SELECT time_zone FROM users WHERE id = ?")
+    sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(db)
         .await
 }
 
 pub async fn set_time_zone(db: &Db, user_id: i64, time_zone: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET time_zone = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
         .bind(time_zone)
         .bind(user_id)
         .execute(db)
@@ -176,7 +178,7 @@ pub async fn set_time_zone(db: &Db, user_id: i64, time_zone: &str) -> sqlx::Resu
 }
 
 pub async fn name(db: &Db, user_id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+    sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(db)
         .await

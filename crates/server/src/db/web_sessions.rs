@@ -1,7 +1,7 @@
 use super::Db;
 
 pub async fn create(db: &Db, token_hash: &str, user_id: i64, now: i64, expires_at: i64) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO web_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO web_sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(user_id)
         .bind(now)
@@ -12,7 +12,7 @@ pub async fn create(db: &Db, token_hash: &str, user_id: i64, now: i64, expires_a
 }
 
 pub async fn user_for(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT user_id FROM web_sessions WHERE token_hash = ? AND expires_at > ?")
+    sqlx::query_scalar("SELECT user_id FROM web_sessions WHERE token_hash = $1 AND expires_at > $2")
         .bind(token_hash)
         .bind(now)
         .fetch_optional(db)
@@ -20,7 +20,7 @@ pub async fn user_for(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Optio
 }
 
 pub async fn delete(db: &Db, token_hash: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM web_sessions WHERE token_hash = ?")
+    sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(db)
         .await?;

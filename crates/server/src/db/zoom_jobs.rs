@@ -1,10 +1,10 @@
 //! The persisted queue of Zoom work. A job is leased before it runs, so one job runs once at a time across every
 //! server process sharing the database, and only the holder of an attempt's lease can finish or reschedule it.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{FromRow, Row, Sqlite, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{Any, FromRow, Row, Transaction};
 
-use super::Db;
+use super::{Backend, Db};
 
 pub const ENSURE_MEETING: &str = "ensure_meeting";
 pub const UPDATE_MEETING: &str = "update_meeting";
@@ -22,8 +22,8 @@ pub struct JobRow {
     pub last_error: Option<String>,
 }
 
-impl FromRow<'_, SqliteRow> for JobRow {
-    fn from_row(r: &SqliteRow) -> sqlx::Result<Self> {
+impl FromRow<'_, AnyRow> for JobRow {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(JobRow {
             id: r.try_get("id")?,
             user_id: r.try_get("user_id")?,
@@ -41,7 +41,7 @@ impl FromRow<'_, SqliteRow> for JobRow {
 /// made due again (its attempt count is kept, so the next run reconciles with Zoom first). `reconcile` marks it as
 /// if an attempt had already reached Zoom, so its next run looks at Zoom's meetings before creating one.
 pub async fn enqueue_ensure(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     user_id: i64,
     session_id: i64,
     now: i64,
@@ -49,9 +49,10 @@ pub async fn enqueue_ensure(
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO zoom_jobs (user_id, session_id, kind, attempts, next_attempt_at, created_at)
-         VALUES (?, ?, 'ensure_meeting', ?, ?, ?)
+         VALUES ($1, $2, 'ensure_meeting', $3, $4, $5)
          ON CONFLICT (session_id) WHERE kind = 'ensure_meeting'
-         DO UPDATE SET next_attempt_at = excluded.next_attempt_at, attempts = MAX(attempts, excluded.attempts)
+         DO UPDATE SET next_attempt_at = excluded.next_attempt_at, attempts = CASE WHEN excluded.attempts > zoom_jobs.attempts
+                                                                          THEN excluded.attempts ELSE zoom_jobs.attempts END
          RETURNING id",
     )
     .bind(user_id)
@@ -64,7 +65,7 @@ pub async fn enqueue_ensure(
 }
 
 pub async fn enqueue_for_meeting(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     kind: &str,
     user_id: i64,
     session_id: Option<i64>,
@@ -73,7 +74,7 @@ pub async fn enqueue_for_meeting(
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO zoom_jobs (user_id, session_id, kind, meeting_id, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(user_id)
     .bind(session_id)
@@ -89,15 +90,15 @@ pub async fn enqueue_for_meeting(
 /// Zoom (no attempt yet) is dropped. An ensure job that may have reached Zoom stays and is made due: run for a
 /// cancelled session, it finds every meeting Zoom holds for the session and deletes it, so a creation in flight or
 /// whose answer was lost never leaves a live meeting. Deletions stay.
-pub async fn on_cancel(tx: &mut Transaction<'_, Sqlite>, session_id: i64, now: i64) -> sqlx::Result<()> {
+pub async fn on_cancel(tx: &mut Transaction<'_, Any>, session_id: i64, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "DELETE FROM zoom_jobs WHERE session_id = ?
+        "DELETE FROM zoom_jobs WHERE session_id = $1
             AND (kind = 'update_meeting' OR (kind = 'ensure_meeting' AND attempts = 0))",
     )
     .bind(session_id)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE zoom_jobs SET next_attempt_at = ? WHERE session_id = ? AND kind = 'ensure_meeting'")
+    sqlx::query("UPDATE zoom_jobs SET next_attempt_at = $1 WHERE session_id = $2 AND kind = 'ensure_meeting'")
         .bind(now)
         .bind(session_id)
         .execute(&mut **tx)
@@ -108,31 +109,60 @@ pub async fn on_cancel(tx: &mut Transaction<'_, Sqlite>, session_id: i64, now: i
 /// Leases one due job whose practitioner has no other job running (Zoom work runs one at a time per practitioner,
 /// concurrently across practitioners), the oldest first, or only `only` if given. The attempt is counted before Zoom
 /// is called, so a crash or a lost answer is known to the next run. `token` identifies this attempt's lease: only
-/// its holder may renew, finish or reschedule the job. One statement, so the claim is atomic across processes.
+/// its holder may renew, finish or reschedule the job.
+///
+/// SQLite runs the claim as one statement, atomic across processes (one writer at a time). PostgreSQL runs it in a
+/// transaction that first takes the queue's claim lock (`pg_advisory_xact_lock`, held only for this statement's
+/// transaction) and picks the job `FOR UPDATE SKIP LOCKED`: two instances never take the same job, a row another
+/// transaction is changing (a cancel) is skipped rather than waited for, and the "one running job per practitioner"
+/// check cannot be passed by two instances at once, because under READ COMMITTED each would not yet see the other's
+/// uncommitted lease.
 pub async fn claim(db: &Db, only: Option<i64>, token: &str, now: i64, until: i64) -> sqlx::Result<Option<JobRow>> {
-    sqlx::query_as(
-        "UPDATE zoom_jobs SET lease_owner = ?1, lease_until = ?2, attempts = attempts + 1
+    const CLAIM: &str = "UPDATE zoom_jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
           WHERE id = (
             SELECT j.id FROM zoom_jobs j
-             WHERE j.next_attempt_at IS NOT NULL AND j.next_attempt_at <= ?3
-               AND (j.lease_until IS NULL OR j.lease_until <= ?3)
-               AND (?4 IS NULL OR j.id = ?4)
+             WHERE j.next_attempt_at IS NOT NULL AND j.next_attempt_at <= $3
+               AND (j.lease_until IS NULL OR j.lease_until <= $3)
+               AND ($4 IS NULL OR j.id = $4)
                AND NOT EXISTS (SELECT 1 FROM zoom_jobs k
-                                WHERE k.user_id = j.user_id AND k.id <> j.id AND k.lease_until > ?3)
-             ORDER BY j.next_attempt_at, j.id LIMIT 1)
-          RETURNING *",
-    )
-    .bind(token)
-    .bind(until)
-    .bind(now)
-    .bind(only)
-    .fetch_optional(db)
-    .await
+                                WHERE k.user_id = j.user_id AND k.id <> j.id AND k.lease_until > $3)
+             ORDER BY j.next_attempt_at, j.id LIMIT 1{lock})
+          RETURNING *";
+    match Backend::of(db) {
+        Backend::Sqlite => {
+            sqlx::query_as(&CLAIM.replace("{lock}", ""))
+                .bind(token)
+                .bind(until)
+                .bind(now)
+                .bind(only)
+                .fetch_optional(db)
+                .await
+        }
+        Backend::Postgres => {
+            let mut tx = db.begin().await?;
+            sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS claim_lock")
+                .bind(QUEUE_CLAIM_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            let job = sqlx::query_as(&CLAIM.replace("{lock}", " FOR UPDATE OF j SKIP LOCKED"))
+                .bind(token)
+                .bind(until)
+                .bind(now)
+                .bind(only)
+                .fetch_optional(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(job)
+        }
+    }
 }
+
+/// The key of the PostgreSQL advisory lock that serialises queue claims (any constant unique to this use).
+const QUEUE_CLAIM_LOCK: i64 = 0x6262_7a6f_6f6d_0001;
 
 /// Extends a running attempt's lease; false if the lease is no longer this attempt's.
 pub async fn renew(db: &Db, id: i64, token: &str, until: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE zoom_jobs SET lease_until = ? WHERE id = ? AND lease_owner = ?")
+    let done = sqlx::query("UPDATE zoom_jobs SET lease_until = $1 WHERE id = $2 AND lease_owner = $3")
         .bind(until)
         .bind(id)
         .bind(token)
@@ -142,8 +172,8 @@ pub async fn renew(db: &Db, id: i64, token: &str, until: i64) -> sqlx::Result<bo
 }
 
 /// Removes a finished job; false (nothing done) unless `token` holds its lease.
-pub async fn finish(tx: &mut Transaction<'_, Sqlite>, id: i64, token: &str) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM zoom_jobs WHERE id = ? AND lease_owner = ?")
+pub async fn finish(tx: &mut Transaction<'_, Any>, id: i64, token: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM zoom_jobs WHERE id = $1 AND lease_owner = $2")
         .bind(id)
         .bind(token)
         .execute(&mut **tx)
@@ -154,15 +184,15 @@ pub async fn finish(tx: &mut Transaction<'_, Sqlite>, id: i64, token: &str) -> s
 /// Schedules the next attempt (`None` parks the job until the practitioner acts) and releases the lease; false
 /// (nothing done) unless `token` holds it.
 pub async fn reschedule(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     id: i64,
     token: &str,
     next_attempt_at: Option<i64>,
     last_error: &str,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE zoom_jobs SET next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
-          WHERE id = ? AND lease_owner = ?",
+        "UPDATE zoom_jobs SET next_attempt_at = $1, last_error = $2, lease_owner = NULL, lease_until = NULL
+          WHERE id = $3 AND lease_owner = $4",
     )
     .bind(next_attempt_at)
     .bind(last_error)
@@ -176,21 +206,22 @@ pub async fn reschedule(
 /// When the next queued attempt is due (`None`: nothing is waiting, parked jobs aside).
 pub async fn next_due_at(db: &Db) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
-        "SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) FROM zoom_jobs WHERE next_attempt_at IS NOT NULL",
+        "SELECT MIN(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END)
+           FROM zoom_jobs WHERE next_attempt_at IS NOT NULL",
     )
     .fetch_one(db)
     .await
 }
 
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<JobRow>> {
-    sqlx::query_as("SELECT * FROM zoom_jobs WHERE id = ?")
+    sqlx::query_as("SELECT * FROM zoom_jobs WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
         .await
 }
 
 pub async fn ensure_job_of(db: &Db, session_id: i64) -> sqlx::Result<Option<JobRow>> {
-    sqlx::query_as("SELECT * FROM zoom_jobs WHERE session_id = ? AND kind = 'ensure_meeting'")
+    sqlx::query_as("SELECT * FROM zoom_jobs WHERE session_id = $1 AND kind = 'ensure_meeting'")
         .bind(session_id)
         .fetch_optional(db)
         .await
@@ -206,8 +237,8 @@ pub async fn ensure_jobs_of_listed(
 ) -> sqlx::Result<std::collections::HashMap<i64, JobRow>> {
     let jobs: Vec<JobRow> = sqlx::query_as(
         "SELECT j.* FROM zoom_jobs j JOIN sessions s ON s.id = j.session_id
-          WHERE j.kind = 'ensure_meeting' AND s.user_id = ? AND s.status = 'scheduled'
-            AND s.starts_at < ? AND s.starts_at + s.duration_minutes * 60000 > ?",
+          WHERE j.kind = 'ensure_meeting' AND s.user_id = $1 AND s.status = 'scheduled'
+            AND s.starts_at < $2 AND s.starts_at + s.duration_minutes * 60000 > $3",
     )
     .bind(user_id)
     .bind(to)
@@ -223,7 +254,7 @@ pub async fn ensure_jobs_of_listed(
 /// After a reconnect: parked work of this practitioner becomes due again.
 pub async fn unpark_for_user(db: &Db, user_id: i64, now: i64) -> sqlx::Result<u64> {
     Ok(
-        sqlx::query("UPDATE zoom_jobs SET next_attempt_at = ? WHERE user_id = ? AND next_attempt_at IS NULL")
+        sqlx::query("UPDATE zoom_jobs SET next_attempt_at = $1 WHERE user_id = $2 AND next_attempt_at IS NULL")
             .bind(now)
             .bind(user_id)
             .execute(db)

@@ -210,7 +210,7 @@ async fn a_killed_grant_needs_reauthorization_and_reauth_restores_it() {
         other => panic!("a dead grant must never show as connected: {other:?}"),
     }
     // The dead tokens are gone from our store.
-    let tokens: Option<String> = sqlx::query_scalar("SELECT access_token_enc FROM zoom_connections WHERE user_id = ?")
+    let tokens: Option<String> = sqlx::query_scalar("SELECT access_token_enc FROM zoom_connections WHERE user_id = $1")
         .bind(SOLO)
         .fetch_one(&app.db)
         .await

@@ -55,7 +55,7 @@ async fn cancel(app: &TestApp, id: i64) {
 }
 
 async fn sync_of(app: &TestApp, id: i64) -> String {
-    sqlx::query_scalar("SELECT zoom_sync FROM sessions WHERE id = ?")
+    sqlx::query_scalar("SELECT zoom_sync FROM sessions WHERE id = $1")
         .bind(id)
         .fetch_one(&app.db)
         .await
@@ -126,7 +126,7 @@ async fn a_session_more_than_six_months_ahead_gets_one_meeting_after_a_lost_answ
         1,
         "the retry found the first meeting instead of making a second: {live:?}"
     );
-    let linked: Option<String> = sqlx::query_scalar("SELECT zoom_meeting_id FROM sessions WHERE id = ?")
+    let linked: Option<String> = sqlx::query_scalar("SELECT zoom_meeting_id FROM sessions WHERE id = $1")
         .bind(session.id)
         .fetch_one(&app.db)
         .await
@@ -241,7 +241,7 @@ async fn a_refresh_that_loses_a_race_reads_the_new_tokens_instead_of_ending_the_
     // ...and meanwhile another instance (whose lease had run out) refreshes with the same refresh token and stores
     // the rotated tokens: this server's request then carries a refresh token Zoom has just rotated out.
     let (encrypted, generation): (String, i64) =
-        sqlx::query_as("SELECT refresh_token_enc, token_generation FROM zoom_connections WHERE user_id = ?")
+        sqlx::query_as("SELECT refresh_token_enc, token_generation FROM zoom_connections WHERE user_id = $1")
             .bind(SOLO)
             .fetch_one(&app.db)
             .await
@@ -330,7 +330,7 @@ async fn start_finding_the_meeting_a_reschedule_just_replaced_leaves_the_new_lin
     let live = app.live_meetings().await;
     assert_eq!(live.len(), 1, "exactly one meeting for the session: {live:?}");
     assert_ne!(live[0]["id"], first);
-    let linked: Option<String> = sqlx::query_scalar("SELECT zoom_meeting_id FROM sessions WHERE id = ?")
+    let linked: Option<String> = sqlx::query_scalar("SELECT zoom_meeting_id FROM sessions WHERE id = $1")
         .bind(session.id)
         .fetch_one(&app.db)
         .await

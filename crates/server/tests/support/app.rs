@@ -428,7 +428,7 @@ impl TestApp {
 
     /// Pretends time passed on our side: the stored access token is now past its expiry.
     pub async fn expire_stored_access_token(&self, user_id: i64) {
-        sqlx::query("UPDATE zoom_connections SET access_expires_at = 0 WHERE user_id = ?")
+        sqlx::query("UPDATE zoom_connections SET access_expires_at = 0 WHERE user_id = $1")
             .bind(user_id)
             .execute(&self.db)
             .await
@@ -436,7 +436,7 @@ impl TestApp {
     }
 
     pub async fn set_zoom_allowed(&self, organisation_id: i64, allowed: bool) {
-        sqlx::query("UPDATE organisations SET zoom_allowed = ? WHERE id = ?")
+        sqlx::query("UPDATE organisations SET zoom_allowed = $1 WHERE id = $2")
             .bind(allowed as i64)
             .bind(organisation_id)
             .execute(&self.db)
