@@ -324,24 +324,22 @@ async fn tokens_are_stored_encrypted() {
     app.sign_in(SOLO).await;
     app.connect_as(LICENSED).await;
     let secrets: serde_json::Value = app.sandbox_get("/issued-secrets").await;
-    let raw = std::fs::read(&app.db_path).unwrap();
-    let wal = std::fs::read(app.db_path.with_extension("sqlite-wal")).unwrap_or_default();
+    // Every byte the database wrote: the SQLite file and its WAL, or the PostgreSQL cluster's files (tables and
+    // write-ahead log) when the suite runs on PostgreSQL.
+    let stored = stored_bytes(&app).await;
     for token in secrets["access_tokens"]
         .as_array()
         .unwrap()
         .iter()
         .chain(secrets["refresh_tokens"].as_array().unwrap())
     {
-        let token = token.as_str().unwrap().as_bytes();
-        assert!(
-            !raw.windows(token.len()).any(|w| w == token),
-            "a token is stored in plain text"
-        );
-        assert!(
-            !wal.windows(token.len()).any(|w| w == token),
-            "a token is in the WAL in plain text"
-        );
+        let token = token.as_str().unwrap();
+        assert!(!stored.contains(token), "a token is stored in plain text");
     }
+    assert!(
+        stored.contains("zoom_connections") || stored.contains(LICENSED),
+        "the bytes searched are the database's own"
+    );
     let stored: String = sqlx::query_scalar("SELECT access_token_enc FROM zoom_connections")
         .fetch_one(&app.db)
         .await
@@ -350,4 +348,36 @@ async fn tokens_are_stored_encrypted() {
         stored.starts_with("test1."),
         "key id is stored beside the ciphertext: {stored}"
     );
+}
+
+/// Every byte the test app's database holds on disk, as text (tokens are ASCII): the SQLite file and its WAL, or,
+/// on PostgreSQL, this database's table files and the cluster's write-ahead log (`BB_TEST_POSTGRES_DATA`, set by
+/// `scripts/with-postgres`).
+async fn stored_bytes(app: &TestApp) -> String {
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    match backend() {
+        server::db::Backend::Sqlite => {
+            files.push(app.db_path.clone());
+            files.push(app.db_path.with_extension("sqlite-wal"));
+        }
+        server::db::Backend::Postgres => {
+            let data = std::path::PathBuf::from(
+                std::env::var("BB_TEST_POSTGRES_DATA").expect("BB_TEST_POSTGRES_DATA names the cluster's folder"),
+            );
+            let oid: String = sqlx::query_scalar("SELECT oid::text FROM pg_database WHERE datname = current_database()")
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+            for dir in [data.join("base").join(oid), data.join("pg_wal")] {
+                for entry in std::fs::read_dir(&dir).unwrap() {
+                    files.push(entry.unwrap().path());
+                }
+            }
+        }
+    }
+    let mut text = String::new();
+    for file in files.iter().filter(|f| f.is_file()) {
+        text.push_str(&String::from_utf8_lossy(&std::fs::read(file).unwrap_or_default()));
+    }
+    text
 }

@@ -25,7 +25,7 @@ impl Drop for ServerProcess {
     }
 }
 
-fn start_server(port: u16, sandbox: &str, db_path: &std::path::Path, token_keys: &str) -> ServerProcess {
+fn start_server(port: u16, sandbox: &str, database_url: &str, dir: &std::path::Path, token_keys: &str) -> ServerProcess {
     let demo = zoom_sandbox::SandboxConfig::demo("unused", None);
     let base = format!("http://127.0.0.1:{port}");
     let child = Command::new(env!("CARGO_BIN_EXE_betterbeing-server"))
@@ -34,8 +34,8 @@ fn start_server(port: u16, sandbox: &str, db_path: &std::path::Path, token_keys:
         .env("RUST_LOG", "warn")
         .env("BB_BIND", format!("127.0.0.1:{port}"))
         .env("BB_PUBLIC_URL", &base)
-        .env("BB_DATABASE_URL", format!("sqlite://{}", db_path.display()))
-        .env("BB_DIST_DIR", db_path.with_extension("no-dist"))
+        .env("BB_DATABASE_URL", database_url)
+        .env("BB_DIST_DIR", dir.join("no-dist"))
         .env("BB_TOKEN_KEYS", token_keys)
         .env("BB_DEMO", "true")
         .env("BB_JOB_LEASE_SECS", "3")
@@ -68,7 +68,7 @@ fn free_port() -> u16 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_between_zooms_answer_and_its_write_recovers_within_seconds_without_duplicates() {
     let dir = Arc::new(tempfile::tempdir().unwrap());
-    let db_path = dir.path().join("betterbeing.sqlite");
+    let database_url = fresh_database_url(dir.path()).await;
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let sandbox = zoom_sandbox::serve(
@@ -80,9 +80,9 @@ async fn a_server_killed_between_zooms_answer_and_its_write_recovers_within_seco
     let key = base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>());
     let keys = format!("k1:{key}");
 
-    let server = start_server(port, &sandbox.base_url, &db_path, &keys);
+    let server = start_server(port, &sandbox.base_url, &database_url, dir.path(), &keys);
     wait_until_up(&base).await;
-    let solo = TestApp::for_process(&base, &sandbox.base_url, &db_path, dir.clone()).await;
+    let solo = TestApp::for_process(&base, &sandbox.base_url, &database_url, dir.clone()).await;
     solo.sign_in(SOLO).await;
     solo.connect_as(LICENSED).await;
     let clinic = solo.another_browser();
@@ -112,7 +112,7 @@ async fn a_server_killed_between_zooms_answer_and_its_write_recovers_within_seco
     // ...and the server dies before it can write either down.
     drop(server);
     let restarted_at = Instant::now();
-    let _server = start_server(port, &sandbox.base_url, &db_path, &keys);
+    let _server = start_server(port, &sandbox.base_url, &database_url, dir.path(), &keys);
     wait_until_up(&base).await;
     // The practitioner cancels the second session right away, its creation's answer never having arrived.
     let r = clinic

@@ -1,5 +1,6 @@
-//! Shared by the server's integration and browser tests: a real server with a real SQLite file and the Zoom
-//! sandbox on loopback ports, and an HTTP client that behaves like a browser (cookies, no automatic redirects).
+//! Shared by the server's integration and browser tests: a real server with a real database (a SQLite file, or a
+//! database of its own on a real PostgreSQL server when `BB_TEST_DATABASE=postgres`) and the Zoom sandbox on
+//! loopback ports, and an HTTP client that behaves like a browser (cookies, no automatic redirects).
 
 #![allow(dead_code)]
 
@@ -13,7 +14,7 @@ use serde_json::{json, Value};
 use server::clock::Clock;
 use server::config::{Settings, ZoomApp};
 use server::crypto::Keyring;
-use server::db::Db;
+use server::db::{Backend, Db};
 use server::sessions::Calendar;
 use server::startup::Application;
 
@@ -61,10 +62,49 @@ impl Write for BufferWriter {
     }
 }
 
+/// The backend this test binary runs against: SQLite unless `BB_TEST_DATABASE=postgres` (`scripts/test` runs the
+/// server's integration and fault suites once with each; `scripts/with-postgres` starts the server they use).
+pub fn backend() -> Backend {
+    match std::env::var("BB_TEST_DATABASE").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        Ok("sqlite") | Err(_) => Backend::Sqlite,
+        Ok(other) => panic!("BB_TEST_DATABASE must be sqlite or postgres, not {other:?}"),
+    }
+}
+
+/// A new, empty database for one test app: a file in `dir` (SQLite), or a database of its own created on the
+/// PostgreSQL server `BB_TEST_POSTGRES_URL` names.
+pub async fn fresh_database_url(dir: &Path) -> String {
+    match backend() {
+        Backend::Sqlite => format!("sqlite://{}", dir.join("betterbeing.sqlite").display()),
+        Backend::Postgres => {
+            use sqlx::{Connection, Executor};
+            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let admin = std::env::var("BB_TEST_POSTGRES_URL")
+                .expect("BB_TEST_POSTGRES_URL names the test PostgreSQL server (scripts/with-postgres sets it)");
+            let name = format!(
+                "bb_test_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            );
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("test PostgreSQL server reachable");
+            conn.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+            conn.close().await.unwrap();
+            let mut url = url::Url::parse(&admin).unwrap();
+            url.set_path(&name);
+            url.to_string()
+        }
+    }
+}
+
 pub struct TestApp {
     pub base: String,
     pub sandbox: String,
     pub db: Db,
+    /// What `BB_DATABASE_URL` would be for another server process sharing this app's database.
+    pub database_url: String,
+    /// The SQLite file (meaningful only when [`backend`] is SQLite).
     pub db_path: PathBuf,
     pub keys: Keyring,
     pub client: reqwest::Client,
@@ -83,11 +123,11 @@ pub fn browser_like_client() -> reqwest::Client {
         .unwrap()
 }
 
-fn settings(db_path: &Path, keys: Keyring, dist: Option<PathBuf>, zoom: ZoomApp) -> Settings {
+fn settings(database_url: &str, keys: Keyring, dist: Option<PathBuf>, zoom: ZoomApp) -> Settings {
     Settings {
         bind: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
-        database_url: format!("sqlite://{}", db_path.display()),
+        database_url: database_url.to_string(),
         dist_dir: dist,
         token_keys: keys,
         zoom,
@@ -137,6 +177,7 @@ async fn spawn_app_tuned(dist: Option<PathBuf>, tune: impl FnOnce(&mut Settings)
     log_buffer();
     let dir = Arc::new(tempfile::tempdir().unwrap());
     let db_path = dir.path().join("betterbeing.sqlite");
+    let database_url = fresh_database_url(dir.path()).await;
     let keys = Keyring::random("test1");
     // Our server's address first (Zoom's app settings name its callback), then a sandbox that knows it.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -148,7 +189,7 @@ async fn spawn_app_tuned(dist: Option<PathBuf>, tune: impl FnOnce(&mut Settings)
     let running = zoom_sandbox::serve(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), config).await;
     zoom_sandbox::seed_demo_users(&running);
     let sandbox = running.base_url.clone();
-    let mut settings = settings(&db_path, keys.clone(), dist, sandbox_zoom_app(&base, &sandbox));
+    let mut settings = settings(&database_url, keys.clone(), dist, sandbox_zoom_app(&base, &sandbox));
     tune(&mut settings);
     let clock = settings.clock.clone();
     let app = Application::build_on(listener, settings).await.expect("app builds");
@@ -159,6 +200,7 @@ async fn spawn_app_tuned(dist: Option<PathBuf>, tune: impl FnOnce(&mut Settings)
         base,
         sandbox,
         db,
+        database_url,
         db_path,
         keys,
         client: browser_like_client(),
@@ -169,15 +211,15 @@ async fn spawn_app_tuned(dist: Option<PathBuf>, tune: impl FnOnce(&mut Settings)
 }
 
 impl TestApp {
-    /// Speaks to a server running in another process at `base`, sharing `db_path` (opened here to inspect it).
-    pub async fn for_process(base: &str, sandbox: &str, db_path: &Path, dir: Arc<tempfile::TempDir>) -> TestApp {
+    /// Speaks to a server running in another process at `base`, sharing `database_url` (opened here to inspect
+    /// it).
+    pub async fn for_process(base: &str, sandbox: &str, database_url: &str, dir: Arc<tempfile::TempDir>) -> TestApp {
         TestApp {
             base: base.to_string(),
             sandbox: sandbox.to_string(),
-            db: server::db::connect(&format!("sqlite://{}", db_path.display()))
-                .await
-                .unwrap(),
-            db_path: db_path.to_path_buf(),
+            db: server::db::connect(database_url).await.unwrap(),
+            database_url: database_url.to_string(),
+            db_path: dir.path().join("betterbeing.sqlite"),
             keys: Keyring::random("unused"),
             client: browser_like_client(),
             dir,
@@ -191,7 +233,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         // Behind one public URL, as behind a load balancer: Zoom's redirect goes to the first instance's address.
         let zoom = sandbox_zoom_app(&self.base, &self.sandbox);
-        let settings = settings(&self.db_path, self.keys.clone(), None, zoom);
+        let settings = settings(&self.database_url, self.keys.clone(), None, zoom);
         let clock = settings.clock.clone();
         let app = Application::build_on(listener, settings).await.unwrap();
         let db = app.db.clone();
@@ -201,6 +243,7 @@ impl TestApp {
             base,
             sandbox: self.sandbox.clone(),
             db,
+            database_url: self.database_url.clone(),
             db_path: self.db_path.clone(),
             keys: self.keys.clone(),
             client: browser_like_client(),
@@ -216,6 +259,7 @@ impl TestApp {
             base: self.base.clone(),
             sandbox: self.sandbox.clone(),
             db: self.db.clone(),
+            database_url: self.database_url.clone(),
             db_path: self.db_path.clone(),
             keys: self.keys.clone(),
             client: browser_like_client(),
