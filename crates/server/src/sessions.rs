@@ -26,6 +26,10 @@ use crate::zoom::{Zoom, ZoomCallError};
 use jobs::Next;
 use validation::{Invalid, ValidSession};
 
+/// How often a request waiting for its Zoom work looks again when the practitioner's attempt in the way may be
+/// running on another server instance.
+const OTHER_INSTANCE_POLL: Duration = Duration::from_millis(50);
+
 /// How the persisted Zoom queue runs.
 #[derive(Debug, Clone)]
 pub struct QueueSettings {
@@ -366,8 +370,11 @@ impl Calendar {
                     return;
                 }
             }
-            // Another attempt of this practitioner is running: try again when an attempt ends.
-            if tokio::time::timeout_at(deadline, ended).await.is_err() {
+            // Another attempt of this practitioner is running: try again when one of this process's attempts ends,
+            // or after a short while, since the attempt may be another instance's (its end is not signalled here).
+            let retry_at = (tokio::time::Instant::now() + OTHER_INSTANCE_POLL).min(deadline);
+            let _ = tokio::time::timeout_at(retry_at, ended).await;
+            if tokio::time::Instant::now() >= deadline {
                 self.wake.notify_one();
                 return;
             }

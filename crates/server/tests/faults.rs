@@ -5,6 +5,8 @@
 
 #[path = "faults/audit.rs"]
 mod audit;
+#[path = "faults/instances.rs"]
+mod instances;
 #[path = "faults/crash.rs"]
 mod crash;
 #[path = "support/app.rs"]

@@ -253,6 +253,23 @@ impl TestApp {
         }
     }
 
+    /// The same browser (cookies and all) speaking to `instance`, another server sharing this one's database, as a
+    /// load balancer would send its next request.
+    pub fn via(&self, instance: &TestApp) -> TestApp {
+        TestApp {
+            base: instance.base.clone(),
+            sandbox: self.sandbox.clone(),
+            db: self.db.clone(),
+            database_url: self.database_url.clone(),
+            db_path: self.db_path.clone(),
+            keys: self.keys.clone(),
+            client: self.client.clone(),
+            dir: self.dir.clone(),
+            calendar: instance.calendar.clone(),
+            clock: instance.clock.clone(),
+        }
+    }
+
     /// Same servers, another browser (its own cookie jar).
     pub fn another_browser(&self) -> TestApp {
         TestApp {
