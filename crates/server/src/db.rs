@@ -89,7 +89,9 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
         .ok_or_else(|| anyhow::anyhow!("BB_DATABASE_URL must start with sqlite:// or postgres://"))?;
     let mut url = database_url.to_string();
     if backend == Backend::Sqlite {
-        let path = database_url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        let path = database_url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
         let path = path.split('?').next().unwrap_or_default();
         if let Some(dir) = std::path::Path::new(path).parent() {
             if !dir.as_os_str().is_empty() {

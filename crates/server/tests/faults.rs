@@ -5,10 +5,10 @@
 
 #[path = "faults/audit.rs"]
 mod audit;
-#[path = "faults/instances.rs"]
-mod instances;
 #[path = "faults/crash.rs"]
 mod crash;
+#[path = "faults/instances.rs"]
+mod instances;
 #[path = "support/app.rs"]
 mod support;
 

@@ -130,10 +130,7 @@ pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<SessionRow>> {
 /// The session as it stands inside a write transaction, locked until the transaction ends.
 pub async fn get_in(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Result<Option<SessionRow>> {
     let sql = format!("SELECT * FROM sessions WHERE id = $1{}", super::for_update(tx));
-    sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
+    sqlx::query_as(&sql).bind(id).fetch_optional(&mut **tx).await
 }
 
 /// Scheduled sessions of `user_id` overlapping `[from, to)`.

@@ -7,10 +7,11 @@ pub async fn record_delivery(db: &Db, signature: &str, now: i64, keep_after: i64
         .bind(keep_after)
         .execute(db)
         .await?;
-    let inserted = sqlx::query("INSERT INTO webhook_deliveries (signature, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .bind(signature)
-        .bind(now)
-        .execute(db)
-        .await?;
+    let inserted =
+        sqlx::query("INSERT INTO webhook_deliveries (signature, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(signature)
+            .bind(now)
+            .execute(db)
+            .await?;
     Ok(inserted.rows_affected() == 1)
 }

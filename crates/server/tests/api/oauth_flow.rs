@@ -364,10 +364,11 @@ async fn stored_bytes(app: &TestApp) -> String {
             let data = std::path::PathBuf::from(
                 std::env::var("BB_TEST_POSTGRES_DATA").expect("BB_TEST_POSTGRES_DATA names the cluster's folder"),
             );
-            let oid: String = sqlx::query_scalar("SELECT oid::text FROM pg_database WHERE datname = current_database()")
-                .fetch_one(&app.db)
-                .await
-                .unwrap();
+            let oid: String =
+                sqlx::query_scalar("SELECT oid::text FROM pg_database WHERE datname = current_database()")
+                    .fetch_one(&app.db)
+                    .await
+                    .unwrap();
             for dir in [data.join("base").join(oid), data.join("pg_wal")] {
                 for entry in std::fs::read_dir(&dir).unwrap() {
                     files.push(entry.unwrap().path());

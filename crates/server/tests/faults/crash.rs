@@ -25,7 +25,13 @@ impl Drop for ServerProcess {
     }
 }
 
-fn start_server(port: u16, sandbox: &str, database_url: &str, dir: &std::path::Path, token_keys: &str) -> ServerProcess {
+fn start_server(
+    port: u16,
+    sandbox: &str,
+    database_url: &str,
+    dir: &std::path::Path,
+    token_keys: &str,
+) -> ServerProcess {
     let demo = zoom_sandbox::SandboxConfig::demo("unused", None);
     let base = format!("http://127.0.0.1:{port}");
     let child = Command::new(env!("CARGO_BIN_EXE_betterbeing-server"))

@@ -108,14 +108,23 @@ async fn two_instances_behind_round_robin_refresh_once_per_expiry_and_run_each_j
         for (p, lb) in browsers.iter().enumerate() {
             let ids = &ids[p];
             let moved = session_input(&format!("Client {p}-{round}-0"), days_ahead(200 + round as i64, 15));
-            let r = lb.pick().send(Method::PUT, &api::paths::session(ids[0]), Some(&moved)).await;
+            let r = lb
+                .pick()
+                .send(Method::PUT, &api::paths::session(ids[0]), Some(&moved))
+                .await;
             assert_eq!(r.status(), 200);
             rescheduled += 1;
-            let r = lb.pick().send(Method::DELETE, &api::paths::session(ids[1]), NO_BODY).await;
+            let r = lb
+                .pick()
+                .send(Method::DELETE, &api::paths::session(ids[1]), NO_BODY)
+                .await;
             assert_eq!(r.status(), 204);
             cancelled += 1;
             queue_empty(&first).await;
-            let r = lb.pick().send(Method::POST, &api::paths::session_start(ids[2]), NO_BODY).await;
+            let r = lb
+                .pick()
+                .send(Method::POST, &api::paths::session_start(ids[2]), NO_BODY)
+                .await;
             assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
             starts += 1;
         }
@@ -157,4 +166,83 @@ async fn two_instances_behind_round_robin_refresh_once_per_expiry_and_run_each_j
         (sessions + rescheduled, rescheduled + cancelled, 0, starts),
         "each queued job made its one Zoom call, once (no job ran twice, none needed a reconcile)"
     );
+}
+
+/// What a load balancer does to a URL that names the first instance: sends it to `instance` instead.
+fn on_instance(url: &str, from: &TestApp, instance: &TestApp) -> String {
+    url.replacen(&from.base, &instance.base, 1)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn oauth_state_and_webhook_replay_protection_hold_across_instances() {
+    let first = spawn_app().await;
+    let second = first.second_instance().await;
+    let browser = first.another_browser();
+    browser.sign_in(SOLO).await;
+
+    // Connect starts on one instance; Zoom's redirect back lands on the other, then is replayed on both.
+    let authorize = browser.start_connect().await;
+    let callback = browser.consent(&authorize, LICENSED, "allow").await;
+    let on_second = on_instance(&callback, &first, &second);
+    assert_ne!(on_second, callback, "the callback is sent to the other instance");
+    assert_eq!(
+        browser.follow_callback(&on_second).await,
+        format!("{ZOOM_PAGE}?zoom=connected")
+    );
+    for replay in [&callback, &on_second] {
+        assert_eq!(
+            browser.follow_callback(replay).await,
+            format!("{ZOOM_PAGE}?zoom_error=state_invalid"),
+            "a used state is used up on every instance"
+        );
+    }
+    assert_eq!(first.zoom_calls("token.authorization_code").await, 1);
+    assert!(matches!(
+        browser.via(&first).status().await,
+        api::zoom::ZoomStatus::Connected { .. }
+    ));
+
+    // Zoom's deauthorization webhook, delivered to both instances at once: acted on once, the copy acknowledged.
+    let zoom_user = first.zoom_user_id(LICENSED).await;
+    let body = serde_json::json!({
+        "event": "app_deauthorized",
+        "event_ts": chrono::Utc::now().timestamp_millis(),
+        "payload": { "account_id": "acc", "user_id": zoom_user, "signature": "x",
+                     "deauthorization_time": "2026-11-23T10:00:00.000Z", "client_id": "bb-demo-client-id",
+                     "user_data_retention": "false" }
+    })
+    .to_string();
+    let now = chrono::Utc::now().timestamp();
+    let signature = zoom_sandbox::webhook_signature("bb-demo-webhook-secret", now, body.as_bytes());
+    let deliver = |instance: &TestApp| {
+        instance
+            .client
+            .post(instance.url(api::paths::ZOOM_WEBHOOK))
+            .header("content-type", "application/json")
+            .header("x-zm-request-timestamp", now.to_string())
+            .header("x-zm-signature", signature.clone())
+            .body(body.clone())
+            .send()
+    };
+    let (a, b) = tokio::join!(deliver(&first), deliver(&second));
+    assert_eq!((a.unwrap().status().as_u16(), b.unwrap().status().as_u16()), (200, 200));
+    let deliveries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries")
+        .fetch_one(&first.db)
+        .await
+        .unwrap();
+    assert_eq!(deliveries, 1, "one delivery recorded for the two copies");
+    assert_eq!(browser.via(&second).status().await, api::zoom::ZoomStatus::NotConnected);
+
+    // Connected again, a late copy on either instance disconnects nobody.
+    browser.connect_as(LICENSED).await;
+    for instance in [&first, &second] {
+        assert_eq!(deliver(instance).await.unwrap().status(), 200);
+        assert!(
+            matches!(
+                browser.via(instance).status().await,
+                api::zoom::ZoomStatus::Connected { .. }
+            ),
+            "a replay disconnected the practitioner again"
+        );
+    }
 }

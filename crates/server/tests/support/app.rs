@@ -88,7 +88,9 @@ pub async fn fresh_database_url(dir: &Path) -> String {
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             );
             sqlx::any::install_default_drivers();
-            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("test PostgreSQL server reachable");
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .expect("test PostgreSQL server reachable");
             conn.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
             conn.close().await.unwrap();
             let mut url = url::Url::parse(&admin).unwrap();
