@@ -398,13 +398,29 @@ fn is_loopback_host(host: &str) -> bool {
 
 /// A database URL fit for an error message (the password replaced).
 fn redact_url_password(url: &str) -> String {
-    match Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_string(),
+    let Ok(mut parsed) = Url::parse(url) else {
+        // Not a URL: shown as given unless it might hold credentials.
+        return if url.contains('@') || url.contains("password") {
+            "(not a URL)".to_string()
+        } else {
+            url.to_string()
+        };
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
     }
+    if parsed.query().is_some() {
+        // A password may also come as a query parameter (`?password=`, `?sslpassword=`).
+        let kept: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| {
+                let secret = k.to_ascii_lowercase().contains("password");
+                (k.into_owned(), if secret { "***".to_string() } else { v.into_owned() })
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    parsed.to_string()
 }
 
 #[cfg(test)]
@@ -460,6 +476,20 @@ mod tests {
             "https://zoom.betterbeing.example/api/zoom/callback"
         );
         assert_eq!(s.status_max_age, Duration::from_secs(300));
+    }
+
+    #[test]
+    fn a_postgres_url_selects_postgresql_and_one_without_a_host_is_refused() {
+        let mut vars = production();
+        vars.push(("BB_DATABASE_URL", "postgres://bb:s3cret@db.internal:5432/betterbeing"));
+        let s = settings(&vars).expect("valid");
+        assert_eq!(crate::db::Backend::of_url(&s.database_url), Some(crate::db::Backend::Postgres));
+        assert_eq!(crate::db::Backend::of_url("sqlite://.data/x.sqlite"), Some(crate::db::Backend::Sqlite));
+        let mut vars = production();
+        vars.push(("BB_DATABASE_URL", "postgres:///betterbeing?password=s3cret"));
+        let message = problems(&vars);
+        assert!(message.contains("must name a PostgreSQL host"), "{message}");
+        assert!(!message.contains("s3cret"), "a database password is never printed: {message}");
     }
 
     #[test]
