@@ -1,7 +1,10 @@
 //! `cargo bench -p server --bench session_list`: the month's session list with 1,000 sessions, against a real server
 //! on a real SQLite file, at 1 and at 20 concurrent clients. Prints p50 / p99 latency and, as the baseline measured in
 //! the same process and the same way, `GET /api/me` (sign-in check plus one small query): the ratio is what listing
-//! a month costs over the cheapest authenticated request. Also prints the SQL statements one list request runs.
+//! a month costs over the cheapest authenticated request. Also prints the SQL statements one list request runs,
+//! and the list's database work before (a query per session) and after (constant queries), timed in the same run.
+//! `BB_TEST_DATABASE=postgres scripts/with-postgres cargo bench -p server --bench session_list` runs it on
+//! PostgreSQL.
 
 #[path = "../tests/support/app.rs"]
 mod support;
@@ -126,4 +129,74 @@ async fn main() {
         );
     }
     println!("SQL statements per list request (incl. sign-in check): {statements}");
+
+    // Before / after, in this run: the list's database work as it was (one query for the sessions, then one per
+    // session for its queued Zoom work) against today's (two queries whatever the number of sessions).
+    let from = first.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp_millis();
+    let to = last.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp_millis();
+    let one_per_session = || async {
+        let rows = server::db::sessions::list(&app.db, SOLO, from, to).await.unwrap();
+        for row in &rows {
+            server::db::zoom_jobs::ensure_job_of(&app.db, row.id).await.unwrap();
+        }
+        rows.len()
+    };
+    let constant = || async {
+        let rows = server::db::sessions::list(&app.db, SOLO, from, to).await.unwrap();
+        let jobs = server::db::zoom_jobs::ensure_jobs_of_listed(&app.db, SOLO, from, to)
+            .await
+            .unwrap();
+        drop(jobs);
+        rows.len()
+    };
+    println!(
+        "\nthe list's database work, {SESSIONS} sessions ({:?}), {DB_ROUNDS} runs per row",
+        backend()
+    );
+    println!("{:<44} {:>12} {:>12} {:>10}", "", "p50", "p99", "queries");
+    for concurrency in [1, 20] {
+        let before = time_db(concurrency, one_per_session).await;
+        let after = time_db(concurrency, constant).await;
+        let (b50, b99) = (percentile(&before, 0.5), percentile(&before, 0.99));
+        let (a50, a99) = (percentile(&after, 0.5), percentile(&after, 0.99));
+        println!(
+            "{:<44} {:>12} {:>12} {:>10}",
+            format!("before: a query per session, {concurrency} concurrent"),
+            ms(b50),
+            ms(b99),
+            SESSIONS + 1
+        );
+        println!(
+            "{:<44} {:>12} {:>12} {:>10}   p50 {:.1}x faster",
+            format!("after: constant queries, {concurrency} concurrent"),
+            ms(a50),
+            ms(a99),
+            2,
+            b50.as_secs_f64() / a50.as_secs_f64()
+        );
+    }
+}
+
+const DB_ROUNDS: usize = 60;
+
+/// Latencies of `DB_ROUNDS` runs of `work`, `concurrency` at a time (after one warm-up batch).
+async fn time_db<F, Fut>(concurrency: usize, work: F) -> Vec<Duration>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = usize>,
+{
+    let mut all = Vec::with_capacity(DB_ROUNDS);
+    for batch in 0..=DB_ROUNDS / concurrency {
+        let times = futures_util::future::join_all((0..concurrency).map(|_| async {
+            let start = Instant::now();
+            assert_eq!(work().await, SESSIONS);
+            start.elapsed()
+        }))
+        .await;
+        if batch > 0 {
+            all.extend(times);
+        }
+    }
+    all.sort();
+    all
 }

@@ -483,13 +483,22 @@ mod tests {
         let mut vars = production();
         vars.push(("BB_DATABASE_URL", "postgres://bb:s3cret@db.internal:5432/betterbeing"));
         let s = settings(&vars).expect("valid");
-        assert_eq!(crate::db::Backend::of_url(&s.database_url), Some(crate::db::Backend::Postgres));
-        assert_eq!(crate::db::Backend::of_url("sqlite://.data/x.sqlite"), Some(crate::db::Backend::Sqlite));
+        assert_eq!(
+            crate::db::Backend::of_url(&s.database_url),
+            Some(crate::db::Backend::Postgres)
+        );
+        assert_eq!(
+            crate::db::Backend::of_url("sqlite://.data/x.sqlite"),
+            Some(crate::db::Backend::Sqlite)
+        );
         let mut vars = production();
         vars.push(("BB_DATABASE_URL", "postgres:///betterbeing?password=s3cret"));
         let message = problems(&vars);
         assert!(message.contains("must name a PostgreSQL host"), "{message}");
-        assert!(!message.contains("s3cret"), "a database password is never printed: {message}");
+        assert!(
+            !message.contains("s3cret"),
+            "a database password is never printed: {message}"
+        );
     }
 
     #[test]
