@@ -17,17 +17,6 @@ async fn post_webhook(app: &TestApp, timestamp: &str, signature: &str, body: &st
         .unwrap()
 }
 
-fn deauth_body(zoom_user_id: &str) -> String {
-    json!({
-        "event": "app_deauthorized",
-        "event_ts": chrono::Utc::now().timestamp_millis(),
-        "payload": { "account_id": "acc", "user_id": zoom_user_id, "signature": "x",
-                     "deauthorization_time": "2026-11-23T10:00:00.000Z", "client_id": "bb-demo-client-id",
-                     "user_data_retention": "false" }
-    })
-    .to_string()
-}
-
 #[tokio::test]
 async fn removing_the_app_in_zoom_disconnects_through_the_signed_webhook() {
     let app = spawn_app().await;
@@ -52,7 +41,7 @@ async fn bad_stale_and_missing_signatures_are_refused_and_change_nothing() {
     let app = spawn_app().await;
     app.sign_in(SOLO).await;
     app.connect_as(LICENSED).await;
-    let body = deauth_body(&app.zoom_user_id(LICENSED).await);
+    let body = deauthorization_webhook_body(&app.zoom_user_id(LICENSED).await);
     let now_secs = chrono::Utc::now().timestamp();
     let now = now_secs.to_string();
 

@@ -204,14 +204,7 @@ async fn oauth_state_and_webhook_replay_protection_hold_across_instances() {
 
     // Zoom's deauthorization webhook, delivered to both instances at once: acted on once, the copy acknowledged.
     let zoom_user = first.zoom_user_id(LICENSED).await;
-    let body = serde_json::json!({
-        "event": "app_deauthorized",
-        "event_ts": chrono::Utc::now().timestamp_millis(),
-        "payload": { "account_id": "acc", "user_id": zoom_user, "signature": "x",
-                     "deauthorization_time": "2026-11-23T10:00:00.000Z", "client_id": "bb-demo-client-id",
-                     "user_data_retention": "false" }
-    })
-    .to_string();
+    let body = deauthorization_webhook_body(&zoom_user);
     let now = chrono::Utc::now().timestamp();
     let signature = zoom_sandbox::webhook_signature("bb-demo-webhook-secret", now, body.as_bytes());
     let deliver = |instance: &TestApp| {

@@ -508,6 +508,18 @@ impl TestApp {
     }
 }
 
+/// The body of Zoom's `app_deauthorized` webhook for `zoom_user_id` (as the sandbox and Zoom send it).
+pub fn deauthorization_webhook_body(zoom_user_id: &str) -> String {
+    json!({
+        "event": "app_deauthorized",
+        "event_ts": chrono::Utc::now().timestamp_millis(),
+        "payload": { "account_id": "acc", "user_id": zoom_user_id, "signature": "x",
+                     "deauthorization_time": "2026-11-23T10:00:00.000Z", "client_id": "bb-demo-client-id",
+                     "user_data_retention": "false" }
+    })
+    .to_string()
+}
+
 pub fn location(r: &reqwest::Response) -> String {
     r.headers()
         .get("location")
