@@ -4,6 +4,7 @@
 //! meeting's host link: those stay in the server. The one exception that will exist (the host link handed out at the
 //! moment Start Zoom Session is clicked) gets its own type when it arrives.
 
+pub mod calendar_sync;
 pub mod error;
 pub mod identity;
 pub mod organisation;
@@ -51,6 +52,14 @@ pub mod paths {
     }
     /// `GET` the practitioner's subscription URL (`CalendarFeed`, created on first use); `POST` rotates its secret.
     pub const CALENDAR_FEED: &str = "/api/calendar-feed";
+    /// `GET` the connected calendar (`CalendarSync`); `DELETE` disconnects it (the events already written stay).
+    pub const CALENDAR_SYNC: &str = "/api/calendar-sync";
+    /// `POST` `CalDavCredentials`: check them, discover the calendars, answer `CalendarConnection` (choosing).
+    pub const CALENDAR_SYNC_CALDAV: &str = "/api/calendar-sync/caldav";
+    /// `PUT` `ChooseCalendar`: the calendar the sessions go to; upcoming sessions are written to it.
+    pub const CALENDAR_SYNC_CALENDAR: &str = "/api/calendar-sync/calendar";
+    /// `POST`: reach the calendar now (`CalendarTest`); a fixed problem lets waiting sessions go out.
+    pub const CALENDAR_SYNC_TEST: &str = "/api/calendar-sync/test";
 
     /// `GET` (organisation admins only): `OrganisationAdmin`.
     pub const ADMIN_ORGANISATION: &str = "/api/admin/organisation";

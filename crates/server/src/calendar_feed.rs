@@ -20,13 +20,13 @@ fn text(value: &str) -> String {
         .collect()
 }
 
-fn event(row: &SessionRow, now: DateTime<Utc>) -> Event {
+fn event(row: &SessionRow, sequence: i64, now: DateTime<Utc>) -> Event {
     let starts = DateTime::from_timestamp_millis(row.starts_at).unwrap_or_default();
     let ends = starts + Duration::minutes(row.duration_minutes);
     let mut event = Event::new();
     event
         .uid(&format!("{}@betterbeing.app", row.r#ref))
-        .sequence(row.sequence as u32)
+        .sequence(sequence.max(0) as u32)
         .timestamp(now)
         .last_modified(DateTime::from_timestamp_millis(row.updated_at).unwrap_or(now))
         .starts(starts)
@@ -58,15 +58,29 @@ pub fn feed(practitioner: &str, rows: &[SessionRow], now: DateTime<Utc>) -> Stri
         .name(&text(&format!("BetterBeing sessions · {practitioner}")))
         .ttl(&Duration::minutes(15));
     for row in rows {
-        calendar.push(event(row, now));
+        calendar.push(event(row, row.sequence, now));
     }
     calendar.done().to_string()
 }
 
 pub fn single(row: &SessionRow, now: DateTime<Utc>) -> String {
+    document(row, row.sequence, now)
+}
+
+/// One session's event as its own calendar object (a CalDAV resource holds exactly one), with the SEQUENCE given
+/// (never lower than one the calendar app may have raised).
+pub fn document(row: &SessionRow, sequence: i64, now: DateTime<Utc>) -> String {
     let mut calendar = Calendar::new();
-    calendar.push(event(row, now));
+    calendar.push(event(row, sequence, now));
     calendar.done().to_string()
+}
+
+/// The SEQUENCE in an iCalendar object written by someone else (0 if absent).
+pub fn sequence_in(ics: &str) -> i64 {
+    ics.lines()
+        .find_map(|l| l.trim_end().strip_prefix("SEQUENCE:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -74,6 +74,11 @@ pub struct Settings {
     /// How long a connection's Zoom check stays fresh: the Zoom page reads the database, and asks Zoom again only
     /// when the last check is older than this (or on "Check again").
     pub status_max_age: Duration,
+    /// Connected calendars on loopback or private addresses (and plain http to them) may be reached: a local
+    /// Radicale in the demo and the tests. `BB_CALDAV_ALLOW_PRIVATE`, default on only in demo mode.
+    pub calendar_allow_private: bool,
+    /// Longest wait for one request to a connected calendar's server.
+    pub calendar_timeout: Duration,
     /// "Now" for the queue and token expiry (tests move it forward).
     pub clock: Clock,
     /// Origins of host pages that embed the SPA (the BetterBeing shell), e.g. `https://app.betterbeing.example`:
@@ -125,6 +130,16 @@ impl Settings {
             Some(v) if v.eq_ignore_ascii_case("false") => false,
             Some(v) => {
                 problems.push(format!("BB_DEMO must be 1 or 0 (got {v:?})"));
+                false
+            }
+        };
+
+        let calendar_allow_private = match var("BB_CALDAV_ALLOW_PRIVATE").as_deref() {
+            None => demo,
+            Some("1") => true,
+            Some("0") => false,
+            Some(v) => {
+                problems.push(format!("BB_CALDAV_ALLOW_PRIVATE must be 1 or 0 (got {v:?})"));
                 false
             }
         };
@@ -273,6 +288,8 @@ impl Settings {
                 job_lease: Duration::from_secs(job_lease),
                 job_concurrency: 8,
                 status_max_age: Duration::from_secs(status_max_age),
+                calendar_allow_private,
+                calendar_timeout: Duration::from_secs(10),
                 clock: Clock::default(),
             }),
             _ => Err(ConfigErrors(problems)),

@@ -2,6 +2,7 @@
 //! the binary. Only SQL lives under `db/`.
 
 pub mod calendar_feeds;
+pub mod calendar_sync;
 pub mod connections;
 pub mod oauth_states;
 pub mod organisations;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod calendar_feed;
+pub mod calendar_sync;
 pub mod clock;
 pub mod config;
 pub mod crypto;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod calendar_feed;
+pub mod calendar_sync;
 pub mod me;
 pub mod return_to;
 pub mod sessions;

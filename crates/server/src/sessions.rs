@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use tokio::sync::{Notify, Semaphore};
 
+use crate::calendar_sync::{self, CalendarPush};
 use crate::clock::Clock;
 use crate::crypto::random_token;
 use crate::db::connections;
@@ -65,6 +66,8 @@ impl From<sqlx::Error> for SessionError {
 pub struct Calendar {
     db: Db,
     zoom: Zoom,
+    /// The connected calendar: every session change queues its event's push in the same transaction.
+    push: CalendarPush,
     clock: Clock,
     queue: QueueSettings,
     /// Bounds the attempts this process runs at once.
@@ -110,15 +113,23 @@ fn meeting_spec(row: &SessionRow) -> MeetingSpec {
 }
 
 impl Calendar {
-    pub fn new(db: Db, zoom: Zoom, clock: Clock, queue: QueueSettings) -> Self {
+    pub fn new(db: Db, zoom: Zoom, push: CalendarPush, clock: Clock, queue: QueueSettings) -> Self {
         Calendar {
             db,
             zoom,
+            push,
             clock,
             permits: Arc::new(Semaphore::new(queue.concurrency.max(1))),
             queue,
             wake: Arc::default(),
             attempt_ended: Arc::default(),
+        }
+    }
+
+    /// Wakes the calendar push after a commit that queued one.
+    fn poke_if(&self, pushed: bool) {
+        if pushed {
+            self.push.poke();
         }
     }
 
@@ -172,6 +183,7 @@ impl Calendar {
         let now = self.clock.now_ms();
         let mut tx = begin_write(&self.db).await?;
         let id = rows::insert(&mut tx, user_id, &random_token(), &fields(&valid), sync, now).await?;
+        let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
         let job = if queue {
             if sync == "failed" {
                 let (code, message) = needs_reauth_text();
@@ -182,6 +194,7 @@ impl Calendar {
             None
         };
         tx.commit().await?;
+        self.poke_if(pushed);
         if let (Some(job), "pending") = (job, sync) {
             self.run_soon([job]).await;
         }
@@ -209,6 +222,7 @@ impl Calendar {
             != topic(&row.client_name, row.client_name_in_zoom_topic);
         let has_zoom_work = row.zoom_meeting_id.is_some() || row.zoom_sync != "no_link";
         rows::update_fields(&mut tx, id, &fields(&valid), reschedule, now).await?;
+        let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
         let mut job = None;
         if reschedule && has_zoom_work {
             rows::set_sync(&mut tx, id, "pending", None, None).await?;
@@ -221,6 +235,7 @@ impl Calendar {
             }
         }
         tx.commit().await?;
+        self.poke_if(pushed);
         if let Some(job) = job {
             self.run_soon([job]).await;
         }
@@ -241,6 +256,7 @@ impl Calendar {
             return Ok(());
         }
         rows::cancel(&mut tx, id, now).await?;
+        let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
         zoom_jobs::on_cancel(&mut tx, id, now).await?;
         let mut job = None;
         if let Some(meeting) = &row.zoom_meeting_id {
@@ -248,6 +264,7 @@ impl Calendar {
             rows::clear_link(&mut tx, id).await?;
         }
         tx.commit().await?;
+        self.poke_if(pushed);
         let purge = zoom_jobs::ensure_job_of(&self.db, id).await?.map(|j| j.id);
         self.run_soon(job.into_iter().chain(purge)).await;
         Ok(())
@@ -316,8 +333,11 @@ impl Calendar {
                 let mut tx = begin_write(&self.db).await?;
                 if rows::clear_link_if(&mut tx, id, &meeting).await? {
                     rows::set_sync(&mut tx, id, "pending", None, None).await?;
-                    let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, self.clock.now_ms(), true).await?;
+                    let now = self.clock.now_ms();
+                    let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, true).await?;
+                    let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
                     tx.commit().await?;
+                    self.poke_if(pushed);
                     self.run_soon([job]).await;
                 } else {
                     tx.commit().await?;
@@ -646,6 +666,7 @@ impl Calendar {
         let meeting_id = meeting_id.to_string();
         let now = self.clock.now_ms();
         let mut tx = begin_write(&self.db).await?;
+        let mut pushed = false;
         let current = rows::get_in(&mut tx, session_id).await?;
         let current_link = current.as_ref().and_then(|c| c.zoom_meeting_id.clone());
         let mut to_delete: Vec<String> = strays
@@ -656,6 +677,7 @@ impl Calendar {
             Some(s) if s.status != CANCELLED && s.sequence == sequence => {
                 to_delete.extend(s.zoom_meeting_id.filter(|old| *old != meeting_id));
                 rows::set_link(&mut tx, session_id, &meeting_id, &join_url, sequence).await?;
+                pushed = calendar_sync::enqueue(&mut tx, row.user_id, session_id, now).await?;
                 zoom_jobs::finish(&mut tx, job.id, &attempt.token).await?
             }
             Some(s) if s.status != CANCELLED => {
@@ -694,6 +716,7 @@ impl Calendar {
             );
         }
         tx.commit().await?;
+        self.poke_if(pushed);
         Ok(deletions)
     }
 

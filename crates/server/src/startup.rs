@@ -18,6 +18,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::calendar_sync::{CalendarPush, SyncSettings};
 use crate::config::Settings;
 use crate::crypto::Keyring;
 use crate::db::{self, Db};
@@ -33,6 +34,8 @@ pub struct AppState {
     pub db: Db,
     pub zoom: Zoom,
     pub calendar: Calendar,
+    /// Pushes sessions to the practitioner's connected calendar.
+    pub calendar_push: CalendarPush,
     pub keys: Keyring,
     /// The origin people and calendar apps reach us at.
     pub public_url: String,
@@ -53,6 +56,8 @@ pub struct Application {
     pub db: Db,
     /// The session calendar and its Zoom queue (tests drain it).
     pub calendar: Calendar,
+    /// The connected-calendar queue (tests drain it).
+    pub calendar_push: CalendarPush,
 }
 
 impl Application {
@@ -83,9 +88,23 @@ impl Application {
             settings.clock.clone(),
             settings.status_max_age,
         );
+        let calendar_push = CalendarPush::new(
+            db.clone(),
+            settings.token_keys.clone(),
+            settings.clock.clone(),
+            SyncSettings {
+                allow_private: settings.calendar_allow_private,
+                timeout: settings.calendar_timeout,
+                retry_base: settings.retry_base,
+                lease: settings.job_lease,
+                concurrency: 4,
+            },
+        );
+        calendar_push.spawn_worker(settings.job_poll);
         let calendar = Calendar::new(
             db.clone(),
             zoom.clone(),
+            calendar_push.clone(),
             settings.clock.clone(),
             QueueSettings {
                 retry_base: settings.retry_base,
@@ -99,6 +118,7 @@ impl Application {
             db: db.clone(),
             zoom,
             calendar: calendar.clone(),
+            calendar_push: calendar_push.clone(),
             keys: settings.token_keys.clone(),
             public_url: base_url.clone(),
             zoom_client_id: app.client_id.clone(),
@@ -117,6 +137,7 @@ impl Application {
             base_url,
             db,
             calendar,
+            calendar_push,
         })
     }
 
@@ -176,6 +197,16 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
             get(routes::calendar_feed::get).post(routes::calendar_feed::rotate),
         )
         .route("/feeds/{file}", get(routes::calendar_feed::feed))
+        .route(
+            paths::CALENDAR_SYNC,
+            get(routes::calendar_sync::status).delete(routes::calendar_sync::disconnect),
+        )
+        .route(paths::CALENDAR_SYNC_CALDAV, post(routes::calendar_sync::connect_caldav))
+        .route(
+            paths::CALENDAR_SYNC_CALENDAR,
+            axum::routing::put(routes::calendar_sync::choose),
+        )
+        .route(paths::CALENDAR_SYNC_TEST, post(routes::calendar_sync::test))
         .route(paths::ADMIN_ORGANISATION, get(routes::admin::organisation))
         .route(
             paths::ADMIN_ZOOM_ACCESS,

@@ -7,6 +7,8 @@ mod support;
 mod admin;
 #[path = "api/calendar_feed.rs"]
 mod calendar_feed;
+#[path = "api/calendar_sync.rs"]
+mod calendar_sync;
 #[path = "api/contract.rs"]
 mod contract;
 #[path = "api/embedding.rs"]

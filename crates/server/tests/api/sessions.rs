@@ -29,7 +29,7 @@ async fn meeting_calls(app: &TestApp, kind: &str) -> usize {
 }
 
 /// Next Monday at least a week ahead, at `hh:mm` local time in `zone`.
-fn upcoming(zone: &str, hh: u32, mm: u32) -> NaiveDateTime {
+pub(crate) fn upcoming(zone: &str, hh: u32, mm: u32) -> NaiveDateTime {
     let tz: Tz = zone.parse().unwrap();
     let today = Utc::now().with_timezone(&tz).date_naive();
     let mut day = today + Days::days(7);
@@ -39,7 +39,7 @@ fn upcoming(zone: &str, hh: u32, mm: u32) -> NaiveDateTime {
     day.and_hms_opt(hh, mm, 0).unwrap()
 }
 
-fn input(client: &str, start_local: NaiveDateTime, zone: &str) -> SessionInput {
+pub(crate) fn input(client: &str, start_local: NaiveDateTime, zone: &str) -> SessionInput {
     SessionInput {
         client_name: client.into(),
         start_local,
@@ -50,7 +50,7 @@ fn input(client: &str, start_local: NaiveDateTime, zone: &str) -> SessionInput {
     }
 }
 
-async fn post_session(app: &TestApp, body: &SessionInput) -> reqwest::Response {
+pub(crate) async fn post_session(app: &TestApp, body: &SessionInput) -> reqwest::Response {
     app.client
         .post(app.url(api::paths::SESSIONS))
         .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)
@@ -60,13 +60,13 @@ async fn post_session(app: &TestApp, body: &SessionInput) -> reqwest::Response {
         .unwrap()
 }
 
-async fn create(app: &TestApp, body: &SessionInput) -> Session {
+pub(crate) async fn create(app: &TestApp, body: &SessionInput) -> Session {
     let r = post_session(app, body).await;
     assert_eq!(r.status(), 201, "create session");
     r.json().await.unwrap()
 }
 
-async fn get(app: &TestApp, id: i64) -> Session {
+pub(crate) async fn get(app: &TestApp, id: i64) -> Session {
     app.client
         .get(app.url(&api::paths::session(id)))
         .send()
@@ -77,7 +77,7 @@ async fn get(app: &TestApp, id: i64) -> Session {
         .unwrap()
 }
 
-async fn put(app: &TestApp, id: i64, body: &SessionInput) -> Session {
+pub(crate) async fn put(app: &TestApp, id: i64, body: &SessionInput) -> Session {
     let r = app
         .client
         .put(app.url(&api::paths::session(id)))
@@ -90,7 +90,7 @@ async fn put(app: &TestApp, id: i64, body: &SessionInput) -> Session {
     r.json().await.unwrap()
 }
 
-async fn cancel(app: &TestApp, id: i64) {
+pub(crate) async fn cancel(app: &TestApp, id: i64) {
     let r = app
         .client
         .delete(app.url(&api::paths::session(id)))
@@ -111,7 +111,7 @@ async fn post(app: &TestApp, path: &str) -> reqwest::Response {
 }
 
 /// Waits (bounded) until the session's Zoom side settles in sync.
-async fn settled(app: &TestApp, id: i64) -> Session {
+pub(crate) async fn settled(app: &TestApp, id: i64) -> Session {
     for _ in 0..100 {
         let s = get(app, id).await;
         if s.zoom.sync == ZoomSync::InSync && !s.zoom.link_outdated && s.zoom.link.is_some() {
@@ -130,7 +130,7 @@ async fn fault(app: &TestApp, endpoint: &str, mode: &str, count: u32) {
     .await;
 }
 
-async fn connected_app() -> TestApp {
+pub(crate) async fn connected_app() -> TestApp {
     let app = spawn_app().await;
     app.sign_in(SOLO).await;
     app.connect_as(LICENSED).await;

@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+#[path = "radicale.rs"]
+pub mod radicale;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,6 +18,7 @@ use server::clock::Clock;
 use server::config::{Settings, ZoomApp};
 use server::crypto::Keyring;
 use server::db::{Backend, Db};
+use server::calendar_sync::CalendarPush;
 use server::sessions::Calendar;
 use server::startup::Application;
 
@@ -115,6 +119,8 @@ pub struct TestApp {
     pub calendar: Option<Calendar>,
     /// This server's clock (move it forward instead of waiting).
     pub clock: Clock,
+    /// This server's connected-calendar queue (drain it instead of sleeping); `None` for another process.
+    pub push: Option<CalendarPush>,
 }
 
 pub fn browser_like_client() -> reqwest::Client {
@@ -144,6 +150,8 @@ fn settings(database_url: &str, keys: Keyring, dist: Option<PathBuf>, zoom: Zoom
         job_lease: std::time::Duration::from_secs(3),
         job_concurrency: 8,
         status_max_age: std::time::Duration::from_secs(300),
+        calendar_allow_private: true,
+        calendar_timeout: std::time::Duration::from_secs(2),
         clock: server::clock::Clock::default(),
     }
 }
@@ -197,6 +205,7 @@ async fn spawn_app_tuned(dist: Option<PathBuf>, tune: impl FnOnce(&mut Settings)
     let app = Application::build_on(listener, settings).await.expect("app builds");
     let db = app.db.clone();
     let calendar = app.calendar.clone();
+    let push = app.calendar_push.clone();
     let base = app.spawn();
     TestApp {
         base,
@@ -209,6 +218,7 @@ async fn spawn_app_tuned(dist: Option<PathBuf>, tune: impl FnOnce(&mut Settings)
         dir,
         calendar: Some(calendar),
         clock,
+        push: Some(push),
     }
 }
 
@@ -227,6 +237,7 @@ impl TestApp {
             dir,
             calendar: None,
             clock: Clock::default(),
+            push: None,
         }
     }
 
@@ -240,6 +251,7 @@ impl TestApp {
         let app = Application::build_on(listener, settings).await.unwrap();
         let db = app.db.clone();
         let calendar = app.calendar.clone();
+        let push = app.calendar_push.clone();
         let base = app.spawn();
         TestApp {
             base,
@@ -252,6 +264,7 @@ impl TestApp {
             dir: self.dir.clone(),
             calendar: Some(calendar),
             clock,
+            push: Some(push),
         }
     }
 
@@ -269,6 +282,7 @@ impl TestApp {
             dir: self.dir.clone(),
             calendar: instance.calendar.clone(),
             clock: instance.clock.clone(),
+            push: instance.push.clone(),
         }
     }
 
@@ -285,6 +299,7 @@ impl TestApp {
             dir: self.dir.clone(),
             calendar: self.calendar.clone(),
             clock: self.clock.clone(),
+            push: self.push.clone(),
         }
     }
 
