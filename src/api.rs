@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod calendar_feed;
+pub mod calendar_sync;
 mod error;
 pub mod organisation;
 pub mod sessions;

@@ -6,6 +6,7 @@ pub mod calendar_view;
 pub mod callback_notice;
 pub mod cancel_session_dialog;
 pub mod confirm_dialog;
+pub mod connected_calendar;
 pub mod copy;
 pub mod disconnect_dialog;
 pub mod missing_links_offer;

@@ -20,6 +20,17 @@ pub fn friendly_message(err: &ApiError) -> String {
     }
 }
 
+/// Like [`friendly_message`], but for the connected calendar the server's own words are shown: it names the
+/// calendar server and says what to change (the password, the address), which the page cannot know.
+pub fn calendar_message(err: &ApiError) -> String {
+    match err {
+        ApiError::Http { body: Some(body), .. } if body.code.starts_with("calendar_") && !body.message.is_empty() => {
+            body.message.clone()
+        }
+        other => friendly_message(other),
+    }
+}
+
 fn for_code(code: &str) -> &'static str {
     match code {
         codes::UNAUTHENTICATED => "You are signed out. Please sign in again.",
@@ -73,6 +84,14 @@ mod tests {
         assert!(m.contains("Zoom is not answering"));
         assert!(!m.contains("internal detail"));
         assert!(friendly_message(&http(409, "brand_new_code")).contains("Something went wrong"));
+    }
+
+    #[test]
+    fn calendar_errors_keep_the_servers_words_and_others_do_not() {
+        let e = http(400, "calendar_auth_failed");
+        assert_eq!(calendar_message(&e), "internal detail");
+        assert!(calendar_message(&http(502, codes::ZOOM_UNAVAILABLE)).contains("Zoom is not answering"));
+        assert!(calendar_message(&ApiError::Network).contains("could not be reached"));
     }
 
     #[test]

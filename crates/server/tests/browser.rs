@@ -11,6 +11,8 @@ use fantoccini::Locator;
 use serde_json::json;
 use support::*;
 
+#[path = "browser/calendar_sync.rs"]
+mod calendar_sync;
 #[path = "browser/console.rs"]
 mod console;
 #[path = "browser/sessions.rs"]

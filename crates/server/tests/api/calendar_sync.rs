@@ -55,22 +55,6 @@ fn push_queue(app: &TestApp) -> &server::calendar_sync::CalendarPush {
     app.push.as_ref().expect("the server runs in this process")
 }
 
-/// Waits (bounded, on the real background worker) until the calendar holds `count` events.
-async fn wait_for_events(
-    caldav: &Radicale,
-    count: usize,
-    what: impl Fn(&[(String, String, String)]) -> bool,
-) -> Vec<(String, String, String)> {
-    for _ in 0..200 {
-        let events = caldav.events().await;
-        if events.len() == count && what(&events) {
-            return events;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the calendar never got there: {:#?}", caldav.events().await);
-}
-
 #[tokio::test]
 async fn connecting_finds_the_calendars_and_the_password_never_comes_back_or_sits_in_the_clear() {
     let caldav = Radicale::start().await;
@@ -184,7 +168,7 @@ async fn create_reschedule_and_cancel_reach_the_calendar_within_seconds() {
     )
     .await;
     let link = settled(&app, session.id).await.zoom.link.unwrap().join_url;
-    let events = wait_for_events(&caldav, 1, |e| e[0].2.contains(&link)).await;
+    let events = caldav.wait_for(1, |e| e[0].2.contains(&link)).await;
     println!(
         "create → event with its Zoom link in the calendar: {:?}",
         started.elapsed()
@@ -209,7 +193,7 @@ async fn create_reschedule_and_cancel_reach_the_calendar_within_seconds() {
     .await;
     let new_link = settled(&app, session.id).await.zoom.link.unwrap().join_url;
     assert_ne!(new_link, link);
-    let events = wait_for_events(&caldav, 1, |e| e[0].2.contains(&new_link)).await;
+    let events = caldav.wait_for(1, |e| e[0].2.contains(&new_link)).await;
     let elapsed = started.elapsed();
     println!("reschedule → the calendar's event has the new time and link: {elapsed:?}");
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
@@ -225,7 +209,7 @@ async fn create_reschedule_and_cancel_reach_the_calendar_within_seconds() {
 
     let started = Instant::now();
     cancel(&app, session.id).await;
-    wait_for_events(&caldav, 0, |_| true).await;
+    caldav.wait_for(0, |_| true).await;
     println!("cancel → the event is gone from the calendar: {:?}", started.elapsed());
     push_queue(&app).drain().await;
     assert_eq!(calendar_status(&app).await.unwrap().waiting, 0);
@@ -261,7 +245,7 @@ async fn while_the_calendar_server_is_down_sessions_save_and_their_events_arrive
     caldav.resume().await;
     // The retry is due after the backoff: move this server's clock there rather than sleep.
     app.clock.advance(Days::minutes(5));
-    let events = wait_for_events(&caldav, 1, |e| e[0].2.contains(&link)).await;
+    let events = caldav.wait_for(1, |e| e[0].2.contains(&link)).await;
     assert_eq!(events.len(), 1);
     push_queue(&app).drain().await;
     let status = calendar_status(&app).await.unwrap();
@@ -279,7 +263,7 @@ async fn an_event_edited_or_deleted_in_the_calendar_app_is_brought_back_in_line_
     )
     .await;
     let link = settled(&app, session.id).await.zoom.link.unwrap().join_url;
-    let events = wait_for_events(&caldav, 1, |e| e[0].2.contains(&link)).await;
+    let events = caldav.wait_for(1, |e| e[0].2.contains(&link)).await;
     let (href, etag, ics) = events[0].clone();
 
     // The practitioner drags the event in their calendar app and renames it (a new ETag, a higher SEQUENCE).
@@ -297,7 +281,7 @@ async fn an_event_edited_or_deleted_in_the_calendar_app_is_brought_back_in_line_
     )
     .await;
     let new_link = settled(&app, session.id).await.zoom.link.unwrap().join_url;
-    let events = wait_for_events(&caldav, 1, |e| e[0].2.contains(&new_link)).await;
+    let events = caldav.wait_for(1, |e| e[0].2.contains(&new_link)).await;
     let ics = &events[0].2;
     assert_eq!(events[0].0, href);
     assert_eq!(property(ics, "SUMMARY").as_deref(), Some("Session with Jordan Avery"));
@@ -320,7 +304,7 @@ async fn an_event_edited_or_deleted_in_the_calendar_app_is_brought_back_in_line_
     )
     .await;
     let newest = settled(&app, session.id).await.zoom.link.unwrap().join_url;
-    let events = wait_for_events(&caldav, 1, |e| e[0].2.contains(&newest)).await;
+    let events = caldav.wait_for(1, |e| e[0].2.contains(&newest)).await;
     assert_eq!(property(&events[0].2, "SEQUENCE").as_deref(), Some("6"));
 
     // Edited again, then cancelled: a cancelled session's event goes whatever was edited.
@@ -328,7 +312,7 @@ async fn an_event_edited_or_deleted_in_the_calendar_app_is_brought_back_in_line_
         .edit_in_calendar_app(&href, &events[0].2.replace("Session with", "Edited:"))
         .await;
     cancel(&app, session.id).await;
-    wait_for_events(&caldav, 0, |_| true).await;
+    caldav.wait_for(0, |_| true).await;
 }
 
 #[tokio::test]
@@ -342,7 +326,7 @@ async fn an_answer_lost_after_the_write_never_leaves_two_events() {
     )
     .await;
     settled(&app, session.id).await;
-    let events = wait_for_events(&caldav, 1, |_| true).await;
+    let events = caldav.wait_for(1, |_| true).await;
     // As if the write had reached the server but its answer (and our record of it) was lost.
     sqlx::query("DELETE FROM calendar_events")
         .execute(&app.db)
@@ -356,7 +340,7 @@ async fn an_answer_lost_after_the_write_never_leaves_two_events() {
     )
     .await;
     let link = settled(&app, session.id).await.zoom.link.unwrap().join_url;
-    let after = wait_for_events(&caldav, 1, |e| e[0].2.contains(&link)).await;
+    let after = caldav.wait_for(1, |e| e[0].2.contains(&link)).await;
     assert_eq!(
         after[0].0, events[0].0,
         "the create found its own resource and updated it"
@@ -387,7 +371,7 @@ async fn picking_a_calendar_writes_the_upcoming_sessions_and_disconnecting_stops
     assert!(caldav.events().await.is_empty());
 
     with_calendar(&app, &caldav).await;
-    wait_for_events(&caldav, 2, |_| true).await;
+    caldav.wait_for(2, |_| true).await;
 
     let r = app.send::<()>(Method::DELETE, api::paths::CALENDAR_SYNC, None).await;
     assert_eq!(r.status(), 204);
@@ -442,5 +426,5 @@ async fn a_password_the_server_stops_accepting_parks_the_pushes_and_says_how_to_
 
     // Connecting again with a good password and picking the calendar sends what waited.
     with_calendar(&app, &caldav).await;
-    wait_for_events(&caldav, 1, |_| true).await;
+    caldav.wait_for(1, |_| true).await;
 }

@@ -10,14 +10,14 @@ use serde_json::json;
 use crate::browser::Browser;
 use crate::support::*;
 
-async fn connected(app: &TestApp, browser: &Browser) {
+pub(crate) async fn connected(app: &TestApp, browser: &Browser) {
     crate::sign_in_as(app, browser, "Dr. Maya Rivera").await;
     browser.click("[data-testid='connect-zoom']").await;
     crate::consent(app, browser, LICENSED, "#allow").await;
     browser.wait_for_zoom_state("connected").await;
 }
 
-fn next_weekday(days_ahead: i64) -> NaiveDate {
+pub(crate) fn next_weekday(days_ahead: i64) -> NaiveDate {
     let mut day = (Utc::now() + chrono::Duration::days(days_ahead)).date_naive();
     while day.weekday().number_from_monday() > 5 {
         day = day.succ_opt().unwrap();
@@ -26,7 +26,7 @@ fn next_weekday(days_ahead: i64) -> NaiveDate {
 }
 
 /// Opens the calendar and creates a session through the dialog; leaves the browser on the session panel.
-async fn create_in_ui(browser: &Browser, client: &str, day: NaiveDate, time: &str, zone: &str) {
+pub(crate) async fn create_in_ui(browser: &Browser, client: &str, day: NaiveDate, time: &str, zone: &str) {
     browser.click("[data-testid='nav-calendar']").await;
     browser.click("[data-testid='new-session']").await;
     browser.wait_for("[data-testid='session-dialog'][open]").await;
@@ -41,7 +41,7 @@ async fn create_in_ui(browser: &Browser, client: &str, day: NaiveDate, time: &st
     browser.wait_for("[data-testid='session-panel']").await;
 }
 
-async fn join_link(browser: &Browser) -> String {
+pub(crate) async fn join_link(browser: &Browser) -> String {
     browser
         .wait_for("[data-testid='zoom-link-state'][data-state='in_sync']")
         .await;

@@ -119,6 +119,19 @@ impl Browser {
         stem.display().to_string()
     }
 
+    /// With `BB_SCREENSHOTS=1`, saves the page as target/screenshots/<name>.png (to look at a journey, or to
+    /// refresh the README's pictures); otherwise does nothing.
+    pub async fn screenshot_if_asked(&self, name: &str) {
+        if std::env::var("BB_SCREENSHOTS").as_deref() != Ok("1") {
+            return;
+        }
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+    }
+
     /// Clicks; an element replaced by a re-render between finding and clicking is found again.
     pub async fn click(&self, css: &str) {
         for _ in 0..20 {

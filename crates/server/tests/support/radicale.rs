@@ -141,6 +141,19 @@ impl Radicale {
         out
     }
 
+    /// Waits (bounded) until the calendar holds `count` events and `what` holds of them.
+    pub async fn wait_for(&self, count: usize, what: impl Fn(&[(String, String, String)]) -> bool)
+        -> Vec<(String, String, String)> {
+        for _ in 0..200 {
+            let events = self.events().await;
+            if events.len() == count && what(&events) {
+                return events;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the calendar never got there: {:#?}", self.events().await);
+    }
+
     /// Replaces an event as the practitioner's calendar app would (a new ETag).
     pub async fn edit_in_calendar_app(&self, href: &str, ics: &str) {
         let r = client()
