@@ -135,6 +135,10 @@ impl Radicale {
                 .send()
                 .await
                 .unwrap();
+            // Listed, then deleted (by BetterBeing's worker) before it could be read: it is gone.
+            if r.status() == reqwest::StatusCode::NOT_FOUND {
+                continue;
+            }
             let etag = r.headers()["etag"].to_str().unwrap().to_string();
             out.push((href.to_string(), etag, unfold(&r.text().await.unwrap())));
         }
