@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use api::sessions::{Session, ZoomSync};
 use api::zoom::{ZoomAccount, ZoomPlan, ZoomStatus};
-use betterbeing_zoom_web::components::session_panel::{SessionPanel, OPEN_ZOOM_NOTE, OUTDATED_NOTE};
+use betterbeing_zoom_web::components::session_panel::{SessionPanel, OPEN_ZOOM_NOTE, OUTDATED_NOTE, SESSION_LINK_NOTE};
 use betterbeing_zoom_web::logic::link_state::{start_failure, FailureHelp};
 use betterbeing_zoom_web::logic::zones::Zone;
 use chrono::{TimeZone, Utc};
@@ -155,6 +155,40 @@ async fn copy_link_copies_the_join_url_and_says_copied() {
     );
     assert_eq!(page.text("[data-testid=copy-feedback]"), "Copied");
     assert_eq!(run_js("return window.__copied;").as_string(), Some(join_url));
+}
+
+#[wasm_bindgen_test]
+async fn copy_session_link_copies_the_stable_link_even_before_zoom_has_a_meeting() {
+    run_js(
+        "window.__copied = null; Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: (t) => { window.__copied = t; return Promise.resolve(); } } });",
+    );
+    let calls = Calls::default();
+    let s = upcoming(ZoomSync::NoLink);
+    let stable = s.session_link.clone();
+    let page = mount_panel(s, Some(connected()), None, &calls);
+    tick().await;
+
+    assert!(page.find("[data-testid=zoom-join-link]").is_none());
+    assert_eq!(
+        page.attr("[data-testid=session-link]", "href").as_deref(),
+        Some(stable.as_str())
+    );
+    assert!(page
+        .text("[data-testid=session-link-block]")
+        .contains(SESSION_LINK_NOTE));
+    let region = page.get("[data-testid=copy-session-link-feedback-region]");
+    assert_eq!(region.get_attribute("aria-live").as_deref(), Some("polite"));
+    page.get("[data-testid=copy-session-link]").click();
+    assert!(
+        until(|| page.find("[data-testid=copy-session-link-feedback]").is_some()).await,
+        "feedback appears"
+    );
+    assert_eq!(page.text("[data-testid=copy-session-link-feedback]"), "Copied");
+    assert!(
+        page.find("[data-testid=copy-feedback]").is_none(),
+        "only the button clicked says Copied"
+    );
+    assert_eq!(run_js("return window.__copied;").as_string(), Some(stable));
 }
 
 #[wasm_bindgen_test]

@@ -16,7 +16,12 @@ pub async fn connect_caldav(config: &Config, credentials: &CalDavCredentials) ->
 
 /// The calendar the sessions go to.
 pub async fn choose(config: &Config, url: &str) -> Result<CalendarConnection, ApiError> {
-    put_json(config, paths::CALENDAR_SYNC_CALENDAR, &ChooseCalendar { url: url.to_string() }).await
+    put_json(
+        config,
+        paths::CALENDAR_SYNC_CALENDAR,
+        &ChooseCalendar { url: url.to_string() },
+    )
+    .await
 }
 
 pub async fn test(config: &Config) -> Result<CalendarTest, ApiError> {

@@ -195,7 +195,10 @@ pub fn ConnectedCalendarView(
 
     let choose = move |c: CalendarConnection| {
         let first = c.calendars.first().map(|k| k.url.clone());
-        if picked.get_untracked().is_none_or(|p| !c.calendars.iter().any(|k| k.url == p)) {
+        if picked
+            .get_untracked()
+            .is_none_or(|p| !c.calendars.iter().any(|k| k.url == p))
+        {
             picked.set(first);
         }
         let host = host_of(&c.server_url);

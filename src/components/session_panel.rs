@@ -15,6 +15,7 @@ use crate::logic::{dates, guidance};
 pub const OPEN_ZOOM_NOTE: &str = "Your browser may display a prompt asking to \u{201c}Open Zoom Meetings\u{201d} \u{2014} click Allow to launch the Zoom desktop application. If you prefer, you can also join via the browser without installing the app.";
 pub const START_LABEL: &str = "Start Zoom Session";
 pub const OUTDATED_NOTE: &str = "This link is from before the reschedule; a new link is on its way.";
+pub const SESSION_LINK_NOTE: &str = "It always leads to this session\u{2019}s current Zoom meeting, even after a reschedule, and tells your client if the session was cancelled. Share it instead of the Zoom link if the time may change.";
 
 /// One session: its Zoom link at the top (open, copy, start), where the link stands with Zoom and what to do about
 /// it, the session's details, and Edit / Cancel session. The owner does every request through the callbacks.
@@ -132,6 +133,11 @@ pub fn SessionPanel(
             background: var(--bb-color-danger-surface);
             border-left: 4px solid var(--bb-color-danger-border);
         }
+        .stable {
+            border-top: 1px solid var(--bb-color-border);
+            margin: 1rem 0 0 0;
+            padding: 1rem 0 0 0;
+        }
         .outdated {
             background: var(--bb-color-warning-surface);
             border-left: 4px solid var(--bb-color-warning-border);
@@ -179,6 +185,14 @@ pub fn SessionPanel(
     let copy = move |_| {
         if let Some(link) = session.with_untracked(|s| s.zoom.link.as_ref().map(|l| l.join_url.clone())) {
             feedback.copy(link);
+        }
+    };
+
+    let stable_feedback = CopyFeedback::new();
+    let copy_stable = move |_| {
+        let link = session.with_untracked(|s| s.session_link.clone());
+        if !link.is_empty() {
+            stable_feedback.copy(link);
         }
     };
 
@@ -339,6 +353,26 @@ pub fn SessionPanel(
                 {move || link_error.get().map(|text| view! { class = class,
                     <p class="error" role="alert" data-testid="link-error">{text}</p>
                 })}
+                {move || {
+                    let url = session.with(|s| s.session_link.clone());
+                    (!url.is_empty()).then(|| view! { class = class,
+                        <div class="stable" data-testid="session-link-block">
+                            <p class="label" id="session-link-label">"Session link for your client"</p>
+                            <a class="join" data-testid="session-link" href=url.clone() target="_blank" rel="noopener" aria-describedby="session-link-label">
+                                {url.clone()}
+                            </a>
+                            <div class="actions">
+                                <button type="button" class="bb-button bb-button-secondary" data-testid="copy-session-link" on:click=copy_stable>
+                                    "Copy session link"
+                                </button>
+                            </div>
+                            <p class="feedback" aria-live="polite" data-testid="copy-session-link-feedback-region">
+                                {move || stable_feedback.message.get().map(|text| view! { <span data-testid="copy-session-link-feedback">{text}</span> })}
+                            </p>
+                            <p class="note">{SESSION_LINK_NOTE}</p>
+                        </div>
+                    })
+                }}
             </div>
             {details}
             <div class="actions">

@@ -346,6 +346,7 @@ mod tests {
                 link_outdated: false,
                 sync: ZoomSync::NoLink,
             },
+            session_link: format!("https://console.example/join/t{id}"),
         }
     }
 

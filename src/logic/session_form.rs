@@ -443,6 +443,7 @@ mod tests {
                 link_outdated: false,
                 sync: ZoomSync::NoLink,
             },
+            session_link: "https://console.example/join/t7".into(),
         };
         let d = SessionDraft::from_session(&s);
         assert_eq!(

@@ -170,7 +170,9 @@ fn ConnectedCalendar() -> impl IntoView {
                 let _ = test_result.try_set(None);
             }
             let outcome = match &step {
-                Step::Connect(c) => api::calendar_sync::connect_caldav(&config, c).await.map(|c| Some(Some(c))),
+                Step::Connect(c) => api::calendar_sync::connect_caldav(&config, c)
+                    .await
+                    .map(|c| Some(Some(c))),
                 Step::Choose(url) => api::calendar_sync::choose(&config, url).await.map(|c| Some(Some(c))),
                 Step::Test => api::calendar_sync::test(&config).await.map(|t| {
                     let _ = test_result.try_set(Some(t));
@@ -211,7 +213,8 @@ fn ConnectedCalendar() -> impl IntoView {
             color: var(--bb-color-danger-text);
         }
     };
-    move || match (shown.with(Option::is_some), fetched.get()) {
+    move || {
+        match (shown.with(Option::is_some), fetched.get()) {
         (true, _) => view! {
             <ConnectedCalendarView
                 connection=Signal::derive(move || shown.get().flatten())
@@ -242,5 +245,6 @@ fn ConnectedCalendar() -> impl IntoView {
             </div>
         }
         .into_any(),
+    }
     }
 }

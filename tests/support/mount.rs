@@ -109,6 +109,10 @@ pub fn link(id: i64) -> ZoomMeetingLink {
     }
 }
 
+pub fn session_link(id: i64) -> String {
+    format!("https://console.example/join/stable-{id}")
+}
+
 pub fn session(id: i64, client: &str, starts_at: DateTime<Utc>, minutes: u32, sync: ZoomSync) -> Session {
     let has_link = matches!(sync, ZoomSync::InSync);
     Session {
@@ -126,5 +130,6 @@ pub fn session(id: i64, client: &str, starts_at: DateTime<Utc>, minutes: u32, sy
             link_outdated: false,
             sync,
         },
+        session_link: session_link(id),
     }
 }

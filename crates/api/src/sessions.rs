@@ -118,6 +118,11 @@ pub struct Session {
     pub client_name_in_zoom_topic: bool,
     pub status: SessionStatus,
     pub zoom: SessionZoom,
+    /// The session's stable link for the client (`https://…/join/<token>`): it always leads to the session's current
+    /// Zoom join link, says where the session moved while a reschedule finishes, and that it was cancelled after a
+    /// cancel. It never changes.
+    #[serde(default)]
+    pub session_link: String,
 }
 
 /// The host link, handed out only in answer to a click on Start Zoom Session. Never stored, never logged.

@@ -58,6 +58,8 @@ pub struct SyncSettings {
     pub retry_base: Duration,
     pub lease: Duration,
     pub concurrency: usize,
+    /// Each event carries its session's stable link beside the Zoom link.
+    pub links: crate::session_link::SessionLinks,
 }
 
 /// Queues the push of this session's event (in the caller's transaction); false if no calendar is connected.
@@ -552,7 +554,7 @@ impl CalendarPush {
             .write(
                 &href,
                 known.as_ref(),
-                |seq| calendar_feed::document(&session, seq, now),
+                |seq| calendar_feed::document(&session, seq, now, &self.settings.links),
                 sequence,
             )
             .await?;

@@ -88,6 +88,9 @@ pub struct Settings {
     pub cookie_same_site_none: bool,
     /// Shared secret with the BetterBeing web shell for signed identity hand-over; `None` disables it.
     pub shell_secret: Option<SecretString>,
+    /// The header a trusted reverse proxy sets to the client's address (`BB_CLIENT_IP_HEADER`, e.g.
+    /// `x-forwarded-for`); the public session links are rate-limited per client address. `None`: the peer address.
+    pub client_ip_header: Option<axum::http::HeaderName>,
 }
 
 /// Everything wrong with the environment at once, so an operator fixes it in one go.
@@ -269,6 +272,12 @@ impl Settings {
             None => 300,
         };
 
+        let client_ip_header = var("BB_CLIENT_IP_HEADER").and_then(|v| {
+            axum::http::HeaderName::from_bytes(v.to_ascii_lowercase().as_bytes())
+                .map_err(|_| problems.push(format!("BB_CLIENT_IP_HEADER must be a header name (got {v:?})")))
+                .ok()
+        });
+
         match (bind, token_keys, zoom) {
             (Some(bind), Some(token_keys), Some(zoom)) if problems.is_empty() => Ok(Settings {
                 bind,
@@ -279,6 +288,7 @@ impl Settings {
                 zoom,
                 demo,
                 shell_secret,
+                client_ip_header,
                 allowed_origins,
                 cookie_same_site_none,
                 zoom_timeout: Duration::from_secs(15),
@@ -549,6 +559,7 @@ mod tests {
             ("ZOOM_OAUTH_BASE", "http://zoom.us"),
             ("ZOOM_REDIRECT_URL", "https://zoom.betterbeing.example/callback"),
             ("BB_DATABASE_URL", "mysql://root:hunter2@db/bb"),
+            ("BB_CLIENT_IP_HEADER", "x forwarded for"),
         ]);
         let message = problems(&vars);
         for expected in [
@@ -563,6 +574,7 @@ mod tests {
             "ZOOM_OAUTH_BASE must use https",
             "ZOOM_REDIRECT_URL must end in /api/zoom/callback",
             "BB_DATABASE_URL must start with sqlite:// or postgres://",
+            "BB_CLIENT_IP_HEADER must be a header name",
         ] {
             assert!(message.contains(expected), "{expected:?} in:\n{message}");
         }

@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod routes;
+pub mod session_link;
 pub mod sessions;
 pub mod startup;
 pub mod telemetry;

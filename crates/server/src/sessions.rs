@@ -22,6 +22,7 @@ use crate::db::connections;
 use crate::db::sessions::{self as rows, SessionFields, SessionRow, CANCELLED};
 use crate::db::zoom_jobs::{self, JobRow, DELETE_MEETING, ENSURE_MEETING, UPDATE_MEETING};
 use crate::db::{begin_write, Db};
+use crate::session_link::SessionLinks;
 use crate::zoom::meetings::{ListedMeeting, MeetingSpec};
 use crate::zoom::{Zoom, ZoomCallError};
 use jobs::Next;
@@ -70,6 +71,8 @@ pub struct Calendar {
     push: CalendarPush,
     clock: Clock,
     queue: QueueSettings,
+    /// Makes each session's stable client link.
+    links: SessionLinks,
     /// Bounds the attempts this process runs at once.
     permits: Arc<Semaphore>,
     /// Wakes the background worker (new work, or an attempt ended and freed a practitioner).
@@ -113,8 +116,16 @@ fn meeting_spec(row: &SessionRow) -> MeetingSpec {
 }
 
 impl Calendar {
-    pub fn new(db: Db, zoom: Zoom, push: CalendarPush, clock: Clock, queue: QueueSettings) -> Self {
+    pub fn new(
+        db: Db,
+        zoom: Zoom,
+        push: CalendarPush,
+        clock: Clock,
+        queue: QueueSettings,
+        links: SessionLinks,
+    ) -> Self {
         Calendar {
+            links,
             db,
             zoom,
             push,
@@ -142,7 +153,7 @@ impl Calendar {
 
     pub async fn view(&self, row: &SessionRow) -> Result<Session, SessionError> {
         let job = zoom_jobs::ensure_job_of(&self.db, row.id).await?;
-        Ok(view::session(row, job.as_ref()))
+        Ok(view::session(row, job.as_ref(), &self.links))
     }
 
     pub async fn get(&self, user_id: i64, id: i64) -> Result<Session, SessionError> {
@@ -161,7 +172,10 @@ impl Calendar {
         // job that finished in between shows the session's own, newer state).
         let rows = rows::list(&self.db, user_id, from, to).await?;
         let jobs = zoom_jobs::ensure_jobs_of_listed(&self.db, user_id, from, to).await?;
-        Ok(rows.iter().map(|row| view::session(row, jobs.get(&row.id))).collect())
+        Ok(rows
+            .iter()
+            .map(|row| view::session(row, jobs.get(&row.id), &self.links))
+            .collect())
     }
 
     /// What a new session's Zoom side starts as, given the practitioner's connection.
@@ -182,7 +196,16 @@ impl Calendar {
         let (sync, queue) = self.initial_sync(user_id).await?;
         let now = self.clock.now_ms();
         let mut tx = begin_write(&self.db).await?;
-        let id = rows::insert(&mut tx, user_id, &random_token(), &fields(&valid), sync, now).await?;
+        let id = rows::insert(
+            &mut tx,
+            user_id,
+            &random_token(),
+            &random_token(),
+            &fields(&valid),
+            sync,
+            now,
+        )
+        .await?;
         let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
         let job = if queue {
             if sync == "failed" {

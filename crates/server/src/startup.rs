@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::http::HeaderName;
@@ -25,6 +26,7 @@ use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::routes;
 use crate::routes::return_to::DEFAULT_RETURN_TO;
+use crate::session_link::{LinkLimiter, SessionLinks};
 use crate::sessions::{Calendar, QueueSettings};
 use crate::zoom::oauth::ZoomOAuth;
 use crate::zoom::Zoom;
@@ -46,6 +48,10 @@ pub struct AppState {
     pub cookie_secure: bool,
     pub cookie_same_site_none: bool,
     pub allowed_origins: Vec<String>,
+    /// Makes each session's stable client link.
+    pub links: SessionLinks,
+    /// Rate limit of the public session links.
+    pub link_limiter: Arc<LinkLimiter>,
 }
 
 pub struct Application {
@@ -88,6 +94,7 @@ impl Application {
             settings.clock.clone(),
             settings.status_max_age,
         );
+        let links = SessionLinks::new(&base_url);
         let calendar_push = CalendarPush::new(
             db.clone(),
             settings.token_keys.clone(),
@@ -98,6 +105,7 @@ impl Application {
                 retry_base: settings.retry_base,
                 lease: settings.job_lease,
                 concurrency: 4,
+                links: links.clone(),
             },
         );
         calendar_push.spawn_worker(settings.job_poll);
@@ -112,6 +120,7 @@ impl Application {
                 lease: settings.job_lease,
                 concurrency: settings.job_concurrency,
             },
+            links.clone(),
         );
         calendar.spawn_worker(settings.job_poll);
         let state = AppState {
@@ -128,6 +137,8 @@ impl Application {
             cookie_secure: base_url.starts_with("https://"),
             cookie_same_site_none: settings.cookie_same_site_none,
             allowed_origins: settings.allowed_origins.clone(),
+            links,
+            link_limiter: LinkLimiter::new(settings.client_ip_header.clone()),
         };
         let router = router(state, settings.dist_dir.as_deref());
         Ok(Application {
@@ -142,7 +153,12 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).await
+        // The peer address feeds the public session links' rate limit.
+        axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
     }
 
     /// Runs in the background (tests); returns the base URL.
@@ -197,6 +213,7 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
             get(routes::calendar_feed::get).post(routes::calendar_feed::rotate),
         )
         .route("/feeds/{file}", get(routes::calendar_feed::feed))
+        .route("/join/{token}", get(crate::session_link::open))
         .route(
             paths::CALENDAR_SYNC,
             get(routes::calendar_sync::status).delete(routes::calendar_sync::disconnect),

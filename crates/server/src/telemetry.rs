@@ -1,5 +1,6 @@
 //! Logging. Nothing here ever formats a secret: tokens, codes and verifiers are `SecretString`s or never logged,
-//! request spans carry paths without query strings, and with the secret of a calendar feed URL redacted.
+//! request spans carry paths without query strings, and with the secret of a calendar feed URL or of a session's
+//! stable link redacted.
 
 use tracing_subscriber::EnvFilter;
 
@@ -11,11 +12,12 @@ pub fn init() {
         .init();
 }
 
-/// A request path as it may be logged: the path of a subscription feed (`/feeds/<secret>.ics`) is its secret, so
-/// the segment after `feeds` is replaced, wherever the app is mounted.
+/// A request path as it may be logged: the path of a subscription feed (`/feeds/<secret>.ics`) and of a session's
+/// stable link (`/join/<token>`) is its secret, so the segment after `feeds` or `join` is replaced, wherever the
+/// app is mounted.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
     let mut segments = path.split('/');
-    let Some(at) = segments.position(|s| s == "feeds") else {
+    let Some(at) = segments.position(|s| s == "feeds" || s == "join") else {
         return path.into();
     };
     let parts: Vec<&str> = path.split('/').collect();
@@ -37,6 +39,7 @@ mod tests {
         assert_eq!(loggable_path("/feeds/s3cr3t-abc.ics"), "/feeds/[redacted]");
         assert_eq!(loggable_path("/app/feeds/s3cr3t.ics"), "/app/feeds/[redacted]");
         assert_eq!(loggable_path("/feeds/"), "/feeds/");
+        assert_eq!(loggable_path("/join/Zx9-token"), "/join/[redacted]");
         assert_eq!(loggable_path("/api/sessions/12/start"), "/api/sessions/12/start");
         assert_eq!(loggable_path("/api/calendar/feed"), "/api/calendar/feed");
     }

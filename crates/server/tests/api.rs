@@ -23,6 +23,8 @@ mod oauth_flow;
 mod queue;
 #[path = "api/refresh.rs"]
 mod refresh;
+#[path = "api/session_link.rs"]
+mod session_link;
 #[path = "api/sessions.rs"]
 mod sessions;
 #[path = "api/startup.rs"]

@@ -15,6 +15,8 @@ use support::*;
 mod calendar_sync;
 #[path = "browser/console.rs"]
 mod console;
+#[path = "browser/session_link.rs"]
+mod session_link;
 #[path = "browser/sessions.rs"]
 mod sessions;
 

@@ -10,6 +10,8 @@ pub struct SessionRow {
     pub id: i64,
     pub user_id: i64,
     pub r#ref: String,
+    /// The secret part of the session's stable link for the client (`/join/<token>`).
+    pub link_token: String,
     pub client_name: String,
     pub starts_at: i64,
     pub duration_minutes: i64,
@@ -33,6 +35,7 @@ impl FromRow<'_, AnyRow> for SessionRow {
             id: r.try_get("id")?,
             user_id: r.try_get("user_id")?,
             r#ref: r.try_get("ref")?,
+            link_token: r.try_get("link_token")?,
             client_name: r.try_get("client_name")?,
             starts_at: r.try_get("starts_at")?,
             duration_minutes: r.try_get("duration_minutes")?,
@@ -69,14 +72,15 @@ pub async fn insert(
     tx: &mut Transaction<'_, Any>,
     user_id: i64,
     session_ref: &str,
+    link_token: &str,
     f: &SessionFields<'_>,
     zoom_sync: &str,
     now: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO sessions (user_id, ref, client_name, starts_at, duration_minutes, time_zone, private_notes,
-                               client_name_in_zoom_topic, status, sequence, zoom_sync, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'scheduled', 0, $9, $10, $11) RETURNING id",
+                               client_name_in_zoom_topic, status, sequence, zoom_sync, created_at, updated_at, link_token)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'scheduled', 0, $9, $10, $11, $12) RETURNING id",
     )
     .bind(user_id)
     .bind(session_ref)
@@ -89,6 +93,7 @@ pub async fn insert(
     .bind(zoom_sync)
     .bind(now)
     .bind(now)
+    .bind(link_token)
     .fetch_one(&mut **tx)
     .await
 }
@@ -123,6 +128,14 @@ pub async fn update_fields(
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as("SELECT * FROM sessions WHERE id = $1")
         .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The session a stable client link leads to.
+pub async fn by_link_token(db: &Db, token: &str) -> sqlx::Result<Option<SessionRow>> {
+    sqlx::query_as("SELECT * FROM sessions WHERE link_token = $1")
+        .bind(token)
         .fetch_optional(db)
         .await
 }

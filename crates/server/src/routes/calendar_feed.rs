@@ -93,7 +93,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Re
     let rows = db::sessions::scheduled_since(&state.db, user, since)
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
-    Ok(ics(calendar_feed::feed(&name, &rows, Utc::now()), None))
+    Ok(ics(calendar_feed::feed(&name, &rows, Utc::now(), &state.links), None))
 }
 
 /// One session as a downloadable `.ics` file.
@@ -110,7 +110,7 @@ pub async fn session_ics(
         return Err(ApiError::NotFound);
     }
     Ok(ics(
-        calendar_feed::single(&row, Utc::now()),
+        calendar_feed::single(&row, Utc::now(), &state.links),
         Some("betterbeing-session.ics"),
     ))
 }

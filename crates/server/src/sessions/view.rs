@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::sessions::{SessionRow, CANCELLED};
 use crate::db::zoom_jobs::JobRow;
+use crate::session_link::SessionLinks;
 use crate::zoom::meetings::browser_join_url;
 
 fn instant(ms: i64) -> DateTime<Utc> {
@@ -12,7 +13,7 @@ fn instant(ms: i64) -> DateTime<Utc> {
 }
 
 /// `job` is the session's queued ensure/update work, if any (it carries the retry schedule).
-pub fn session(row: &SessionRow, job: Option<&JobRow>) -> Session {
+pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> Session {
     let link = match (&row.zoom_meeting_id, &row.zoom_join_url) {
         (Some(id), Some(join_url)) => Some(ZoomMeetingLink {
             meeting_id: id.clone(),
@@ -63,5 +64,6 @@ pub fn session(row: &SessionRow, job: Option<&JobRow>) -> Session {
             link,
             sync,
         },
+        session_link: links.of(row),
     }
 }

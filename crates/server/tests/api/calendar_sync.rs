@@ -178,6 +178,13 @@ async fn create_reschedule_and_cancel_reach_the_calendar_within_seconds() {
     assert_eq!(property(ics, "SEQUENCE").as_deref(), Some("0"));
     assert_eq!(property(ics, "LOCATION").as_deref(), Some(link.as_str()));
     assert!(property(ics, "DESCRIPTION").unwrap().contains(&link));
+    assert!(
+        property(ics, "DESCRIPTION").unwrap().contains(&format!(
+            "If the Zoom link above no longer works\\, use {}",
+            session.session_link
+        )),
+        "the session's stable link beside the Zoom link: {ics}"
+    );
     assert_eq!(
         property(ics, "DTSTART"),
         Some(session.starts_at.format("%Y%m%dT%H%M%SZ").to_string())

@@ -14,11 +14,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 use api::zoom::ZoomStatus;
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};
+use server::calendar_sync::CalendarPush;
 use server::clock::Clock;
 use server::config::{Settings, ZoomApp};
 use server::crypto::Keyring;
 use server::db::{Backend, Db};
-use server::calendar_sync::CalendarPush;
 use server::sessions::Calendar;
 use server::startup::Application;
 
@@ -141,6 +141,7 @@ fn settings(database_url: &str, keys: Keyring, dist: Option<PathBuf>, zoom: Zoom
         zoom,
         demo: true,
         shell_secret: Some(SHELL_SECRET.to_string().into()),
+        client_ip_header: None,
         allowed_origins: vec![EMBEDDING_SHELL.to_string()],
         cookie_same_site_none: false,
         zoom_timeout: std::time::Duration::from_secs(2),

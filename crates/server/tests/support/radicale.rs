@@ -146,8 +146,11 @@ impl Radicale {
     }
 
     /// Waits (bounded) until the calendar holds `count` events and `what` holds of them.
-    pub async fn wait_for(&self, count: usize, what: impl Fn(&[(String, String, String)]) -> bool)
-        -> Vec<(String, String, String)> {
+    pub async fn wait_for(
+        &self,
+        count: usize,
+        what: impl Fn(&[(String, String, String)]) -> bool,
+    ) -> Vec<(String, String, String)> {
         for _ in 0..200 {
             let events = self.events().await;
             if events.len() == count && what(&events) {
