@@ -8,7 +8,7 @@ mod support;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use api::sessions::{Session, ZoomSync};
+use api::sessions::{ChangedInZoom, Session, ZoomSync, ZoomTimeChoice};
 use api::zoom::{ZoomAccount, ZoomPlan, ZoomStatus};
 use betterbeing_zoom_web::components::session_panel::{SessionPanel, OPEN_ZOOM_NOTE, OUTDATED_NOTE, SESSION_LINK_NOTE};
 use betterbeing_zoom_web::logic::link_state::{start_failure, FailureHelp};
@@ -31,6 +31,7 @@ struct Calls {
     add_link: Arc<AtomicUsize>,
     edit: Arc<AtomicUsize>,
     cancel: Arc<AtomicUsize>,
+    resolved: Arc<std::sync::Mutex<Vec<ZoomTimeChoice>>>,
 }
 
 impl Calls {
@@ -72,6 +73,7 @@ fn mount_panel(
     let calls = calls.clone();
     mount(move || {
         let (start, add, edit, cancel) = (calls.start, calls.add_link, calls.edit, calls.cancel);
+        let resolved = calls.resolved.clone();
         view! {
             <SessionPanel
                 session=Signal::derive(move || session.clone())
@@ -83,6 +85,7 @@ fn mount_panel(
                 on_edit=move || { edit.fetch_add(1, Ordering::SeqCst); }
                 on_cancel_session=move || { cancel.fetch_add(1, Ordering::SeqCst); }
                 start_problem=Signal::derive(move || start_problem.clone())
+                on_resolve_zoom_time=move |choice| resolved.lock().unwrap().push(choice)
             />
         }
     })
@@ -399,4 +402,72 @@ async fn the_session_downloads_as_an_ics_file() {
         without.find("[data-testid=download-ics]").is_none(),
         "only when the owner gives the file's URL"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_meeting_deleted_in_zoom_says_so_and_one_click_makes_a_new_link() {
+    let calls = Calls::default();
+    let mut s = upcoming(ZoomSync::InSync);
+    s.zoom.link = None;
+    s.zoom.changed_in_zoom = Some(ChangedInZoom::Deleted);
+    let page = mount_panel(s, Some(connected()), None, &calls);
+    tick().await;
+    assert_eq!(
+        page.attr("[data-testid=changed-in-zoom]", "data-kind").as_deref(),
+        Some("deleted")
+    );
+    assert!(page.text("[data-testid=changed-in-zoom]").contains("deleted in Zoom"));
+    assert!(
+        page.find("[data-testid=start-zoom]").is_none(),
+        "no Start for a deleted meeting"
+    );
+    page.get("[data-testid=make-new-zoom-link]").click();
+    tick().await;
+    assert_eq!(Calls::count(&calls.add_link), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_meeting_moved_in_zoom_shows_both_times_and_offers_both_ways_back() {
+    let calls = Calls::default();
+    let mut s = upcoming(ZoomSync::InSync);
+    let zoom_start = s.starts_at + chrono::Duration::hours(2);
+    s.zoom.changed_in_zoom = Some(ChangedInZoom::Moved {
+        starts_at: zoom_start,
+        duration_minutes: 30,
+    });
+    let page = mount_panel(s, Some(connected()), None, &calls);
+    tick().await;
+    assert_eq!(
+        page.attr("[data-testid=changed-in-zoom]", "data-kind").as_deref(),
+        Some("moved")
+    );
+    // 14:00 UTC on 25 November 2030 is 14:00 in London; Zoom has it at 16:00 for 30 minutes.
+    assert!(
+        page.text("[data-testid=zoom-time]").contains("16:00"),
+        "{}",
+        page.text("[data-testid=zoom-time]")
+    );
+    assert!(page.text("[data-testid=zoom-time]").contains("16:30"));
+    assert!(page.text("[data-testid=betterbeing-time]").contains("14:00"));
+    page.get("[data-testid=zoom-time-put-back]").click();
+    page.get("[data-testid=zoom-time-follow]").click();
+    tick().await;
+    assert_eq!(
+        *calls.resolved.lock().unwrap(),
+        vec![ZoomTimeChoice::PutBack, ZoomTimeChoice::FollowZoom]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_running_meeting_shows_in_progress() {
+    let calls = Calls::default();
+    let mut s = upcoming(ZoomSync::InSync);
+    let page = mount_panel(s.clone(), Some(connected()), None, &calls);
+    tick().await;
+    assert!(page.find("[data-testid=in-progress]").is_none());
+    drop(page);
+    s.zoom.in_progress = true;
+    let page = mount_panel(s, Some(connected()), None, &calls);
+    tick().await;
+    assert_eq!(page.text("[data-testid=in-progress]"), "In progress in Zoom");
 }

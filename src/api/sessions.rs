@@ -49,6 +49,20 @@ pub async fn add_zoom_link(config: &Config, id: i64) -> Result<Session, ApiError
     post_json::<(), _>(config, &paths::session_zoom_link(id), None).await
 }
 
+/// The meeting was moved in Zoom: put it back at the session's time, or move the session to Zoom's time.
+pub async fn resolve_zoom_time(
+    config: &Config,
+    id: i64,
+    choice: api::sessions::ZoomTimeChoice,
+) -> Result<Session, ApiError> {
+    post_json(
+        config,
+        &paths::session_zoom_time(id),
+        Some(&api::sessions::ResolveZoomTime { choice }),
+    )
+    .await
+}
+
 /// The host link for Start Zoom Session. The caller uses it at once and keeps nothing.
 pub async fn start(config: &Config, id: i64) -> Result<StartLink, ApiError> {
     post_json::<(), _>(config, &paths::session_start(id), None).await

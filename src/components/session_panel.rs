@@ -1,4 +1,4 @@
-use api::sessions::{Session, ZoomSync};
+use api::sessions::{ChangedInZoom, Session, ZoomSync, ZoomTimeChoice};
 use api::zoom::ZoomStatus;
 use leptos::html::Dialog;
 use leptos::prelude::*;
@@ -43,6 +43,10 @@ pub fn SessionPanel(
     /// The session as an `.ics` file (the API URL), for "Download .ics".
     #[prop(into, optional)]
     ics_href: Signal<Option<String>>,
+    /// The meeting was moved in Zoom: "Put it back in Zoom" or "Use Zoom's time".
+    #[prop(into, optional)]
+    on_resolve_zoom_time: Option<Callback<ZoomTimeChoice>>,
+    #[prop(into, optional)] resolving: Signal<bool>,
 ) -> impl IntoView {
     let class = style! {"SessionPanel",
         .panel {
@@ -137,6 +141,23 @@ pub fn SessionPanel(
             border-top: 1px solid var(--bb-color-border);
             margin: 1rem 0 0 0;
             padding: 1rem 0 0 0;
+        }
+        .in-progress {
+            display: inline-block;
+            margin: 0 0 0.5rem 0;
+            padding: 0.125rem 0.625rem;
+            border-radius: 999px;
+            background: var(--bb-color-primary);
+            color: var(--bb-color-primary-text);
+            font-size: 0.875rem;
+            font-weight: 600;
+        }
+        .changed {
+            background: var(--bb-color-warning-surface);
+            border-left: 4px solid var(--bb-color-warning-border);
+            border-radius: var(--bb-radius);
+            padding: 0.75rem 1rem;
+            margin: 0 0 0.75rem 0;
         }
         .outdated {
             background: var(--bb-color-warning-surface);
@@ -297,6 +318,61 @@ pub fn SessionPanel(
         }
     };
 
+    let changed_in_zoom = move || {
+        let s = session.get();
+        let here = zone.get();
+        match s.zoom.changed_in_zoom {
+            None => ().into_any(),
+            Some(ChangedInZoom::Deleted) => view! { class = class,
+                <div class="changed" role="status" data-testid="changed-in-zoom" data-kind="deleted">
+                    <h3>"This meeting was deleted in Zoom"</h3>
+                    <p>"Its Zoom link no longer works, for you or your client. Make a new one: the session link for your client keeps working and leads to the new meeting."</p>
+                    <button
+                        type="button"
+                        class="bb-button bb-button-primary"
+                        data-testid="make-new-zoom-link"
+                        disabled=link_busy
+                        aria-busy=move || link_busy.get().to_string()
+                        on:click=move |_| on_add_link.run(())
+                    >
+                        {move || if link_busy.get() { "Making a new link\u{2026}" } else { "Make a new Zoom link" }}
+                    </button>
+                </div>
+            }
+            .into_any(),
+            Some(ChangedInZoom::Moved { starts_at, duration_minutes }) => {
+                let zoom_when = dates::session_when(&here, starts_at, starts_at + chrono::Duration::minutes(i64::from(duration_minutes)));
+                let ours = dates::session_when(&here, s.starts_at, s.ends_at);
+                let resolve = move |choice: ZoomTimeChoice| {
+                    if let Some(cb) = on_resolve_zoom_time {
+                        cb.run(choice);
+                    }
+                };
+                view! { class = class,
+                    <div class="changed" role="status" data-testid="changed-in-zoom" data-kind="moved">
+                        <h3>"This meeting was moved in Zoom"</h3>
+                        <dl>
+                            <dt>"In Zoom"</dt>
+                            <dd data-testid="zoom-time">{zoom_when}</dd>
+                            <dt>"In BetterBeing"</dt>
+                            <dd data-testid="betterbeing-time">{ours}</dd>
+                        </dl>
+                        <p>"Your client\u{2019}s invitation, your calendar and the session link show BetterBeing\u{2019}s time. Put the meeting back, or move the session to Zoom\u{2019}s time (the Zoom link stays the same)."</p>
+                        <div class="actions">
+                            <button type="button" class="bb-button bb-button-primary" data-testid="zoom-time-put-back" disabled=resolving on:click=move |_| resolve(ZoomTimeChoice::PutBack)>
+                                "Put it back in Zoom"
+                            </button>
+                            <button type="button" class="bb-button bb-button-secondary" data-testid="zoom-time-follow" disabled=resolving on:click=move |_| resolve(ZoomTimeChoice::FollowZoom)>
+                                "Use Zoom\u{2019}s time"
+                            </button>
+                        </div>
+                    </div>
+                }
+                .into_any()
+            }
+        }
+    };
+
     let details = move || {
         let s = session.get();
         let here = zone.get();
@@ -335,6 +411,9 @@ pub fn SessionPanel(
                 <div>
                     <h2 id="session-panel-title" tabindex="-1">{move || session.with(|s| s.client_name.clone())}</h2>
                     <p class="when">{when_here}</p>
+                    {move || session.with(|s| s.zoom.in_progress).then(|| view! { class = class,
+                        <span class="in-progress" role="status" data-testid="in-progress">"In progress in Zoom"</span>
+                    })}
                 </div>
                 {on_close.map(|close| view! { class = class,
                     <button type="button" class="bb-button bb-button-quiet" data-testid="close-session-panel" aria-label="Close session details" on:click=move |_| close.run(())>
@@ -343,6 +422,7 @@ pub fn SessionPanel(
                 })}
             </header>
             <div class="zoom" data-testid="session-zoom">
+                {changed_in_zoom}
                 {link_block}
                 {move || session.with(|s| s.zoom.link_outdated).then(|| view! { class = class,
                     <p class="outdated" data-testid="link-outdated" role="status">{OUTDATED_NOTE}</p>

@@ -345,6 +345,8 @@ mod tests {
                 link: None,
                 link_outdated: false,
                 sync: ZoomSync::NoLink,
+                changed_in_zoom: None,
+                in_progress: false,
             },
             session_link: format!("https://console.example/join/t{id}"),
         }

@@ -2,7 +2,7 @@
 //! what to do when Start Zoom Session fails.
 
 use api::error::codes as general;
-use api::sessions::{codes, SessionZoom, ZoomSync};
+use api::sessions::{codes, ChangedInZoom, SessionZoom, ZoomSync};
 
 /// The `data-state` of `[data-testid=zoom-link-state]`: the `ZoomSync` tag.
 pub fn sync_name(sync: &ZoomSync) -> &'static str {
@@ -22,6 +22,14 @@ pub fn is_settling(sync: &ZoomSync) -> bool {
 
 /// The small marker on a calendar block: a symbol (hidden from screen readers) and words.
 pub fn marker(zoom: &SessionZoom) -> (&'static str, &'static str) {
+    match &zoom.changed_in_zoom {
+        Some(ChangedInZoom::Deleted) => return ("!", "Zoom meeting deleted in Zoom"),
+        Some(ChangedInZoom::Moved { .. }) => return ("!", "Zoom meeting moved in Zoom"),
+        None => {}
+    }
+    if zoom.in_progress {
+        return ("\u{25cf}", "In progress in Zoom");
+    }
     match (&zoom.sync, zoom.link.is_some()) {
         (ZoomSync::Pending | ZoomSync::Retrying { .. }, _) if zoom.link_outdated => {
             ("\u{21bb}", "New Zoom link on its way")
@@ -171,6 +179,8 @@ mod tests {
             }),
             link_outdated: outdated,
             sync,
+            changed_in_zoom: None,
+            in_progress: false,
         }
     }
 
@@ -222,6 +232,16 @@ mod tests {
             .1,
             "Zoom link failed"
         );
+        let deleted = SessionZoom {
+            changed_in_zoom: Some(ChangedInZoom::Deleted),
+            ..zoom(ZoomSync::InSync, false, false)
+        };
+        assert_eq!(marker(&deleted).1, "Zoom meeting deleted in Zoom");
+        let running = SessionZoom {
+            in_progress: true,
+            ..zoom(ZoomSync::InSync, true, false)
+        };
+        assert_eq!(marker(&running).1, "In progress in Zoom");
     }
 
     #[test]

@@ -442,6 +442,8 @@ mod tests {
                 link: None,
                 link_outdated: false,
                 sync: ZoomSync::NoLink,
+                changed_in_zoom: None,
+                in_progress: false,
             },
             session_link: "https://console.example/join/t7".into(),
         };

@@ -202,6 +202,36 @@ pub fn SessionPanelPage() -> impl IntoView {
         }
     });
 
+    // A meeting moved in Zoom: put it back, or follow Zoom's time.
+    let resolving = RwSignal::new(false);
+    let on_resolve_zoom_time = Callback::new({
+        let config = config.clone();
+        let to_sign_in = to_sign_in.clone();
+        move |choice: ::api::sessions::ZoomTimeChoice| {
+            let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
+                return;
+            };
+            if resolving.get_untracked() {
+                return;
+            }
+            resolving.set(true);
+            link_error.set(None);
+            let config = config.clone();
+            let to_sign_in = to_sign_in.clone();
+            leptos::task::spawn_local(async move {
+                match api::sessions::resolve_zoom_time(&config, session_id, choice).await {
+                    Ok(s) => {
+                        current.set(Some(s));
+                        ctx.refresh.run(());
+                    }
+                    Err(e) if e.is_unauthenticated() => to_sign_in(),
+                    Err(e) => link_error.set(Some(friendly_message(&e))),
+                }
+                resolving.set(false);
+            });
+        }
+    });
+
     // Edit (a changed time is a reschedule: the panel then shows the new link when Zoom has made it).
     let edit_draft = RwSignal::new(None::<SessionDraft>);
     let saving = RwSignal::new(false);
@@ -355,6 +385,8 @@ pub fn SessionPanelPage() -> impl IntoView {
                 cancelling=cancelling
                 cancel_error=cancel_error
                 ics_href=ics_href
+                on_resolve_zoom_time=on_resolve_zoom_time
+                resolving=resolving
             />
         }
         .into_any(),

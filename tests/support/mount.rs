@@ -129,6 +129,8 @@ pub fn session(id: i64, client: &str, starts_at: DateTime<Utc>, minutes: u32, sy
             link: has_link.then(|| link(id)),
             link_outdated: false,
             sync,
+            changed_in_zoom: None,
+            in_progress: false,
         },
         session_link: session_link(id),
     }

@@ -40,6 +40,10 @@ pub mod paths {
     pub fn session_zoom_link(id: i64) -> String {
         format!("/api/sessions/{id}/zoom-link")
     }
+    /// `POST` `ResolveZoomTime`: the meeting was moved in Zoom; put it back, or follow Zoom's time.
+    pub fn session_zoom_time(id: i64) -> String {
+        format!("/api/sessions/{id}/zoom-time")
+    }
     /// `POST`: a freshly fetched host link (`StartLink`), at the moment Start Zoom Session is clicked.
     pub fn session_start(id: i64) -> String {
         format!("/api/sessions/{id}/start")

@@ -103,6 +103,40 @@ pub struct SessionZoom {
     /// True while `link` belongs to the session's previous time (a reschedule whose new meeting is not made yet).
     pub link_outdated: bool,
     pub sync: ZoomSync,
+    /// Zoom says the meeting was changed outside BetterBeing (in Zoom itself): deleted, or moved to another time.
+    #[serde(default)]
+    pub changed_in_zoom: Option<ChangedInZoom>,
+    /// The meeting is running in Zoom right now (started, not yet ended).
+    #[serde(default)]
+    pub in_progress: bool,
+}
+
+/// A change made to the session's meeting in Zoom itself (its web portal or app), as Zoom reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ChangedInZoom {
+    /// Deleted in Zoom: its link no longer works. "Make a new Zoom link" (`session_zoom_link`) replaces it.
+    Deleted,
+    /// Zoom has the meeting at another time or length than the session: put it back, or follow Zoom.
+    Moved {
+        starts_at: DateTime<Utc>,
+        duration_minutes: u32,
+    },
+}
+
+/// The practitioner's answer to a meeting moved in Zoom (`POST session_zoom_time`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZoomTimeChoice {
+    /// Move the Zoom meeting back to the session's time.
+    PutBack,
+    /// Move the session to the time the meeting has in Zoom (its link stays).
+    FollowZoom,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolveZoomTime {
+    pub choice: ZoomTimeChoice,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,4 +211,8 @@ pub mod codes {
     /// Zoom: 100 meeting creations / updates per day per user reached; resumes at 00:00 UTC.
     pub const ZOOM_DAILY_LIMIT: &str = "zoom_daily_limit";
     pub const ZOOM_REJECTED: &str = "zoom_rejected";
+    /// "Put back" / "Use Zoom's time" asked of a session whose meeting Zoom does not have at another time.
+    pub const ZOOM_TIME_MATCHES: &str = "zoom_time_matches";
+    /// Zoom's time for the meeting cannot be a session's (too long, too short, too far ahead).
+    pub const ZOOM_TIME_UNUSABLE: &str = "zoom_time_unusable";
 }

@@ -42,7 +42,7 @@ fn event(row: &SessionRow, sequence: i64, now: DateTime<Utc>, links: &SessionLin
         .ends(ends)
         .summary(&text(&format!("Session with {}", row.client_name)))
         .status(EventStatus::Confirmed);
-    match row.zoom_join_url.as_deref().map(text) {
+    match row.working_join_url().map(text) {
         Some(join_url) => {
             let join_url = join_url.as_str();
             event

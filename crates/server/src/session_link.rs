@@ -134,8 +134,8 @@ pub fn outcome(row: Option<&SessionRow>) -> Outcome {
         return Outcome::Cancelled { when };
     }
     let preparing = matches!(row.zoom_sync.as_str(), "pending" | "retrying");
-    match (&row.zoom_join_url, row.zoom_meeting_sequence) {
-        (Some(url), Some(seq)) if seq == row.sequence => Outcome::Redirect(url.clone()),
+    match (row.working_join_url(), row.zoom_meeting_sequence) {
+        (Some(url), Some(seq)) if seq == row.sequence => Outcome::Redirect(url.to_string()),
         (Some(_), _) => Outcome::Moved { when, preparing },
         (None, _) => Outcome::NotReady { when, preparing },
     }
@@ -323,6 +323,10 @@ mod tests {
             zoom_sync_code: None,
             zoom_sync_message: None,
             updated_at: 0,
+            zoom_remote: None,
+            zoom_remote_starts_at: None,
+            zoom_remote_duration: None,
+            zoom_started_at: None,
         }
     }
 
@@ -375,7 +379,16 @@ mod tests {
             status: "cancelled".into(),
             ..none
         };
-        assert_eq!(outcome(Some(&cancelled)), Outcome::Cancelled { when });
+        assert_eq!(outcome(Some(&cancelled)), Outcome::Cancelled { when: when.clone() });
+        let deleted_in_zoom = SessionRow {
+            zoom_remote: Some("deleted".into()),
+            ..row()
+        };
+        assert_eq!(
+            outcome(Some(&deleted_in_zoom)),
+            Outcome::NotReady { when, preparing: false },
+            "a meeting deleted in Zoom is never redirected to"
+        );
         assert_eq!(outcome(None), Outcome::Unknown);
     }
 

@@ -6,11 +6,12 @@
 pub mod jobs;
 pub mod validation;
 pub mod view;
+pub mod zoom_side;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use api::sessions::{Session, SessionInput};
+use api::sessions::{Session, SessionInput, ZoomTimeChoice};
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use tokio::sync::{Notify, Semaphore};
@@ -19,7 +20,7 @@ use crate::calendar_sync::{self, CalendarPush};
 use crate::clock::Clock;
 use crate::crypto::random_token;
 use crate::db::connections;
-use crate::db::sessions::{self as rows, SessionFields, SessionRow, CANCELLED};
+use crate::db::sessions::{self as rows, SessionFields, SessionRow, CANCELLED, REMOTE_DELETED, REMOTE_MOVED};
 use crate::db::zoom_jobs::{self, JobRow, DELETE_MEETING, ENSURE_MEETING, UPDATE_MEETING};
 use crate::db::{begin_write, Db};
 use crate::session_link::SessionLinks;
@@ -54,6 +55,10 @@ pub enum SessionError {
     NoMeeting,
     Zoom(ZoomCallError),
     BlockedByOrganisation,
+    /// "Put back" / "Use Zoom's time" when Zoom has the meeting at the session's own time.
+    NotMovedInZoom,
+    /// Zoom's time cannot be a session's (`Invalid` says why).
+    ZoomTimeUnusable(Invalid),
     Db(sqlx::Error),
 }
 
@@ -309,14 +314,76 @@ impl Calendar {
             }
             Some(_) => {}
         }
-        if row.zoom_meeting_sequence == Some(row.sequence) && row.zoom_meeting_id.is_some() {
+        let now = self.clock.now_ms();
+        let deleted_in_zoom = row.zoom_remote.as_deref() == Some(REMOTE_DELETED);
+        if row.zoom_meeting_sequence == Some(row.sequence) && row.zoom_meeting_id.is_some() && !deleted_in_zoom {
             return self.view(&row).await;
         }
         let mut tx = begin_write(&self.db).await?;
+        if deleted_in_zoom {
+            // "Make a new Zoom link": let go of the deleted meeting (remembered, in case Zoom recovers it) and make
+            // a new one. Read again under the write lock: a recovery may have just brought it back.
+            match rows::get_in(&mut tx, id).await? {
+                Some(current) if current.zoom_remote.as_deref() == Some(REMOTE_DELETED) => {
+                    if let Some(meeting) = &current.zoom_meeting_id {
+                        rows::release_meeting(&mut tx, meeting, user_id, id, now).await?;
+                    }
+                    rows::clear_link(&mut tx, id).await?;
+                    calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
+                }
+                _ => {
+                    tx.commit().await?;
+                    return self.get(user_id, id).await;
+                }
+            }
+        }
         rows::set_sync(&mut tx, id, "pending", None, None).await?;
-        let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, self.clock.now_ms(), false).await?;
+        let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, false).await?;
         tx.commit().await?;
+        self.push.poke();
         self.run_soon([job]).await;
+        self.get(user_id, id).await
+    }
+
+    /// The meeting was moved in Zoom: put it back at the session's time (a PATCH through the queue), or move the
+    /// session to the meeting's time (the link stays; calendars get the new time).
+    pub async fn resolve_zoom_time(
+        &self,
+        user_id: i64,
+        id: i64,
+        choice: ZoomTimeChoice,
+    ) -> Result<Session, SessionError> {
+        let now = self.clock.now_ms();
+        let mut tx = begin_write(&self.db).await?;
+        let row = match rows::get_in(&mut tx, id).await? {
+            Some(row) if row.user_id == user_id => row,
+            _ => return Err(SessionError::NotFound),
+        };
+        if row.status == CANCELLED {
+            return Err(SessionError::Cancelled);
+        }
+        let (Some(meeting), Some(REMOTE_MOVED)) = (&row.zoom_meeting_id, row.zoom_remote.as_deref()) else {
+            return Err(SessionError::NotMovedInZoom);
+        };
+        match choice {
+            ZoomTimeChoice::PutBack => {
+                // The PATCH carries the session's whole time; the mismatch clears when Zoom has taken it.
+                let job =
+                    zoom_jobs::enqueue_for_meeting(&mut tx, UPDATE_MEETING, user_id, Some(id), meeting, now).await?;
+                tx.commit().await?;
+                self.run_soon([job]).await;
+            }
+            ZoomTimeChoice::FollowZoom => {
+                let starts_at = row.zoom_remote_starts_at.unwrap_or(row.starts_at);
+                let duration = row.zoom_remote_duration.unwrap_or(row.duration_minutes);
+                validation::check_zoom_time(starts_at, duration, self.clock.now())
+                    .map_err(SessionError::ZoomTimeUnusable)?;
+                rows::follow_zoom_time(&mut tx, id, starts_at, duration, now).await?;
+                let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
+                tx.commit().await?;
+                self.poke_if(pushed);
+            }
+        }
         self.get(user_id, id).await
     }
 
@@ -759,6 +826,18 @@ impl Calendar {
                 async move { api.update_meeting(&base, &token, &meeting, &spec).await }
             })
             .await?;
+        // Zoom now has the session's whole time: a move made in Zoom is undone.
+        let mut tx = begin_write(&self.db).await?;
+        if let Some(current) = rows::get_in(&mut tx, row.id).await? {
+            let same_time = current.starts_at == row.starts_at && current.duration_minutes == row.duration_minutes;
+            if same_time
+                && current.zoom_meeting_id.as_deref() == Some(meeting.as_str())
+                && current.zoom_remote.as_deref() == Some(REMOTE_MOVED)
+            {
+                rows::set_remote(&mut tx, row.id, None, None, None).await?;
+            }
+        }
+        tx.commit().await?;
         self.finish(attempt).await
     }
 

@@ -205,6 +205,10 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         .route("/api/sessions/{id}/zoom-link", post(routes::sessions::add_link))
         .route("/api/sessions/{id}/start", post(routes::sessions::start))
         .route(
+            "/api/sessions/{id}/zoom-time",
+            post(routes::sessions::resolve_zoom_time),
+        )
+        .route(
             "/api/sessions/{id}/calendar.ics",
             get(routes::calendar_feed::session_ics),
         )

@@ -33,3 +33,5 @@ mod startup;
 mod status;
 #[path = "api/webhooks.rs"]
 mod webhooks;
+#[path = "api/zoom_side.rs"]
+mod zoom_side;

@@ -19,6 +19,8 @@ mod console;
 mod session_link;
 #[path = "browser/sessions.rs"]
 mod sessions;
+#[path = "browser/zoom_side.rs"]
+mod zoom_side;
 
 pub async fn setup() -> (TestApp, Browser) {
     let app = spawn_app_serving(Some(dist_dir())).await;

@@ -23,8 +23,12 @@ pub struct SandboxConfig {
     pub scopes: Vec<String>,
     /// The app's "Secret Token": keys `x-zm-signature` and the URL-validation answer.
     pub webhook_secret_token: String,
-    /// Where `app_deauthorized` (and `endpoint.url_validation`) are POSTed.
+    /// Where `app_deauthorized` (and `endpoint.url_validation`) are POSTed: the app's one event endpoint, so the
+    /// meeting events it subscribes to go there too.
     pub deauthorization_url: Option<String>,
+    /// The events the app subscribes to besides `app_deauthorized` (the demo app: every meeting event,
+    /// `meeting_events::MEETING_EVENTS`).
+    pub event_subscriptions: Vec<String>,
 }
 
 impl SandboxConfig {
@@ -38,6 +42,10 @@ impl SandboxConfig {
             scopes: DEMO_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             webhook_secret_token: "bb-demo-webhook-secret".to_owned(),
             deauthorization_url: deauthorization_url.map(str::to_owned),
+            event_subscriptions: crate::meeting_events::MEETING_EVENTS
+                .iter()
+                .map(|e| (*e).to_owned())
+                .collect(),
         }
     }
 }

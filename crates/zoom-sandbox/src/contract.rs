@@ -336,6 +336,32 @@ fn compile(components: &Value, schema: &Value, date_times: DateTimes) -> Result<
     options.build(&root).map_err(|e| e.to_string())
 }
 
+/// Zoom's meeting event payloads as `spec/meeting-events.schema.json` records them (facts §10).
+const MEETING_EVENTS_SCHEMA: &str = include_str!("../spec/meeting-events.schema.json");
+
+/// Checks one delivered meeting event (`meeting.created` … `meeting.ended`) against the shapes Zoom sends.
+pub fn validate_meeting_event(event: &Value) -> Result<(), Vec<String>> {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        let schema: Value = serde_json::from_str(MEETING_EVENTS_SCHEMA).expect("the meeting events schema is JSON");
+        jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .should_validate_formats(true)
+            .with_format("date-time", |s: &str| is_rfc3339(s) && s.ends_with('Z'))
+            .build(&schema)
+            .expect("the meeting events schema compiles")
+    });
+    let problems: Vec<String> = validator
+        .iter_errors(event)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
 fn is_rfc3339(s: &str) -> bool {
     chrono::DateTime::parse_from_rfc3339(s).is_ok()
 }

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::faults::{Fault, FaultMode, DEFAULT_HANG_SECS};
 use crate::ids;
+use crate::meeting_events;
 use crate::meetings::{MeetingStatus, DAILY_CREATE_UPDATE_LIMIT};
 use crate::state::{rfc3339_millis, AppState, ControlError, NewUser};
 use crate::webhook;
@@ -37,6 +38,9 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}", get(get_meeting))
         .route("/meetings/{id}/start-urls", get(start_urls))
         .route("/meetings/{id}/status", post(set_meeting_status))
+        .route("/meetings/{id}/delete-in-zoom", post(delete_in_zoom))
+        .route("/meetings/{id}/move-in-zoom", post(move_in_zoom))
+        .route("/meetings/{id}/recover", post(recover_meeting))
         .route("/faults", get(list_faults).post(add_fault).delete(clear_faults))
         .route("/users/{id}/daily-usage", get(get_daily_usage).post(set_daily_usage))
 }
@@ -117,6 +121,7 @@ fn app_json(state: &AppState) -> Value {
         "redirect_uris": config.redirect_uris,
         "scopes": config.scopes,
         "deauthorization_url": config.deauthorization_url,
+        "event_subscriptions": config.event_subscriptions,
         "refresh_grace_secs": sandbox.refresh_grace_secs,
         "api_url": sandbox.base_url,
     })
@@ -137,6 +142,7 @@ struct PatchApp {
     #[serde(default, deserialize_with = "present")]
     deauthorization_url: Option<Option<String>>,
     refresh_grace_secs: Option<i64>,
+    event_subscriptions: Option<Vec<String>>,
 }
 
 async fn patch_app(State(state): State<AppState>, Json(body): Json<PatchApp>) -> Json<Value> {
@@ -150,6 +156,9 @@ async fn patch_app(State(state): State<AppState>, Json(body): Json<PatchApp>) ->
         }
         if let Some(secs) = body.refresh_grace_secs {
             sandbox.refresh_grace_secs = secs.max(0);
+        }
+        if let Some(events) = body.event_subscriptions {
+            sandbox.config.event_subscriptions = events;
         }
     }
     Json(app_json(&state))
@@ -249,7 +258,7 @@ async fn remove_app(State(state): State<AppState>, Path(id): Path<String>) -> Co
 }
 
 /// Sends and remembers the delivery for `GET /_sandbox/webhooks`; returns the endpoint's status.
-async fn send_logged(state: &AppState, url: &str, secret: &str, event: &Value) -> Option<u16> {
+pub(crate) async fn send_logged(state: &AppState, url: &str, secret: &str, event: &Value) -> Option<u16> {
     let client_id = state.lock().config.client_id.clone();
     let delivery = webhook::send(&state.http, url, secret, &client_id, event).await;
     let mut sandbox = state.lock();
@@ -362,13 +371,124 @@ async fn set_meeting_status(
     Path(id): Path<u64>,
     Json(body): Json<SetStatus>,
 ) -> ControlResult {
-    let mut sandbox = state.lock();
-    let now = sandbox.now();
-    if !sandbox.meetings.set_status(id, body.status, now) {
-        return Err(no_such_meeting());
+    let (answer, event) = {
+        let mut sandbox = state.lock();
+        let now = sandbox.now();
+        let was = sandbox.meetings.by_id(id).map(|m| m.status);
+        if !sandbox.meetings.set_status(id, body.status, now) {
+            return Err(no_such_meeting());
+        }
+        let meeting = sandbox.meetings.by_id(id).ok_or_else(no_such_meeting)?;
+        // Starting a meeting, or everyone leaving it, is what Zoom reports; setting the same status again is not.
+        let event = (was != Some(body.status)).then(|| {
+            let name = match body.status {
+                MeetingStatus::Started => "meeting.started",
+                MeetingStatus::Waiting => "meeting.ended",
+            };
+            meeting_events::started_or_ended(name, meeting, &meeting_events::account_of(&sandbox, meeting), now)
+        });
+        (meeting.to_control_json(now), event)
+    };
+    if let Some(event) = event {
+        meeting_events::emit(&state, event);
     }
-    let meeting = sandbox.meetings.by_id(id).ok_or_else(no_such_meeting)?;
-    Ok(Json(meeting.to_control_json(now)).into_response())
+    Ok(Json(answer).into_response())
+}
+
+/// The host deletes the meeting in Zoom's web portal (not through the app): `meeting.deleted` follows.
+async fn delete_in_zoom(State(state): State<AppState>, Path(id): Path<u64>) -> ControlResult {
+    let (answer, event) = {
+        let mut sandbox = state.lock();
+        let now = sandbox.now();
+        let meeting = sandbox.meetings.by_id(id).ok_or_else(no_such_meeting)?.clone();
+        if !meeting.live(now) {
+            return Err(ControlFailure(
+                StatusCode::CONFLICT,
+                "the meeting is already deleted or expired".into(),
+            ));
+        }
+        let host = sandbox.user(&meeting.host_id).cloned();
+        sandbox.meetings.mark_deleted(id, Some(now));
+        let operator = meeting_events::Operator {
+            email: host.as_ref().map_or("", |h| h.email.as_str()),
+            id: &meeting.host_id,
+        };
+        let account = meeting_events::account_of(&sandbox, &meeting);
+        let event = meeting_events::lifecycle("meeting.deleted", &meeting, &account, &operator, now);
+        let answer = sandbox.meetings.by_id(id).map(|m| m.to_control_json(now));
+        (answer, event)
+    };
+    meeting_events::emit(&state, event);
+    Ok(Json(answer).into_response())
+}
+
+#[derive(Deserialize)]
+struct MoveInZoom {
+    start_time: DateTime<Utc>,
+    duration: Option<u32>,
+}
+
+/// The host changes the meeting's time (and perhaps length) in Zoom's web portal: `meeting.updated` follows.
+async fn move_in_zoom(
+    State(state): State<AppState>,
+    Path(id): Path<u64>,
+    Json(body): Json<MoveInZoom>,
+) -> ControlResult {
+    let (answer, event) = {
+        let mut sandbox = state.lock();
+        let now = sandbox.now();
+        let before = sandbox.meetings.by_id(id).ok_or_else(no_such_meeting)?.clone();
+        if !before.live(now) {
+            return Err(ControlFailure(
+                StatusCode::CONFLICT,
+                "the meeting is deleted or expired".into(),
+            ));
+        }
+        let host = sandbox.user(&before.host_id).cloned();
+        sandbox.meetings.move_to(id, body.start_time, body.duration, now);
+        let after = sandbox.meetings.by_id(id).ok_or_else(no_such_meeting)?.clone();
+        let operator = meeting_events::Operator {
+            email: host.as_ref().map_or("", |h| h.email.as_str()),
+            id: &before.host_id,
+        };
+        let account = meeting_events::account_of(&sandbox, &before);
+        let event = meeting_events::updated(&before, &after, &account, &operator, now);
+        (after.to_control_json(now), event)
+    };
+    if let Some(event) = event {
+        meeting_events::emit(&state, event);
+    }
+    Ok(Json(answer).into_response())
+}
+
+/// The host restores a deleted meeting from Zoom's trash (within 7 days): same id and join_url,
+/// `meeting.recovered` follows.
+async fn recover_meeting(State(state): State<AppState>, Path(id): Path<u64>) -> ControlResult {
+    let (answer, event) = {
+        let mut sandbox = state.lock();
+        let now = sandbox.now();
+        let meeting = sandbox.meetings.by_id(id).ok_or_else(no_such_meeting)?.clone();
+        let in_trash = meeting
+            .deleted_at
+            .is_some_and(|at| now < at + chrono::Duration::days(7));
+        if !in_trash {
+            return Err(ControlFailure(
+                StatusCode::CONFLICT,
+                "the meeting is not in Zoom's trash".into(),
+            ));
+        }
+        sandbox.meetings.mark_deleted(id, None);
+        let host = sandbox.user(&meeting.host_id).cloned();
+        let operator = meeting_events::Operator {
+            email: host.as_ref().map_or("", |h| h.email.as_str()),
+            id: &meeting.host_id,
+        };
+        let account = meeting_events::account_of(&sandbox, &meeting);
+        let event = meeting_events::lifecycle("meeting.recovered", &meeting, &account, &operator, now);
+        (sandbox.meetings.by_id(id).map(|m| m.to_control_json(now)), event)
+    };
+    meeting_events::emit(&state, event);
+    Ok(Json(answer).into_response())
 }
 
 // ---- fault injection ---------------------------------------------------------------------------------

@@ -80,10 +80,27 @@ async fn start_page(
     const KIND: &str = "web.start";
     let mut sandbox = state.lock();
     let now = sandbox.now();
-    let outcome = match id.parse::<u64>() {
-        Ok(id) => sandbox.meetings.start(id, query.zak.as_deref().unwrap_or(""), now),
-        Err(_) => StartOutcome::NoSuchMeeting,
+    let meeting_id = id.parse::<u64>().ok();
+    let was_waiting = meeting_id
+        .and_then(|id| sandbox.meetings.by_id(id))
+        .is_some_and(|m| m.status == crate::meetings::MeetingStatus::Waiting);
+    let outcome = match meeting_id {
+        Some(id) => sandbox.meetings.start(id, query.zak.as_deref().unwrap_or(""), now),
+        None => StartOutcome::NoSuchMeeting,
     };
+    let event = match (&outcome, meeting_id.and_then(|id| sandbox.meetings.by_id(id))) {
+        (StartOutcome::Started, Some(meeting)) if was_waiting => Some(crate::meeting_events::started_or_ended(
+            "meeting.started",
+            meeting,
+            &crate::meeting_events::account_of(&sandbox, meeting),
+            now,
+        )),
+        _ => None,
+    };
+    drop(sandbox);
+    if let Some(event) = event {
+        crate::meeting_events::emit(&state, event);
+    }
     match outcome {
         StartOutcome::Started => page(
             KIND,

@@ -14,6 +14,7 @@ mod control;
 mod faults;
 mod ids;
 mod launch;
+mod meeting_events;
 mod meetings;
 mod meetings_api;
 mod oauth;

@@ -757,6 +757,24 @@ impl MeetingStore {
         StartOutcome::Started
     }
 
+    /// Deletes (`Some(at)`) or restores from the trash (`None`) by id, whatever the host (the control API).
+    pub fn mark_deleted(&mut self, id: u64, at: Option<DateTime<Utc>>) {
+        if let Some(meeting) = self.meetings.iter_mut().find(|m| m.id == id) {
+            meeting.deleted_at = at;
+        }
+    }
+
+    /// Moves a meeting as its host would in Zoom's web portal (no daily cap: that counts API calls).
+    pub fn move_to(&mut self, id: u64, start_time: DateTime<Utc>, duration: Option<u32>, now: DateTime<Utc>) {
+        if let Some(meeting) = self.meetings.iter_mut().find(|m| m.id == id) {
+            meeting.start_time = truncate_to_secs(start_time);
+            if let Some(duration) = duration {
+                meeting.duration = duration;
+            }
+            meeting.updated_at = Some(now);
+        }
+    }
+
     pub fn set_status(&mut self, id: u64, status: MeetingStatus, now: DateTime<Utc>) -> bool {
         let Some(meeting) = self.meetings.iter_mut().find(|m| m.id == id) else {
             return false;

@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use crate::api::{check_self, ApiError, Endpoint, RateCategory, ZoomAuth};
+use crate::meeting_events;
 use crate::meetings::{ListQuery, MeetingError, Quota, DAILY_CREATE_UPDATE_LIMIT};
 use crate::state::AppState;
 
@@ -155,12 +156,32 @@ async fn create_meeting(
         Ok(body) => body,
         Err(error) => return quota_error(&auth, quota, error),
     };
-    match sandbox.meetings.create(&auth.user, &body, &base_url, now) {
-        Ok(meeting) => with_quota(
-            auth.reply(StatusCode::CREATED, Json(meeting.to_zoom_json())),
-            quota.remaining,
-        ),
-        Err(error) => quota_error(&auth, quota, error),
+    let (response, event) = match sandbox.meetings.create(&auth.user, &body, &base_url, now) {
+        Ok(meeting) => {
+            let event =
+                meeting_events::lifecycle("meeting.created", meeting, &auth.user.account_id, &operator(&auth), now);
+            (
+                with_quota(
+                    auth.reply(StatusCode::CREATED, Json(meeting.to_zoom_json())),
+                    quota.remaining,
+                ),
+                Some(event),
+            )
+        }
+        Err(error) => (quota_error(&auth, quota, error), None),
+    };
+    drop(sandbox);
+    if let Some(event) = event {
+        meeting_events::emit(&state, event);
+    }
+    response
+}
+
+/// The app acts for its user, so Zoom names the user as the operator of API changes.
+fn operator<E: Endpoint>(auth: &ZoomAuth<E>) -> meeting_events::Operator<'_> {
+    meeting_events::Operator {
+        email: &auth.user.email,
+        id: &auth.user.id,
     }
 }
 
@@ -208,13 +229,33 @@ async fn update_meeting(
         Err(error) => return quota_error(&auth, quota, error),
     };
     let occurrence = query_param(query.as_deref(), "occurrence_id");
-    match sandbox
-        .meetings
-        .update(&auth.user, &meeting_id, &body, occurrence.as_deref(), &base_url, now)
-    {
-        Ok(()) => with_quota(auth.reply(StatusCode::NO_CONTENT, ()), quota.remaining),
-        Err(error) => quota_error(&auth, quota, error),
+    let before = meeting_id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| sandbox.meetings.by_id(id).cloned());
+    let (response, event) =
+        match sandbox
+            .meetings
+            .update(&auth.user, &meeting_id, &body, occurrence.as_deref(), &base_url, now)
+        {
+            Ok(()) => {
+                let after = before.as_ref().and_then(|b| sandbox.meetings.by_id(b.id));
+                let event = before
+                    .as_ref()
+                    .zip(after)
+                    .and_then(|(b, a)| meeting_events::updated(b, a, &auth.user.account_id, &operator(&auth), now));
+                (
+                    with_quota(auth.reply(StatusCode::NO_CONTENT, ()), quota.remaining),
+                    event,
+                )
+            }
+            Err(error) => (quota_error(&auth, quota, error), None),
+        };
+    drop(sandbox);
+    if let Some(event) = event {
+        meeting_events::emit(&state, event);
     }
+    response
 }
 
 /// `DELETE /v2/meetings/{meetingId}` → 204; a second delete is 404 3001.
@@ -231,13 +272,25 @@ async fn delete_meeting(
     let occurrence = query_param(query.as_deref(), "occurrence_id");
     let mut sandbox = state.lock();
     let now = sandbox.now();
-    match sandbox
+    let (response, event) = match sandbox
         .meetings
         .delete(&auth.user, &meeting_id, occurrence.as_deref(), now)
     {
-        Ok(()) => auth.reply(StatusCode::NO_CONTENT, ()),
-        Err(error) => auth.error(api_error(error)),
+        Ok(()) => {
+            let event = meeting_id
+                .parse::<u64>()
+                .ok()
+                .and_then(|id| sandbox.meetings.by_id(id))
+                .map(|m| meeting_events::lifecycle("meeting.deleted", m, &auth.user.account_id, &operator(&auth), now));
+            (auth.reply(StatusCode::NO_CONTENT, ()), event)
+        }
+        Err(error) => (auth.error(api_error(error)), None),
+    };
+    drop(sandbox);
+    if let Some(event) = event {
+        meeting_events::emit(&state, event);
     }
+    response
 }
 
 /// `GET /v2/users/{userId}/meetings` → 200, paginated with `next_page_token`.

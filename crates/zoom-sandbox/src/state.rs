@@ -23,7 +23,12 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// `--state FILE`: where the lasting state is saved after every request that may change it.
     persist: Option<Arc<Persist>>,
+    /// Webhooks waiting to be delivered, in order, by one background task (started with the first).
+    outbox: Arc<Mutex<Option<tokio::sync::mpsc::UnboundedSender<Outgoing>>>>,
 }
+
+/// One webhook on its way: endpoint, secret token, event.
+type Outgoing = (String, String, serde_json::Value);
 
 struct Persist {
     path: std::path::PathBuf,
@@ -51,7 +56,25 @@ impl AppState {
                     writing: Mutex::new(()),
                 })
             }),
+            outbox: Arc::default(),
         }
+    }
+
+    /// Delivers `event` after everything queued before it, in the background (the request that caused it answers
+    /// first, as at Zoom). Must be called inside the runtime.
+    pub fn queue_webhook(&self, url: String, secret: String, event: serde_json::Value) {
+        let mut outbox = self.outbox.lock().unwrap_or_else(|p| p.into_inner());
+        let sender = outbox.get_or_insert_with(|| {
+            let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
+            let state = self.clone();
+            tokio::spawn(async move {
+                while let Some((url, secret, event)) = receiver.recv().await {
+                    crate::control::send_logged(&state, &url, &secret, &event).await;
+                }
+            });
+            sender
+        });
+        let _ = sender.send((url, secret, event));
     }
 
     pub fn persists(&self) -> bool {

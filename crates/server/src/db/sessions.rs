@@ -27,6 +27,26 @@ pub struct SessionRow {
     pub zoom_sync_code: Option<String>,
     pub zoom_sync_message: Option<String>,
     pub updated_at: i64,
+    /// What happened to the meeting in Zoom itself: `deleted` or `moved` (to `zoom_remote_starts_at` /
+    /// `zoom_remote_duration`), `None` when Zoom has it as BetterBeing made it.
+    pub zoom_remote: Option<String>,
+    pub zoom_remote_starts_at: Option<i64>,
+    pub zoom_remote_duration: Option<i64>,
+    /// Set while the meeting is running (Zoom's `meeting.started` until `meeting.ended`).
+    pub zoom_started_at: Option<i64>,
+}
+
+pub const REMOTE_DELETED: &str = "deleted";
+pub const REMOTE_MOVED: &str = "moved";
+
+impl SessionRow {
+    /// The join link a client can use now: none when the meeting was deleted in Zoom.
+    pub fn working_join_url(&self) -> Option<&str> {
+        match self.zoom_remote.as_deref() {
+            Some(REMOTE_DELETED) => None,
+            _ => self.zoom_join_url.as_deref(),
+        }
+    }
 }
 
 impl FromRow<'_, AnyRow> for SessionRow {
@@ -51,6 +71,10 @@ impl FromRow<'_, AnyRow> for SessionRow {
             zoom_sync_code: r.try_get("zoom_sync_code")?,
             zoom_sync_message: r.try_get("zoom_sync_message")?,
             updated_at: r.try_get("updated_at")?,
+            zoom_remote: r.try_get("zoom_remote")?,
+            zoom_remote_starts_at: r.try_get("zoom_remote_starts_at")?,
+            zoom_remote_duration: r.try_get("zoom_remote_duration")?,
+            zoom_started_at: r.try_get("zoom_started_at")?,
         })
     }
 }
@@ -160,12 +184,116 @@ pub async fn list(db: &Db, user_id: i64, from: i64, to: i64) -> sqlx::Result<Vec
     .await
 }
 
+/// The scheduled session whose current meeting is `meeting_id` (Zoom's int64 id as text), locked for the rest of
+/// the transaction.
+pub async fn by_meeting_in(tx: &mut Transaction<'_, Any>, meeting_id: &str) -> sqlx::Result<Option<SessionRow>> {
+    let sql = format!(
+        "SELECT * FROM sessions WHERE zoom_meeting_id = $1 AND status = 'scheduled'{}",
+        super::for_update(tx)
+    );
+    sqlx::query_as(&sql).bind(meeting_id).fetch_optional(&mut **tx).await
+}
+
+/// Records what Zoom says happened to the session's meeting outside BetterBeing (`None`: nothing, it matches).
+pub async fn set_remote(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    remote: Option<&str>,
+    starts_at: Option<i64>,
+    duration: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sessions SET zoom_remote = $1, zoom_remote_starts_at = $2, zoom_remote_duration = $3 WHERE id = $4",
+    )
+    .bind(remote)
+    .bind(starts_at)
+    .bind(duration)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The meeting started (`Some(at)`) or ended (`None`); true if a session has it as its meeting.
+pub async fn set_started(db: &Db, meeting_id: &str, at: Option<i64>) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE sessions SET zoom_started_at = $1 WHERE zoom_meeting_id = $2")
+        .bind(at)
+        .bind(meeting_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// "Use Zoom's time": the session takes the time its meeting has in Zoom, and the meeting counts as made for it (so
+/// it is kept, not replaced). The sequence rises like any reschedule, so calendars see a new version of the event.
+pub async fn follow_zoom_time(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    starts_at: i64,
+    duration_minutes: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sessions SET starts_at = $1, duration_minutes = $2, sequence = sequence + 1,
+                zoom_meeting_sequence = sequence + 1, zoom_remote = NULL, zoom_remote_starts_at = NULL,
+                zoom_remote_duration = NULL, updated_at = $3
+          WHERE id = $4",
+    )
+    .bind(starts_at)
+    .bind(duration_minutes)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Remembers a meeting a session let go of after it was deleted in Zoom (see `zoom_released_meetings`).
+pub async fn release_meeting(
+    tx: &mut Transaction<'_, Any>,
+    meeting_id: &str,
+    user_id: i64,
+    session_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO zoom_released_meetings (meeting_id, user_id, session_id, released_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(meeting_id)
+    .bind(user_id)
+    .bind(session_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Takes a released meeting back out of the list: its practitioner, if it was there.
+pub async fn take_released(
+    tx: &mut Transaction<'_, Any>,
+    meeting_id: &str,
+) -> sqlx::Result<Option<(i64, Option<i64>)>> {
+    let row: Option<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT user_id, session_id FROM zoom_released_meetings WHERE meeting_id = $1")
+            .bind(meeting_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if row.is_some() {
+        sqlx::query("DELETE FROM zoom_released_meetings WHERE meeting_id = $1")
+            .bind(meeting_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(row)
+}
+
 /// Upcoming scheduled sessions with no link and nothing queued to make one.
 pub async fn missing_links(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
         "SELECT s.id FROM sessions s
           WHERE s.user_id = $1 AND s.status = 'scheduled' AND s.starts_at + s.duration_minutes * 60000 > $2
-            AND s.zoom_meeting_id IS NULL AND s.zoom_sync IN ('no_link', 'failed')
+            AND ((s.zoom_meeting_id IS NULL AND s.zoom_sync IN ('no_link', 'failed')) OR s.zoom_remote = 'deleted')
           ORDER BY s.starts_at",
     )
     .bind(user_id)
@@ -203,7 +331,8 @@ pub async fn set_link(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE sessions SET zoom_meeting_id = $1, zoom_join_url = $2, zoom_meeting_sequence = $3, zoom_sync = 'in_sync',
-                zoom_sync_code = NULL, zoom_sync_message = NULL
+                zoom_sync_code = NULL, zoom_sync_message = NULL, zoom_remote = NULL, zoom_remote_starts_at = NULL,
+                zoom_remote_duration = NULL, zoom_started_at = NULL
           WHERE id = $4",
     )
     .bind(meeting_id)
@@ -217,7 +346,9 @@ pub async fn set_link(
 
 pub async fn clear_link(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE sessions SET zoom_meeting_id = NULL, zoom_join_url = NULL, zoom_meeting_sequence = NULL WHERE id = $1",
+        "UPDATE sessions SET zoom_meeting_id = NULL, zoom_join_url = NULL, zoom_meeting_sequence = NULL,
+                zoom_remote = NULL, zoom_remote_starts_at = NULL, zoom_remote_duration = NULL, zoom_started_at = NULL
+          WHERE id = $1",
     )
     .bind(id)
     .execute(&mut **tx)
@@ -228,7 +359,8 @@ pub async fn clear_link(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Result<
 /// Forgets the session's link if it is still `meeting_id` (a reschedule may have replaced it meanwhile); true if so.
 pub async fn clear_link_if(tx: &mut Transaction<'_, Any>, id: i64, meeting_id: &str) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE sessions SET zoom_meeting_id = NULL, zoom_join_url = NULL, zoom_meeting_sequence = NULL
+        "UPDATE sessions SET zoom_meeting_id = NULL, zoom_join_url = NULL, zoom_meeting_sequence = NULL,
+                zoom_remote = NULL, zoom_remote_starts_at = NULL, zoom_remote_duration = NULL, zoom_started_at = NULL
           WHERE id = $1 AND zoom_meeting_id = $2 AND status = 'scheduled'",
     )
     .bind(id)

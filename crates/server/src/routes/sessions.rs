@@ -1,4 +1,4 @@
-use api::sessions::{codes, MissingLinks, Preferences, Session, SessionInput, StartLink};
+use api::sessions::{codes, MissingLinks, Preferences, ResolveZoomTime, Session, SessionInput, StartLink};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -54,6 +54,12 @@ impl From<SessionError> for ApiError {
                 "Zoom refused the request. Please try again; contact support if it persists.",
             ),
             SessionError::Zoom(ZoomCallError::Internal(cause)) => ApiError::Internal(anyhow::anyhow!(cause)),
+            SessionError::NotMovedInZoom => other(
+                StatusCode::CONFLICT,
+                codes::ZOOM_TIME_MATCHES,
+                "Zoom has this meeting at the session's time: there is nothing to put back or follow.",
+            ),
+            SessionError::ZoomTimeUnusable(invalid) => other(StatusCode::CONFLICT, invalid.code, &invalid.message),
             SessionError::Db(e) => ApiError::Internal(e.into()),
         }
     }
@@ -119,6 +125,16 @@ pub async fn add_link(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Session>> {
     Ok(Json(state.calendar.add_link(user, id).await?))
+}
+
+/// The meeting was moved in Zoom: put it back, or follow Zoom's time.
+pub async fn resolve_zoom_time(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ResolveZoomTime>,
+) -> ApiResult<Json<Session>> {
+    Ok(Json(state.calendar.resolve_zoom_time(user, id, body.choice).await?))
 }
 
 /// The one answer that carries a host link: made at the moment Start Zoom Session is clicked.

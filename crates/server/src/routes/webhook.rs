@@ -63,6 +63,12 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
                 state.zoom.deauthorized_by_zoom(&deauth.user_id).await?;
             }
         }
+        name if name.starts_with("meeting.") => match crate::sessions::zoom_side::parse(name, &event.payload) {
+            // Unknown meetings and our own echoes change nothing; the answer is 200 either way, so Zoom does not
+            // retry.
+            Some(change) => state.calendar.zoom_side_change(change).await?,
+            None => tracing::info!(event = %name, "zoom meeting event not acted on"),
+        },
         other => tracing::info!(event = %other, "zoom webhook event not handled"),
     }
     Ok(StatusCode::OK.into_response())

@@ -122,6 +122,32 @@ pub fn validate(
     })
 }
 
+/// Whether the time a meeting has in Zoom can become the session's ("Use Zoom's time"): the same length rules as
+/// the dialog, in the future, at most two years ahead.
+pub fn check_zoom_time(starts_at_ms: i64, duration_minutes: i64, now: DateTime<Utc>) -> Result<(), Invalid> {
+    let unusable = |why: &str| {
+        invalid(
+            codes::ZOOM_TIME_UNUSABLE,
+            format!(
+                "Zoom's time for this meeting cannot be used: {why} Put the meeting back instead, or edit the session."
+            ),
+        )
+    };
+    if !(i64::from(MIN_DURATION_MINUTES)..=i64::from(MAX_DURATION_MINUTES)).contains(&duration_minutes) {
+        return Err(unusable(&format!(
+            "a session lasts between {MIN_DURATION_MINUTES} and {MAX_DURATION_MINUTES} minutes."
+        )));
+    }
+    let starts_at = DateTime::from_timestamp_millis(starts_at_ms).unwrap_or_default();
+    if starts_at < now - chrono::Duration::minutes(PAST_GRACE_MINUTES) {
+        return Err(unusable("that time has already passed."));
+    }
+    if starts_at > latest_start(now) {
+        return Err(unusable("it is more than two years ahead."));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

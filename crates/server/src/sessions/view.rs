@@ -1,9 +1,9 @@
 //! A stored session as the SPA sees it.
 
-use api::sessions::{Session, SessionStatus, SessionZoom, ZoomMeetingLink, ZoomSync};
+use api::sessions::{ChangedInZoom, Session, SessionStatus, SessionZoom, ZoomMeetingLink, ZoomSync};
 use chrono::{DateTime, Utc};
 
-use crate::db::sessions::{SessionRow, CANCELLED};
+use crate::db::sessions::{SessionRow, CANCELLED, REMOTE_DELETED, REMOTE_MOVED};
 use crate::db::zoom_jobs::JobRow;
 use crate::session_link::SessionLinks;
 use crate::zoom::meetings::browser_join_url;
@@ -14,10 +14,11 @@ fn instant(ms: i64) -> DateTime<Utc> {
 
 /// `job` is the session's queued ensure/update work, if any (it carries the retry schedule).
 pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> Session {
-    let link = match (&row.zoom_meeting_id, &row.zoom_join_url) {
+    // A meeting deleted in Zoom has no working link to show (its join URL is kept in case Zoom recovers it).
+    let link = match (&row.zoom_meeting_id, row.working_join_url()) {
         (Some(id), Some(join_url)) => Some(ZoomMeetingLink {
             meeting_id: id.clone(),
-            join_url: join_url.clone(),
+            join_url: join_url.to_string(),
             browser_join_url: browser_join_url(join_url),
         }),
         _ => None,
@@ -45,6 +46,16 @@ pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> 
         },
         _ => ZoomSync::InSync,
     };
+    let scheduled = row.status != CANCELLED;
+    let changed_in_zoom = match row.zoom_remote.as_deref() {
+        _ if !scheduled => None,
+        Some(REMOTE_DELETED) => Some(ChangedInZoom::Deleted),
+        Some(REMOTE_MOVED) => Some(ChangedInZoom::Moved {
+            starts_at: instant(row.zoom_remote_starts_at.unwrap_or(row.starts_at)),
+            duration_minutes: row.zoom_remote_duration.unwrap_or(row.duration_minutes) as u32,
+        }),
+        _ => None,
+    };
     Session {
         id: row.id,
         client_name: row.client_name.clone(),
@@ -63,6 +74,8 @@ pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> 
             link_outdated: link.is_some() && row.zoom_meeting_sequence != Some(row.sequence),
             link,
             sync,
+            changed_in_zoom,
+            in_progress: scheduled && row.zoom_started_at.is_some(),
         },
         session_link: links.of(row),
     }

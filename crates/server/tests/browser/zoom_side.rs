@@ -1,0 +1,132 @@
+//! Changes made in Zoom itself, in a real browser: the sandbox deletes, moves and starts the meeting "in Zoom" and
+//! sends Zoom's meeting events to the server; the practitioner sees each on the session and answers with one click.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::browser::Browser;
+use crate::sessions::{connected, create_in_ui, join_link, next_weekday};
+use crate::support::*;
+
+/// Opens `path` again until `css` is on the page (the webhook is processed within moments).
+async fn reload_until(app: &TestApp, browser: &Browser, path: &str, css: &str) {
+    for _ in 0..50 {
+        browser.goto(&app.url(path)).await;
+        browser.wait_for("[data-testid='session-panel']").await;
+        if browser.is_present(css).await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let shot = browser.save_failure_evidence().await;
+    panic!("{css} never appeared (page saved to {shot})");
+}
+
+#[tokio::test]
+async fn deleted_moved_and_started_in_zoom_each_show_on_the_session_with_a_way_back() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "10:00", "Europe/London").await;
+    let first = join_link(&browser).await;
+    let panel = browser.path_and_query().await;
+    let meeting = app.live_meetings().await[0]["id"].to_string();
+
+    // Deleted in Zoom: the session says so, and one click makes a new link.
+    app.sandbox_post(&format!("/meetings/{meeting}/delete-in-zoom"), json!({}))
+        .await;
+    reload_until(
+        &app,
+        &browser,
+        &panel,
+        "[data-testid='changed-in-zoom'][data-kind='deleted']",
+    )
+    .await;
+    assert!(
+        !browser.is_present("[data-testid='zoom-join-link']").await,
+        "the dead link is gone"
+    );
+    browser.screenshot_if_asked("zoom-side-deleted").await;
+    browser.click("[data-testid='make-new-zoom-link']").await;
+    let second = join_link(&browser).await;
+    assert_ne!(second, first);
+    assert!(!browser.is_present("[data-testid='changed-in-zoom']").await);
+    let live = app.wait_for_live_meetings(1).await;
+    assert_eq!(live[0]["join_url"], second.as_str());
+    let meeting = live[0]["id"].to_string();
+
+    // Moved in Zoom: both times shown; put back.
+    let zoom_time = app.sandbox_get(&format!("/meetings/{meeting}")).await["start_time"]
+        .as_str()
+        .unwrap()
+        .parse::<chrono::DateTime<chrono::Utc>>()
+        .unwrap()
+        + chrono::Duration::hours(3);
+    let move_path = format!("/meetings/{meeting}/move-in-zoom");
+    let move_in_zoom = || {
+        app.sandbox_post(
+            &move_path,
+            json!({ "start_time": zoom_time.to_rfc3339(), "duration": 30 }),
+        )
+    };
+    move_in_zoom().await;
+    reload_until(
+        &app,
+        &browser,
+        &panel,
+        "[data-testid='changed-in-zoom'][data-kind='moved']",
+    )
+    .await;
+    // The calendar shows New York time: 10:00 in London is 05:00 there, and Zoom's 13:00 London is 08:00.
+    assert!(browser.text("[data-testid='zoom-time']").await.contains("08:00"));
+    assert!(
+        browser.text("[data-testid='zoom-time']").await.contains("08:30"),
+        "Zoom's 30 minutes"
+    );
+    assert!(browser.text("[data-testid='betterbeing-time']").await.contains("05:00"));
+    browser.screenshot_if_asked("zoom-side-moved").await;
+    browser.click("[data-testid='zoom-time-put-back']").await;
+    for _ in 0..100 {
+        if !browser.is_present("[data-testid='changed-in-zoom']").await {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!browser.is_present("[data-testid='changed-in-zoom']").await, "put back");
+    let back = app.sandbox_get(&format!("/meetings/{meeting}")).await;
+    assert_eq!(back["duration"], 50);
+
+    // Moved again; this time the session follows Zoom, keeping its link.
+    move_in_zoom().await;
+    reload_until(
+        &app,
+        &browser,
+        &panel,
+        "[data-testid='changed-in-zoom'][data-kind='moved']",
+    )
+    .await;
+    let zoom_when = browser.text("[data-testid='zoom-time']").await;
+    browser.click("[data-testid='zoom-time-follow']").await;
+    for _ in 0..100 {
+        if !browser.is_present("[data-testid='changed-in-zoom']").await {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let when = browser.text("[data-testid='session-when']").await;
+    assert!(
+        when.starts_with(&zoom_when),
+        "the session now has Zoom's time: {when} / {zoom_when}"
+    );
+    assert_eq!(
+        browser.attr("[data-testid='zoom-join-link']", "href").await.as_deref(),
+        Some(second.as_str())
+    );
+
+    // Started in Zoom: in progress.
+    app.sandbox_post(&format!("/meetings/{meeting}/status"), json!({ "status": "started" }))
+        .await;
+    reload_until(&app, &browser, &panel, "[data-testid='in-progress']").await;
+    browser.screenshot_if_asked("zoom-side-in-progress").await;
+    browser.close().await;
+}
