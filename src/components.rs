@@ -15,5 +15,6 @@ pub mod scope_list;
 pub mod session_dialog;
 pub mod session_panel;
 pub mod shell;
+pub mod zoom_attention;
 pub mod zoom_help;
 pub mod zoom_status;

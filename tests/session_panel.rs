@@ -471,3 +471,21 @@ async fn a_running_meeting_shows_in_progress() {
     tick().await;
     assert_eq!(page.text("[data-testid=in-progress]"), "In progress in Zoom");
 }
+
+#[wasm_bindgen_test]
+async fn a_link_remade_before_the_session_says_the_zoom_link_changed() {
+    let calls = Calls::default();
+    let mut s = upcoming(ZoomSync::InSync);
+    s.zoom.notice = Some(api::sessions::ZoomNotice::RemadeAfterDeletion {
+        at: Utc.with_ymd_and_hms(2030, 11, 24, 14, 5, 0).unwrap(),
+    });
+    let page = mount_panel(s, Some(connected()), None, &calls);
+    tick().await;
+    let notice = page.text("[data-testid=zoom-notice]");
+    assert!(notice.contains("The Zoom link changed"), "{notice}");
+    assert!(
+        notice.contains("14:05"),
+        "when it was checked, in the calendar's zone: {notice}"
+    );
+    assert!(page.find("[data-testid=zoom-join-link]").is_some(), "with the new link");
+}

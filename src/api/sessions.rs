@@ -76,3 +76,8 @@ pub async fn missing_zoom_links(config: &Config) -> Result<MissingLinks, ApiErro
 pub async fn add_missing_zoom_links(config: &Config) -> Result<MissingLinks, ApiError> {
     post_json::<(), _>(config, paths::SESSIONS_MISSING_LINKS, None).await
 }
+
+/// Sessions that need the practitioner because of Zoom, and meetings still to delete once Zoom is reconnected.
+pub async fn attention(config: &Config) -> Result<api::sessions::Attention, ApiError> {
+    get_json(config, paths::SESSIONS_ATTENTION).await
+}

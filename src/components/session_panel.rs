@@ -1,4 +1,4 @@
-use api::sessions::{ChangedInZoom, Session, ZoomSync, ZoomTimeChoice};
+use api::sessions::{ChangedInZoom, Session, ZoomNotice, ZoomSync, ZoomTimeChoice};
 use api::zoom::ZoomStatus;
 use leptos::html::Dialog;
 use leptos::prelude::*;
@@ -15,6 +15,7 @@ use crate::logic::{dates, guidance};
 pub const OPEN_ZOOM_NOTE: &str = "Your browser may display a prompt asking to \u{201c}Open Zoom Meetings\u{201d} \u{2014} click Allow to launch the Zoom desktop application. If you prefer, you can also join via the browser without installing the app.";
 pub const START_LABEL: &str = "Start Zoom Session";
 pub const OUTDATED_NOTE: &str = "This link is from before the reschedule; a new link is on its way.";
+pub const REMADE_NOTE: &str = "Zoom no longer had this session\u{2019}s meeting when BetterBeing checked before the session, so it made a new one. The Zoom link changed: send your client the new link, or the session link below (it always leads to the current meeting).";
 pub const SESSION_LINK_NOTE: &str = "It always leads to this session\u{2019}s current Zoom meeting, even after a reschedule, and tells your client if the session was cancelled. Share it instead of the Zoom link if the time may change.";
 
 /// One session: its Zoom link at the top (open, copy, start), where the link stands with Zoom and what to do about
@@ -318,6 +319,20 @@ pub fn SessionPanel(
         }
     };
 
+    let zoom_notice = move || {
+        session.with(|s| s.zoom.notice.clone()).map(|notice| match notice {
+            ZoomNotice::RemadeAfterDeletion { at } => {
+                let when = dates::clock_in(&zone.get(), at);
+                view! { class = class,
+                    <div class="changed" role="status" data-testid="zoom-notice" data-kind="remade_after_deletion">
+                        <h3>"New Zoom link made before the session"</h3>
+                        <p>{REMADE_NOTE} " (" <time datetime=at.to_rfc3339()>{when}</time> ")"</p>
+                    </div>
+                }
+            }
+        })
+    };
+
     let changed_in_zoom = move || {
         let s = session.get();
         let here = zone.get();
@@ -423,6 +438,7 @@ pub fn SessionPanel(
             </header>
             <div class="zoom" data-testid="session-zoom">
                 {changed_in_zoom}
+                {zoom_notice}
                 {link_block}
                 {move || session.with(|s| s.zoom.link_outdated).then(|| view! { class = class,
                     <p class="outdated" data-testid="link-outdated" role="status">{OUTDATED_NOTE}</p>

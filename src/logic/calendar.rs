@@ -347,6 +347,7 @@ mod tests {
                 sync: ZoomSync::NoLink,
                 changed_in_zoom: None,
                 in_progress: false,
+                notice: None,
             },
             session_link: format!("https://console.example/join/t{id}"),
         }

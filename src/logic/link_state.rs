@@ -181,6 +181,7 @@ mod tests {
             sync,
             changed_in_zoom: None,
             in_progress: false,
+            notice: None,
         }
     }
 

@@ -444,6 +444,7 @@ mod tests {
                 sync: ZoomSync::NoLink,
                 changed_in_zoom: None,
                 in_progress: false,
+                notice: None,
             },
             session_link: "https://console.example/join/t7".into(),
         };

@@ -11,6 +11,7 @@ use stylers::style;
 use crate::api::{self, ApiError};
 use crate::components::calendar_view::{CalendarGrid, CalendarToolbar};
 use crate::components::session_dialog::SessionDialog;
+use crate::components::zoom_attention::ZoomAttention;
 use crate::config::Config;
 use crate::host::HostEvents;
 use crate::logic::calendar::{self, CalendarView};
@@ -128,7 +129,18 @@ pub fn CalendarPage() -> impl IntoView {
             shown.set(Some((r, list)));
         }
     });
-    let refresh = Callback::new(move |()| sessions.refetch());
+    // Sessions changed in Zoom or repaired before they start, and meetings still to delete: asked with the sessions.
+    let attention = LocalResource::new({
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            async move { api::sessions::attention(&config).await.ok() }
+        }
+    });
+    let refresh = Callback::new(move |()| {
+        sessions.refetch();
+        attention.refetch();
+    });
 
     Effect::new(move |_| {
         let settling = shown.with(|s| {
@@ -393,6 +405,12 @@ pub fn CalendarPage() -> impl IntoView {
                     <p class="bb-error" role="alert" data-testid="zone-error">{text}</p>
                 })}
             </div>
+            <ZoomAttention
+                attention=Signal::derive(move || attention.get().flatten())
+                zone=zone
+                on_open=on_open
+                zoom_page_href=routes::browser_path(&config, routes::ZOOM)
+            />
             <CalendarToolbar
                 view=view
                 title=Signal::derive(move || calendar::title(view.get(), anchor.get()))

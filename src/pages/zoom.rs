@@ -6,6 +6,7 @@ use wasm_bindgen::JsValue;
 use crate::api::{self, ApiError};
 use crate::components::callback_notice::CallbackNotice;
 use crate::components::missing_links_offer::MissingLinksOffer;
+use crate::components::zoom_attention::PendingDeletions;
 use crate::components::zoom_help::ZoomHelp;
 use crate::components::zoom_status::ZoomStatusView;
 use crate::config::Config;
@@ -120,6 +121,29 @@ pub fn ZoomPage() -> impl IntoView {
             }
         }
     });
+    // Meetings still to delete once Zoom is reconnected (a cancel or reschedule while it was away): asked again
+    // whenever the connection changes, so the list empties once a reconnect lets them go.
+    let attention = LocalResource::new({
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            let _ = (phase.get(), current.get());
+            async move { api::sessions::attention(&config).await.ok() }
+        }
+    });
+    let pending_deletions = move || {
+        let deletions = attention
+            .get()
+            .flatten()
+            .map(|a| a.pending_deletions)
+            .unwrap_or_default();
+        (!deletions.is_empty()).then(|| {
+            let zone = crate::logic::zones::browser_zone_name()
+                .map(|z| crate::logic::zones::Zone::named_or_utc(&z))
+                .unwrap_or_else(crate::logic::zones::Zone::utc);
+            view! { <PendingDeletions deletions=deletions zone=zone boxed=true/> }
+        })
+    };
     let missing_count = Signal::derive(move || missing.get().flatten().map_or(0, |m| m.session_ids.len()));
     let adding_links = RwSignal::new(false);
     let links_queued = RwSignal::new(None::<usize>);
@@ -252,6 +276,7 @@ pub fn ZoomPage() -> impl IntoView {
                 done=links_queued
                 error=add_links_error
             />
+            {pending_deletions}
             <ZoomStatusView
                 status=current
                 on_connect=on_connect

@@ -131,6 +131,7 @@ pub fn session(id: i64, client: &str, starts_at: DateTime<Utc>, minutes: u32, sy
             sync,
             changed_in_zoom: None,
             in_progress: false,
+            notice: None,
         },
         session_link: session_link(id),
     }

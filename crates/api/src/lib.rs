@@ -50,6 +50,8 @@ pub mod paths {
     }
     /// `GET`: upcoming sessions without a link (`MissingLinks`); `POST`: add links to all of them.
     pub const SESSIONS_MISSING_LINKS: &str = "/api/sessions/missing-zoom-links";
+    /// `GET`: `Attention` (changed in Zoom, repaired before the session, meetings still to delete).
+    pub const SESSIONS_ATTENTION: &str = "/api/sessions/attention";
     /// `GET`: one session as an `.ics` file (download).
     pub fn session_ics(id: i64) -> String {
         format!("/api/sessions/{id}/calendar.ics")

@@ -109,6 +109,54 @@ pub struct SessionZoom {
     /// The meeting is running in Zoom right now (started, not yet ended).
     #[serde(default)]
     pub in_progress: bool,
+    /// What a pre-session check repaired.
+    #[serde(default)]
+    pub notice: Option<ZoomNotice>,
+}
+
+/// What BetterBeing's check before a session (about 24 hours and 15 minutes ahead) found and repaired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ZoomNotice {
+    /// Zoom no longer had the meeting, so a new one was made: the Zoom link changed (the session link did not).
+    RemadeAfterDeletion { at: DateTime<Utc> },
+}
+
+/// Why a session is on the calendar's "needs your attention" notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttentionReason {
+    DeletedInZoom,
+    MovedInZoom,
+    RemadeAfterDeletion,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttentionItem {
+    pub session_id: i64,
+    pub client_name: String,
+    pub starts_at: DateTime<Utc>,
+    pub reason: AttentionReason,
+}
+
+/// A Zoom meeting BetterBeing still has to delete (a cancelled session's, or one a reschedule replaced), waiting
+/// because Zoom is not connected or needs reauthorization: it stays live in Zoom until then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingDeletion {
+    pub meeting_id: String,
+    /// The session it belonged to, and when that was (if the session still exists).
+    pub session_id: Option<i64>,
+    pub client_name: Option<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub since: DateTime<Utc>,
+}
+
+/// `GET paths::SESSIONS_ATTENTION`: upcoming sessions that need the practitioner because of Zoom, and meetings
+/// waiting to be deleted once Zoom is reconnected.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attention {
+    pub sessions: Vec<AttentionItem>,
+    pub pending_deletions: Vec<PendingDeletion>,
 }
 
 /// A change made to the session's meeting in Zoom itself (its web portal or app), as Zoom reported it.

@@ -67,6 +67,8 @@ pub struct Settings {
     pub inline_wait: Duration,
     /// How often the background worker looks for due Zoom work.
     pub job_poll: Duration,
+    /// How often the pre-session checks (24 hours and 15 minutes before each session) look for due sessions.
+    pub pre_session_check_every: Duration,
     /// A queued Zoom attempt's lease (renewed while it runs): how soon another process takes over after a crash.
     pub job_lease: Duration,
     /// Zoom attempts one process runs at once (one per practitioner at a time).
@@ -295,6 +297,7 @@ impl Settings {
                 retry_base: Duration::from_secs(10),
                 inline_wait: Duration::from_secs(5),
                 job_poll: Duration::from_secs(1),
+                pre_session_check_every: Duration::from_secs(60),
                 job_lease: Duration::from_secs(job_lease),
                 job_concurrency: 8,
                 status_max_age: Duration::from_secs(status_max_age),

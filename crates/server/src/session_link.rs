@@ -327,6 +327,8 @@ mod tests {
             zoom_remote_starts_at: None,
             zoom_remote_duration: None,
             zoom_started_at: None,
+            zoom_notice: None,
+            zoom_notice_at: None,
         }
     }
 

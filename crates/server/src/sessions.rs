@@ -4,6 +4,7 @@
 //! meeting is made before the old one is deleted), and never leaves a cancelled session's meeting alive.
 
 pub mod jobs;
+pub mod pre_session;
 pub mod validation;
 pub mod view;
 pub mod zoom_side;
@@ -385,6 +386,48 @@ impl Calendar {
             }
         }
         self.get(user_id, id).await
+    }
+
+    /// Upcoming sessions that need the practitioner because of Zoom, and meetings still to delete once Zoom is
+    /// reconnected.
+    pub async fn attention(&self, user_id: i64) -> Result<api::sessions::Attention, SessionError> {
+        use api::sessions::{AttentionItem, AttentionReason, PendingDeletion};
+        let instant = |ms: i64| DateTime::from_timestamp_millis(ms).unwrap_or_default();
+        let sessions = rows::needing_attention(&self.db, user_id, self.clock.now_ms())
+            .await?
+            .into_iter()
+            .filter_map(|row| {
+                let reason = match (row.zoom_remote.as_deref(), row.zoom_notice.as_deref()) {
+                    (Some(REMOTE_DELETED), _) => AttentionReason::DeletedInZoom,
+                    (Some(REMOTE_MOVED), _) => AttentionReason::MovedInZoom,
+                    (_, Some(rows::NOTICE_REMADE_AFTER_DELETION)) => AttentionReason::RemadeAfterDeletion,
+                    _ => return None,
+                };
+                Some(AttentionItem {
+                    session_id: row.id,
+                    client_name: row.client_name,
+                    starts_at: instant(row.starts_at),
+                    reason,
+                })
+            })
+            .collect();
+        let pending_deletions = zoom_jobs::parked_deletions(&self.db, user_id)
+            .await?
+            .into_iter()
+            .map(
+                |(meeting_id, session_id, client_name, starts_at, since)| PendingDeletion {
+                    meeting_id,
+                    session_id,
+                    client_name,
+                    starts_at: starts_at.map(instant),
+                    since: instant(since),
+                },
+            )
+            .collect();
+        Ok(api::sessions::Attention {
+            sessions,
+            pending_deletions,
+        })
     }
 
     pub async fn missing_links(&self, user_id: i64) -> Result<Vec<i64>, SessionError> {

@@ -123,6 +123,7 @@ impl Application {
             links.clone(),
         );
         calendar.spawn_worker(settings.job_poll);
+        calendar.spawn_pre_session_checker(settings.pre_session_check_every);
         let state = AppState {
             db: db.clone(),
             zoom,
@@ -192,6 +193,7 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
             paths::SESSIONS,
             get(routes::sessions::list).post(routes::sessions::create),
         )
+        .route(paths::SESSIONS_ATTENTION, get(routes::sessions::attention))
         .route(
             paths::SESSIONS_MISSING_LINKS,
             get(routes::sessions::missing_links).post(routes::sessions::add_missing_links),

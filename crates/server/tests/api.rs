@@ -19,6 +19,8 @@ mod identity;
 mod leaks;
 #[path = "api/oauth_flow.rs"]
 mod oauth_flow;
+#[path = "api/pre_session.rs"]
+mod pre_session;
 #[path = "api/queue.rs"]
 mod queue;
 #[path = "api/refresh.rs"]

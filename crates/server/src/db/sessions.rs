@@ -34,6 +34,95 @@ pub struct SessionRow {
     pub zoom_remote_duration: Option<i64>,
     /// Set while the meeting is running (Zoom's `meeting.started` until `meeting.ended`).
     pub zoom_started_at: Option<i64>,
+    /// What a pre-session check repaired (`remade_after_deletion`), and when.
+    pub zoom_notice: Option<String>,
+    pub zoom_notice_at: Option<i64>,
+}
+
+pub const NOTICE_REMADE_AFTER_DELETION: &str = "remade_after_deletion";
+
+/// The two pre-session checkpoints: how long before the start each runs, and the column that claims it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checkpoint {
+    DayBefore,
+    QuarterHourBefore,
+}
+
+impl Checkpoint {
+    pub const ALL: [Checkpoint; 2] = [Checkpoint::DayBefore, Checkpoint::QuarterHourBefore];
+
+    pub fn lead_ms(self) -> i64 {
+        match self {
+            Checkpoint::DayBefore => 24 * 3_600_000,
+            Checkpoint::QuarterHourBefore => 15 * 60_000,
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Checkpoint::DayBefore => "zoom_checked_24h_at",
+            Checkpoint::QuarterHourBefore => "zoom_checked_15m_at",
+        }
+    }
+}
+
+/// Sessions whose checkpoint is due: scheduled, with a meeting made for their current time, starting within the
+/// checkpoint's lead and not yet checked there (soonest first).
+pub async fn due_checks(db: &Db, checkpoint: Checkpoint, now: i64, limit: i64) -> sqlx::Result<Vec<SessionRow>> {
+    let sql = format!(
+        "SELECT * FROM sessions
+          WHERE status = 'scheduled' AND zoom_meeting_id IS NOT NULL AND zoom_meeting_sequence = sequence
+            AND starts_at > $1 AND starts_at - $2 <= $1 AND {} IS NULL
+          ORDER BY starts_at LIMIT $3",
+        checkpoint.column()
+    );
+    sqlx::query_as(&sql)
+        .bind(now)
+        .bind(checkpoint.lead_ms())
+        .bind(limit)
+        .fetch_all(db)
+        .await
+}
+
+/// Claims a checkpoint of a session for this check (true: ours; false: another instance took it).
+pub async fn claim_check(db: &Db, id: i64, checkpoint: Checkpoint, now: i64) -> sqlx::Result<bool> {
+    let sql = format!(
+        "UPDATE sessions SET {0} = $1 WHERE id = $2 AND {0} IS NULL",
+        checkpoint.column()
+    );
+    Ok(sqlx::query(&sql).bind(now).bind(id).execute(db).await?.rows_affected() == 1)
+}
+
+/// Gives a checkpoint back (Zoom could not be asked): the next sweep tries again.
+pub async fn unclaim_check(db: &Db, id: i64, checkpoint: Checkpoint) -> sqlx::Result<()> {
+    let sql = format!("UPDATE sessions SET {} = NULL WHERE id = $1", checkpoint.column());
+    sqlx::query(&sql).bind(id).execute(db).await?;
+    Ok(())
+}
+
+pub async fn set_notice(tx: &mut Transaction<'_, Any>, id: i64, notice: Option<&str>, at: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sessions SET zoom_notice = $1, zoom_notice_at = $2 WHERE id = $3")
+        .bind(notice)
+        .bind(notice.map(|_| at))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Upcoming scheduled sessions of a practitioner that need their attention because of Zoom: changed in Zoom, or
+/// repaired by a pre-session check.
+pub async fn needing_attention(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Vec<SessionRow>> {
+    sqlx::query_as(
+        "SELECT * FROM sessions
+          WHERE user_id = $1 AND status = 'scheduled' AND starts_at + duration_minutes * 60000 > $2
+            AND (zoom_remote IS NOT NULL OR zoom_notice IS NOT NULL)
+          ORDER BY starts_at, id",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(db)
+    .await
 }
 
 pub const REMOTE_DELETED: &str = "deleted";
@@ -75,6 +164,8 @@ impl FromRow<'_, AnyRow> for SessionRow {
             zoom_remote_starts_at: r.try_get("zoom_remote_starts_at")?,
             zoom_remote_duration: r.try_get("zoom_remote_duration")?,
             zoom_started_at: r.try_get("zoom_started_at")?,
+            zoom_notice: r.try_get("zoom_notice")?,
+            zoom_notice_at: r.try_get("zoom_notice_at")?,
         })
     }
 }

@@ -262,3 +262,20 @@ pub async fn unpark_for_user(db: &Db, user_id: i64, now: i64) -> sqlx::Result<u6
             .rows_affected(),
     )
 }
+
+/// Deletions parked until the practitioner reconnects Zoom (the meetings stay live in Zoom until then), with the
+/// session each belonged to: `(meeting_id, session_id, client_name, starts_at, created_at)`.
+pub async fn parked_deletions(
+    db: &Db,
+    user_id: i64,
+) -> sqlx::Result<Vec<(String, Option<i64>, Option<String>, Option<i64>, i64)>> {
+    sqlx::query_as(
+        "SELECT j.meeting_id, j.session_id, s.client_name, s.starts_at, j.created_at
+           FROM zoom_jobs j LEFT JOIN sessions s ON s.id = j.session_id
+          WHERE j.user_id = $1 AND j.kind = 'delete_meeting' AND j.next_attempt_at IS NULL AND j.meeting_id IS NOT NULL
+          ORDER BY j.created_at, j.id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}

@@ -150,6 +150,13 @@ pub async fn start(
     }))
 }
 
+pub async fn attention(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<api::sessions::Attention>> {
+    Ok(Json(state.calendar.attention(user).await?))
+}
+
 pub async fn missing_links(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

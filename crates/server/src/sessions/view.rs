@@ -1,9 +1,9 @@
 //! A stored session as the SPA sees it.
 
-use api::sessions::{ChangedInZoom, Session, SessionStatus, SessionZoom, ZoomMeetingLink, ZoomSync};
+use api::sessions::{ChangedInZoom, Session, SessionStatus, SessionZoom, ZoomMeetingLink, ZoomNotice, ZoomSync};
 use chrono::{DateTime, Utc};
 
-use crate::db::sessions::{SessionRow, CANCELLED, REMOTE_DELETED, REMOTE_MOVED};
+use crate::db::sessions::{SessionRow, CANCELLED, NOTICE_REMADE_AFTER_DELETION, REMOTE_DELETED, REMOTE_MOVED};
 use crate::db::zoom_jobs::JobRow;
 use crate::session_link::SessionLinks;
 use crate::zoom::meetings::browser_join_url;
@@ -76,6 +76,12 @@ pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> 
             sync,
             changed_in_zoom,
             in_progress: scheduled && row.zoom_started_at.is_some(),
+            notice: match (row.zoom_notice.as_deref(), row.zoom_notice_at) {
+                (Some(NOTICE_REMADE_AFTER_DELETION), Some(at)) if scheduled => {
+                    Some(ZoomNotice::RemadeAfterDeletion { at: instant(at) })
+                }
+                _ => None,
+            },
         },
         session_link: links.of(row),
     }

@@ -156,28 +156,37 @@ impl Calendar {
                 } else {
                     row.duration_minutes
                 });
-                if zoom_start == row.starts_at && zoom_duration == row.duration_minutes {
-                    if moved {
-                        tracing::info!(session = row.id, "the meeting is back at the session's time in Zoom");
-                        rows::set_remote(&mut tx, row.id, None, None, None).await?;
-                        tx.commit().await?;
-                    }
-                    return Ok(());
-                }
-                tracing::info!(session = row.id, "the session's meeting was moved in Zoom");
-                rows::set_remote(
-                    &mut tx,
-                    row.id,
-                    Some(REMOTE_MOVED),
-                    Some(zoom_start),
-                    Some(zoom_duration),
-                )
-                .await?;
+                record_zoom_time(&mut tx, &row, zoom_start, zoom_duration).await?;
                 tx.commit().await?;
             }
         }
         Ok(())
     }
+}
+
+/// Records the time Zoom has for the session's current meeting: "moved" when it differs from the session's, and no
+/// longer "moved" once it matches again.
+pub(super) async fn record_zoom_time(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    row: &rows::SessionRow,
+    zoom_start: i64,
+    zoom_duration: i64,
+) -> sqlx::Result<()> {
+    let moved = row.zoom_remote.as_deref() == Some(REMOTE_MOVED);
+    if zoom_start == row.starts_at && zoom_duration == row.duration_minutes {
+        if moved {
+            tracing::info!(session = row.id, "the meeting is back at the session's time in Zoom");
+            rows::set_remote(tx, row.id, None, None, None).await?;
+        }
+        return Ok(());
+    }
+    let same_as_known =
+        moved && row.zoom_remote_starts_at == Some(zoom_start) && row.zoom_remote_duration == Some(zoom_duration);
+    if !same_as_known {
+        tracing::info!(session = row.id, "the session's meeting was moved in Zoom");
+        rows::set_remote(tx, row.id, Some(REMOTE_MOVED), Some(zoom_start), Some(zoom_duration)).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -60,6 +60,15 @@ pub struct CreatedMeeting {
     pub join_url: String,
 }
 
+/// What the pre-session check reads of a meeting (its host link, which Zoom puts in every GET, is not even parsed).
+#[derive(Debug, Clone, Deserialize)]
+pub struct MeetingState {
+    pub start_time: chrono::DateTime<chrono::Utc>,
+    pub duration: i64,
+    #[serde(default)]
+    pub host_id: String,
+}
+
 #[derive(Deserialize)]
 struct MeetingWithStartUrl {
     start_url: String,
@@ -146,6 +155,23 @@ impl ZoomApiClient {
             Err(ApiCallError::Zoom { code: 3001, .. }) => Ok(()),
             other => other,
         }
+    }
+
+    /// `GET /meetings/{id}` for the pre-session check: when Zoom has the meeting, and whose it is.
+    pub async fn meeting_state(
+        &self,
+        base: &str,
+        token: &SecretString,
+        meeting_id: &str,
+    ) -> Result<MeetingState, ApiCallError> {
+        let response = self
+            .http()
+            .get(url(base, &format!("/meetings/{meeting_id}")))
+            .bearer_auth(token.expose_secret())
+            .send()
+            .await
+            .map_err(|_| ApiCallError::Unavailable)?;
+        decode(response).await
     }
 
     /// `GET /meetings/{id}`: Zoom issues a fresh host link (valid 2 hours) on every read.

@@ -130,3 +130,90 @@ async fn deleted_moved_and_started_in_zoom_each_show_on_the_session_with_a_way_b
     browser.screenshot_if_asked("zoom-side-in-progress").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_check_before_a_session_remakes_a_missing_meeting_and_the_calendar_says_so() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "10:00", "Europe/London").await;
+    let first = join_link(&browser).await;
+    let meeting = app.live_meetings().await[0].clone();
+    // Zoom's event about the deletion never arrives: the check is what finds it.
+    let r = app
+        .client
+        .patch(format!("{}/_sandbox/app", app.sandbox))
+        .json(&json!({ "event_subscriptions": [] }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    app.sandbox_post(&format!("/meetings/{}/delete-in-zoom", meeting["id"]), json!({}))
+        .await;
+    let start: chrono::DateTime<chrono::Utc> = meeting["start_time"].as_str().unwrap().parse().unwrap();
+    app.clock.advance_to_ms(start.timestamp_millis() - 23 * 3_600_000);
+    assert_eq!(app.calendar.as_ref().unwrap().run_pre_session_checks().await, 1);
+    let live = app.wait_for_live_meetings(1).await;
+    let second = live[0]["join_url"].as_str().unwrap().to_string();
+    assert_ne!(second, first);
+
+    browser.click("[data-testid='close-session-panel']").await;
+    browser.goto(&app.url(&browser.path_and_query().await)).await;
+    let item = "[data-testid='zoom-attention'] [data-testid='attention-item'][data-reason='remade_after_deletion']";
+    browser.wait_for(item).await;
+    assert!(browser.text(item).await.contains("Ana"));
+    browser.screenshot_if_asked("calendar-needs-attention").await;
+    browser.click(&format!("{item} button")).await;
+    browser.wait_for("[data-testid='zoom-notice']").await;
+    assert!(browser
+        .text("[data-testid='zoom-notice']")
+        .await
+        .contains("The Zoom link changed"));
+    assert_eq!(join_link(&browser).await, second);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_cancel_while_zoom_needs_reauth_lists_the_meeting_until_the_reconnect_deletes_it() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "11:00", "Europe/London").await;
+    join_link(&browser).await;
+    let meeting = app.live_meetings().await[0]["id"].to_string();
+    let zoom_user = app.zoom_user_id(LICENSED).await;
+    app.sandbox_post(&format!("/users/{zoom_user}/kill-grant"), json!({}))
+        .await;
+    app.expire_stored_access_token(SOLO).await;
+    browser.click("[data-testid='cancel-session']").await;
+    browser.click("[data-testid='confirm-cancel-session']").await;
+    let pending = format!("[data-testid='pending-deletion'][data-meeting-id='{meeting}']");
+    for _ in 0..50 {
+        browser.goto(&app.url("/console/calendar")).await;
+        browser
+            .wait_for("[data-testid='calendar-state'][data-state='ready']")
+            .await;
+        if browser.is_present(&pending).await {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        browser.text(&pending).await.contains("Ana"),
+        "the calendar lists the live meeting"
+    );
+    assert_eq!(app.live_meetings().await.len(), 1, "still live in Zoom, as it says");
+    browser.click("[data-testid='pending-deletions-zoom-page']").await;
+    browser.wait_for_zoom_state("needs_reauth").await;
+    browser.wait_for(&pending).await;
+    browser.screenshot_if_asked("zoom-pending-deletions").await;
+    browser.click("[data-testid='reauth-zoom']").await;
+    crate::consent(&app, &browser, LICENSED, "#allow").await;
+    browser.wait_for_zoom_state("connected").await;
+    app.wait_for_live_meetings(0).await;
+    browser.goto(&app.url("/console/video-accounts/zoom")).await;
+    browser.wait_for_zoom_state("connected").await;
+    assert!(
+        !browser.is_present("[data-testid='pending-deletions']").await,
+        "the list is empty once deleted"
+    );
+    browser.close().await;
+}

@@ -148,6 +148,8 @@ fn settings(database_url: &str, keys: Keyring, dist: Option<PathBuf>, zoom: Zoom
         retry_base: std::time::Duration::from_millis(300),
         inline_wait: std::time::Duration::from_secs(5),
         job_poll: std::time::Duration::from_millis(100),
+        // Tests run the checks themselves (`Calendar::run_pre_session_checks`) at the times they choose.
+        pre_session_check_every: std::time::Duration::from_secs(3600),
         job_lease: std::time::Duration::from_secs(3),
         job_concurrency: 8,
         status_max_age: std::time::Duration::from_secs(300),
