@@ -235,13 +235,7 @@ impl Calendar {
     pub async fn update(&self, user_id: i64, id: i64, input: &SessionInput) -> Result<Session, SessionError> {
         let now = self.clock.now_ms();
         let mut tx = begin_write(&self.db).await?;
-        let row = match rows::get_in(&mut tx, id).await? {
-            Some(row) if row.user_id == user_id => row,
-            _ => return Err(SessionError::NotFound),
-        };
-        if row.status == CANCELLED {
-            return Err(SessionError::Cancelled);
-        }
+        let row = scheduled_in(&mut tx, user_id, id).await?;
         let previous_start = DateTime::from_timestamp_millis(row.starts_at);
         let valid = validation::validate(input, self.clock.now(), previous_start).map_err(SessionError::Invalid)?;
         let reschedule = valid.starts_at.timestamp_millis() != row.starts_at
@@ -356,13 +350,7 @@ impl Calendar {
     ) -> Result<Session, SessionError> {
         let now = self.clock.now_ms();
         let mut tx = begin_write(&self.db).await?;
-        let row = match rows::get_in(&mut tx, id).await? {
-            Some(row) if row.user_id == user_id => row,
-            _ => return Err(SessionError::NotFound),
-        };
-        if row.status == CANCELLED {
-            return Err(SessionError::Cancelled);
-        }
+        let row = scheduled_in(&mut tx, user_id, id).await?;
         let (Some(meeting), Some(REMOTE_MOVED)) = (&row.zoom_meeting_id, row.zoom_remote.as_deref()) else {
             return Err(SessionError::NotMovedInZoom);
         };
@@ -903,6 +891,20 @@ impl Calendar {
             tracing::warn!(job = attempt.job.id, "zoom job no longer leased by this attempt");
         }
         Ok(())
+    }
+}
+
+/// The practitioner's scheduled session, read and locked inside a write transaction.
+async fn scheduled_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: i64,
+    id: i64,
+) -> Result<SessionRow, SessionError> {
+    match rows::get_in(tx, id).await? {
+        Some(row) if row.user_id != user_id => Err(SessionError::NotFound),
+        Some(row) if row.status == CANCELLED => Err(SessionError::Cancelled),
+        Some(row) => Ok(row),
+        None => Err(SessionError::NotFound),
     }
 }
 

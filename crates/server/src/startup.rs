@@ -254,11 +254,25 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         // The example host page of docs/embedding.md: deep links under its base path reload into it.
         let example = dist.join("embed-example");
         if example.join("index.html").exists() {
-            let host = ServeDir::new(&example).fallback(ServeFile::new(example.join("index.html")));
+            let host = ServeDir::new(&example)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    ServeFile::new(example.join("index.html"))
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                );
             app = app.nest_service("/embed-example", host);
         }
-        let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
-        app = app.fallback_service(spa);
+        // The brotli / gzip copies Trunk's build made (scripts/precompress.mjs), chosen by Accept-Encoding.
+        let spa = ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(
+            ServeFile::new(dist.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+        app = app
+            .fallback_service(spa)
+            .layer(middleware::from_fn(static_cache_headers));
     }
     let csp = content_security_policy(dist_dir, &allowed_origins);
     if !allowed_origins.is_empty() {
@@ -327,6 +341,39 @@ pub fn content_security_policy(dist_dir: Option<&Path>, allowed_origins: &[Strin
     )
 }
 
+/// Whether a built file's name carries Trunk's content hash (`name-<16 hex>.ext`, `name-<16 hex>_bg.wasm`): such a
+/// file never changes, so browsers may keep it for a year without asking again.
+pub fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let Some((stem, _ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Caching of the built SPA: hashed files are immutable for a year; everything else (`index.html`, `embed.js`,
+/// `main.css`, deep links answered with `index.html`) is revalidated on every use. Every answer may differ by
+/// `Accept-Encoding` (the precompressed copies). API answers set their own `no-store`.
+async fn static_cache_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let dynamic = ["/api/", "/feeds/", "/join/"].iter().any(|p| path.starts_with(p));
+    let mut response = next.run(request).await;
+    if dynamic || !(response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED) {
+        return response;
+    }
+    let headers = response.headers_mut();
+    let cache = if is_content_hashed(&path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
+}
+
 async fn api_not_found() -> ApiError {
     ApiError::NotFound
 }
@@ -356,4 +403,27 @@ async fn require_csrf_header(request: Request, next: Next) -> Response {
 /// Never print a secret: only its length.
 pub fn describe_secret(secret: &SecretString) -> String {
     format!("<{} chars>", secret.expose_secret().len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_content_hashed;
+
+    #[test]
+    fn only_trunks_hashed_names_count_as_immutable() {
+        assert!(is_content_hashed("/betterbeing-zoom-web-964cd52e1d8d9583_bg.wasm"));
+        assert!(is_content_hashed("/betterbeing-zoom-web-964cd52e1d8d9583.js"));
+        assert!(is_content_hashed("/app/global-edb8a491ed0e68f8.css"));
+        for mutable in [
+            "/index.html",
+            "/embed.js",
+            "/main.css",
+            "/console/calendar",
+            "/",
+            "/x-12345.js",
+            "/a-zzzzzzzzzzzzzzzz.js",
+        ] {
+            assert!(!is_content_hashed(mutable), "{mutable}");
+        }
+    }
 }

@@ -19,6 +19,8 @@ mod console;
 mod session_link;
 #[path = "browser/sessions.rs"]
 mod sessions;
+#[path = "browser/static_files.rs"]
+mod static_files;
 #[path = "browser/zoom_side.rs"]
 mod zoom_side;
 

@@ -157,13 +157,13 @@ impl ZoomApiClient {
         }
     }
 
-    /// `GET /meetings/{id}` for the pre-session check: when Zoom has the meeting, and whose it is.
-    pub async fn meeting_state(
+    /// `GET /meetings/{id}`, read as `T` (only the fields `T` names are kept).
+    async fn get_meeting<T: serde::de::DeserializeOwned>(
         &self,
         base: &str,
         token: &SecretString,
         meeting_id: &str,
-    ) -> Result<MeetingState, ApiCallError> {
+    ) -> Result<T, ApiCallError> {
         let response = self
             .http()
             .get(url(base, &format!("/meetings/{meeting_id}")))
@@ -174,6 +174,16 @@ impl ZoomApiClient {
         decode(response).await
     }
 
+    /// `GET /meetings/{id}` for the pre-session check: when Zoom has the meeting, and whose it is.
+    pub async fn meeting_state(
+        &self,
+        base: &str,
+        token: &SecretString,
+        meeting_id: &str,
+    ) -> Result<MeetingState, ApiCallError> {
+        self.get_meeting(base, token, meeting_id).await
+    }
+
     /// `GET /meetings/{id}`: Zoom issues a fresh host link (valid 2 hours) on every read.
     pub async fn start_url(
         &self,
@@ -181,14 +191,7 @@ impl ZoomApiClient {
         token: &SecretString,
         meeting_id: &str,
     ) -> Result<SecretString, ApiCallError> {
-        let response = self
-            .http()
-            .get(url(base, &format!("/meetings/{meeting_id}")))
-            .bearer_auth(token.expose_secret())
-            .send()
-            .await
-            .map_err(|_| ApiCallError::Unavailable)?;
-        let meeting: MeetingWithStartUrl = decode(response).await?;
+        let meeting: MeetingWithStartUrl = self.get_meeting(base, token, meeting_id).await?;
         Ok(SecretString::from(meeting.start_url))
     }
 

@@ -9,10 +9,6 @@ use serde_json::json;
 use crate::sessions::{cancel, create, get, input, settled, upcoming};
 use crate::support::*;
 
-async fn without_meeting_events(app: &TestApp) {
-    app.sandbox_post_patch_app(json!({ "event_subscriptions": [] })).await;
-}
-
 async fn checks(app: &TestApp) -> usize {
     app.calendar.as_ref().unwrap().run_pre_session_checks().await
 }
@@ -28,25 +24,12 @@ async fn attention(app: &TestApp) -> Attention {
         .unwrap()
 }
 
-impl TestApp {
-    async fn sandbox_post_patch_app(&self, body: serde_json::Value) {
-        let r = self
-            .client
-            .patch(format!("{}/_sandbox/app", self.sandbox))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
-    }
-}
-
 #[tokio::test]
 async fn a_meeting_gone_from_zoom_is_remade_before_the_session_with_one_get_per_checkpoint() {
     let app = spawn_app().await;
     app.sign_in(SOLO).await;
     app.connect_as(LICENSED).await;
-    without_meeting_events(&app).await;
+    app.without_meeting_events().await;
     let zone = "Europe/London";
     let session = create(&app, &input("Jordan", upcoming(zone, 9, 0), zone)).await;
     let session = settled(&app, session.id).await;
@@ -87,7 +70,7 @@ async fn a_meeting_moved_in_zoom_without_an_event_is_found_by_the_check() {
     let app = spawn_app().await;
     app.sign_in(SOLO).await;
     app.connect_as(LICENSED).await;
-    without_meeting_events(&app).await;
+    app.without_meeting_events().await;
     let zone = "Europe/London";
     let session = settled(&app, create(&app, &input("Sam", upcoming(zone, 9, 0), zone)).await.id).await;
     let meeting = session.zoom.link.clone().unwrap().meeting_id;

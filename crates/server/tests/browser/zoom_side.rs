@@ -23,6 +23,18 @@ async fn reload_until(app: &TestApp, browser: &Browser, path: &str, css: &str) {
     panic!("{css} never appeared (page saved to {shot})");
 }
 
+/// Waits (bounded, 10 s) until `css` has left the page.
+async fn wait_until_gone(browser: &Browser, css: &str) {
+    for _ in 0..100 {
+        if !browser.is_present(css).await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let shot = browser.save_failure_evidence().await;
+    panic!("{css} is still there (page saved to {shot})");
+}
+
 #[tokio::test]
 async fn deleted_moved_and_started_in_zoom_each_show_on_the_session_with_a_way_back() {
     let (app, browser) = crate::setup().await;
@@ -86,13 +98,7 @@ async fn deleted_moved_and_started_in_zoom_each_show_on_the_session_with_a_way_b
     assert!(browser.text("[data-testid='betterbeing-time']").await.contains("05:00"));
     browser.screenshot_if_asked("zoom-side-moved").await;
     browser.click("[data-testid='zoom-time-put-back']").await;
-    for _ in 0..100 {
-        if !browser.is_present("[data-testid='changed-in-zoom']").await {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(!browser.is_present("[data-testid='changed-in-zoom']").await, "put back");
+    wait_until_gone(&browser, "[data-testid='changed-in-zoom']").await;
     let back = app.sandbox_get(&format!("/meetings/{meeting}")).await;
     assert_eq!(back["duration"], 50);
 
@@ -107,12 +113,7 @@ async fn deleted_moved_and_started_in_zoom_each_show_on_the_session_with_a_way_b
     .await;
     let zoom_when = browser.text("[data-testid='zoom-time']").await;
     browser.click("[data-testid='zoom-time-follow']").await;
-    for _ in 0..100 {
-        if !browser.is_present("[data-testid='changed-in-zoom']").await {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_gone(&browser, "[data-testid='changed-in-zoom']").await;
     let when = browser.text("[data-testid='session-when']").await;
     assert!(
         when.starts_with(&zoom_when),
@@ -139,14 +140,7 @@ async fn the_check_before_a_session_remakes_a_missing_meeting_and_the_calendar_s
     let first = join_link(&browser).await;
     let meeting = app.live_meetings().await[0].clone();
     // Zoom's event about the deletion never arrives: the check is what finds it.
-    let r = app
-        .client
-        .patch(format!("{}/_sandbox/app", app.sandbox))
-        .json(&json!({ "event_subscriptions": [] }))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    app.without_meeting_events().await;
     app.sandbox_post(&format!("/meetings/{}/delete-in-zoom", meeting["id"]), json!({}))
         .await;
     let start: chrono::DateTime<chrono::Utc> = meeting["start_time"].as_str().unwrap().parse().unwrap();

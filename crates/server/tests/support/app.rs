@@ -465,15 +465,25 @@ impl TestApp {
     }
 
     pub async fn sandbox_post(&self, path: &str, body: Value) -> Value {
+        self.sandbox_send(reqwest::Method::POST, path, body).await
+    }
+
+    pub async fn sandbox_send(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
         let r = self
             .client
-            .post(format!("{}/_sandbox{path}", self.sandbox))
+            .request(method, format!("{}/_sandbox{path}", self.sandbox))
             .json(&body)
             .send()
             .await
             .unwrap();
         assert!(r.status().is_success(), "sandbox control {path}: {}", r.status());
         r.json().await.unwrap_or(Value::Null)
+    }
+
+    /// Zoom's meeting events stop reaching the server, as if Zoom had dropped their delivery.
+    pub async fn without_meeting_events(&self) {
+        self.sandbox_send(reqwest::Method::PATCH, "/app", json!({ "event_subscriptions": [] }))
+            .await;
     }
 
     pub async fn zoom_user_id(&self, email: &str) -> String {

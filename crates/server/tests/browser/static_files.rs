@@ -1,0 +1,115 @@
+//! The built SPA over the wire: brotli or gzip copies made at build time, chosen by `Accept-Encoding`, each decoding
+//! to the built file; Trunk's hashed files cached for a year, `index.html`, `embed.js` and deep links revalidated.
+
+use std::io::Read;
+
+use crate::browser::dist_dir;
+use crate::support::*;
+
+fn built_files() -> (String, String) {
+    let mut wasm = None;
+    let mut js = None;
+    for entry in std::fs::read_dir(dist_dir()).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.ends_with("_bg.wasm") {
+            wasm = Some(name);
+        } else if name.starts_with("betterbeing-zoom-web-") && name.ends_with(".js") {
+            js = Some(name);
+        }
+    }
+    (wasm.expect("the built wasm"), js.expect("the built JS glue"))
+}
+
+async fn fetch(app: &TestApp, path: &str, encoding: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
+    // A client that decodes nothing by itself, so the bytes are what travelled.
+    let r = reqwest::Client::new()
+        .get(app.url(path))
+        .header("accept-encoding", encoding)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    let headers = r.headers().clone();
+    (headers, r.bytes().await.unwrap().to_vec())
+}
+
+fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    brotli_decompressor::Decompressor::new(bytes, 4096)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).unwrap();
+    out
+}
+
+#[tokio::test]
+async fn the_spa_travels_precompressed_and_hashed_files_are_cached_for_a_year() {
+    let app = spawn_app_serving(Some(dist_dir())).await;
+    let (wasm, js) = built_files();
+    for name in [&wasm, &js] {
+        let built = std::fs::read(dist_dir().join(name)).unwrap();
+        let path = format!("/{name}");
+
+        let (headers, br) = fetch(&app, &path, "gzip, deflate, br").await;
+        assert_eq!(headers["content-encoding"], "br", "{name}");
+        assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+        assert!(headers
+            .get_all("vary")
+            .iter()
+            .any(|v| v.to_str().unwrap().contains("accept-encoding")));
+        assert!(
+            br.len() * 2 < built.len(),
+            "{name}: {} of {} bytes",
+            br.len(),
+            built.len()
+        );
+        assert_eq!(brotli(&br), built, "{name}: the brotli copy is the built file");
+
+        let (headers, gz) = fetch(&app, &path, "gzip").await;
+        assert_eq!(headers["content-encoding"], "gzip");
+        assert_eq!(gunzip(&gz), built, "{name}: the gzip copy is the built file");
+
+        let (headers, plain) = fetch(&app, &path, "identity").await;
+        assert!(headers.get("content-encoding").is_none());
+        assert_eq!(plain, built);
+        println!(
+            "{name}: {} bytes raw, {} gzip, {} brotli",
+            built.len(),
+            gz.len(),
+            br.len()
+        );
+    }
+    if wasm.ends_with(".wasm") {
+        let (headers, _) = fetch(&app, &format!("/{wasm}"), "br").await;
+        assert_eq!(headers["content-type"], "application/wasm");
+    }
+
+    for path in ["/", "/index.html", "/embed.js", "/console/calendar"] {
+        let (headers, body) = fetch(&app, path, "br").await;
+        assert_eq!(headers["cache-control"], "no-cache", "{path} is revalidated");
+        assert!(headers
+            .get_all("vary")
+            .iter()
+            .any(|v| v.to_str().unwrap().contains("accept-encoding")));
+        if path != "/embed.js" {
+            let html = if headers.get("content-encoding").is_some_and(|e| e == "br") {
+                brotli(&body)
+            } else {
+                body
+            };
+            assert!(
+                String::from_utf8(html).unwrap().contains("<title>"),
+                "{path} is the app's page"
+            );
+        }
+    }
+
+    // The API keeps its own rule.
+    let me = reqwest::get(app.url(api::paths::ME)).await.unwrap();
+    assert_eq!(me.headers()["cache-control"], "no-store");
+}
