@@ -1,5 +1,7 @@
 //! What `join_url` and `start_url` open: tiny stand-ins for Zoom's launch pages (facts §5), so the demo's
-//! Join and Start buttons land somewhere real. Opening a valid, unexpired start URL starts the meeting.
+//! Join and Start buttons land somewhere real. Opening a valid, unexpired start URL starts the meeting. The join
+//! page offers "Join from your browser" as Zoom's does, leading to the web client at `/wc/join/{id}?pwd=…`
+//! (facts §11: widely used, not a documented contract).
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -15,6 +17,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/j/{id}", get(join_page))
+        .route("/wc/join/{id}", get(web_client_page))
         .route("/s/{id}", get(start_page))
 }
 
@@ -33,8 +36,21 @@ struct JoinQuery {
     pwd: Option<String>,
 }
 
-async fn join_page(State(state): State<AppState>, Path(id): Path<String>, Query(query): Query<JoinQuery>) -> Response {
-    const KIND: &str = "web.join";
+async fn join_page(state: State<AppState>, id: Path<String>, query: Query<JoinQuery>) -> Response {
+    join("web.join", state, id, query).await
+}
+
+/// Zoom's web client: the meeting in the browser, without the app.
+async fn web_client_page(state: State<AppState>, id: Path<String>, query: Query<JoinQuery>) -> Response {
+    join("web.join_browser", state, id, query).await
+}
+
+async fn join(
+    kind: &'static str,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<JoinQuery>,
+) -> Response {
     let sandbox = state.lock();
     let now = sandbox.now();
     let meeting = id
@@ -44,7 +60,7 @@ async fn join_page(State(state): State<AppState>, Path(id): Path<String>, Query(
         .filter(|m| m.live(now));
     let Some(meeting) = meeting else {
         return page(
-            KIND,
+            kind,
             StatusCode::NOT_FOUND,
             "Invalid meeting ID",
             "This meeting ID is not valid. Please check and try again.",
@@ -53,17 +69,29 @@ async fn join_page(State(state): State<AppState>, Path(id): Path<String>, Query(
     let expected = (!meeting.encrypted_password.is_empty()).then(|| format!("{}.1", meeting.encrypted_password));
     if expected.is_some() && query.pwd != expected {
         return page(
-            KIND,
+            kind,
             StatusCode::FORBIDDEN,
             "Passcode required",
             "This link is missing the meeting passcode or carries a wrong one.",
         );
     }
+    if kind == "web.join_browser" {
+        return page(
+            kind,
+            StatusCode::OK,
+            "Joining meeting in your browser",
+            &format!("Joining meeting {} as a participant, in Zoom's web client.", meeting.id),
+        );
+    }
+    let web_client = format!("/wc/join/{}?pwd={}", meeting.id, expected.unwrap_or_default());
     page(
-        KIND,
+        kind,
         StatusCode::OK,
         "Joining meeting",
-        &format!("Joining meeting {} as a participant.", meeting.id),
+        &format!(
+            "Joining meeting {} as a participant. <a id=\"join-from-browser\" href=\"{web_client}\">Join from your browser</a>",
+            meeting.id
+        ),
     )
 }
 

@@ -82,9 +82,29 @@ async fn create_answers_201_with_zooms_shape() {
     assert_eq!(settings["auto_recording"], "none");
     let created_at = time(&m["created_at"]);
     assert!((Utc::now() - created_at).num_seconds().abs() < 5);
-    // The join link opens the sandbox's join page.
+    // The join link opens the sandbox's join page, which offers Zoom's web client as Zoom's page does.
     let page = h.http.get(join_url).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let pwd = join_url.split("pwd=").nth(1).unwrap();
+    let web_client = format!("/wc/join/{id}?pwd={pwd}");
+    assert!(html.contains(&format!("href=\"{web_client}\"")), "{html}");
+    let browser = h.http.get(h.url(&web_client)).send().await.unwrap();
+    assert_eq!(browser.status(), StatusCode::OK);
+    assert!(browser
+        .text()
+        .await
+        .unwrap()
+        .contains("Joining meeting in your browser"));
+    let wrong = h
+        .http
+        .get(h.url(&format!("/wc/join/{id}?pwd=wrong")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let unknown = h.http.get(h.url("/wc/join/12345678901")).send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     assert!(h.assert_calls_follow_contract().await >= 1);
 }
 
