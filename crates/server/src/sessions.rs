@@ -230,27 +230,39 @@ impl Calendar {
         self.get(user_id, id).await
     }
 
-    /// Edits a session. A new start, duration or zone is a reschedule: the session gets a new Zoom meeting (made
-    /// before the old one is deleted). A changed meeting title alone is patched onto the existing meeting.
+    /// Edits a session. A new start is a reschedule: the session gets a new Zoom meeting (made before the old one is
+    /// deleted), so a link sent for the old time cannot be used at the wrong time. A new length or zone at the same
+    /// start, or a new meeting title, is patched onto the existing meeting: the client's link stays.
     pub async fn update(&self, user_id: i64, id: i64, input: &SessionInput) -> Result<Session, SessionError> {
         let now = self.clock.now_ms();
         let mut tx = begin_write(&self.db).await?;
         let row = scheduled_in(&mut tx, user_id, id).await?;
         let previous_start = DateTime::from_timestamp_millis(row.starts_at);
         let valid = validation::validate(input, self.clock.now(), previous_start).map_err(SessionError::Invalid)?;
-        let reschedule = valid.starts_at.timestamp_millis() != row.starts_at
-            || valid.duration_minutes as i64 != row.duration_minutes
-            || valid.time_zone.name() != row.time_zone;
+        let start_changed = valid.starts_at.timestamp_millis() != row.starts_at;
+        let length_changed =
+            valid.duration_minutes as i64 != row.duration_minutes || valid.time_zone.name() != row.time_zone;
         let retitle = topic(&valid.client_name, valid.client_name_in_zoom_topic)
             != topic(&row.client_name, row.client_name_in_zoom_topic);
         let has_zoom_work = row.zoom_meeting_id.is_some() || row.zoom_sync != "no_link";
-        rows::update_fields(&mut tx, id, &fields(&valid), reschedule, now).await?;
+        // The meeting Zoom has was made for the session's current time (not mid-reschedule, not deleted in Zoom).
+        let meeting_current = row.zoom_meeting_id.is_some()
+            && row.zoom_meeting_sequence == Some(row.sequence)
+            && row.zoom_remote.as_deref() != Some(REMOTE_DELETED);
+        let change = match (start_changed, length_changed) {
+            (true, _) => rows::TimeChange::Moved,
+            (false, true) if meeting_current || !has_zoom_work => rows::TimeChange::Relengthened,
+            // A meeting is on its way for the old length: make it again for the new one.
+            (false, true) => rows::TimeChange::Moved,
+            (false, false) => rows::TimeChange::None,
+        };
+        rows::update_fields(&mut tx, id, &fields(&valid), change, now).await?;
         let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
         let mut job = None;
-        if reschedule && has_zoom_work {
+        if change == rows::TimeChange::Moved && has_zoom_work {
             rows::set_sync(&mut tx, id, "pending", None, None).await?;
             job = Some(zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, false).await?);
-        } else if retitle {
+        } else if retitle || (change == rows::TimeChange::Relengthened && meeting_current) {
             if let Some(meeting) = &row.zoom_meeting_id {
                 job = Some(
                     zoom_jobs::enqueue_for_meeting(&mut tx, UPDATE_MEETING, user_id, Some(id), meeting, now).await?,

@@ -213,17 +213,33 @@ pub async fn insert(
     .await
 }
 
-/// Writes the edited fields; `reschedule` raises the sequence (the session then needs a new meeting).
+/// How an edit changes the session's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeChange {
+    /// Same time and length: the sequence stays.
+    None,
+    /// A new start: the sequence rises and the session needs a new meeting.
+    Moved,
+    /// Same start, another length or zone: the sequence rises (calendars see a new version), and the meeting, if it
+    /// was made for the session's time, stays its meeting (it is updated in place).
+    Relengthened,
+}
+
+/// Writes the edited fields.
 pub async fn update_fields(
     tx: &mut Transaction<'_, Any>,
     id: i64,
     f: &SessionFields<'_>,
-    reschedule: bool,
+    change: TimeChange,
     now: i64,
 ) -> sqlx::Result<()> {
+    let bump = (change != TimeChange::None) as i64;
+    let keep_meeting = (change == TimeChange::Relengthened) as i64;
     sqlx::query(
         "UPDATE sessions SET client_name = $1, starts_at = $2, duration_minutes = $3, time_zone = $4, private_notes = $5,
-                client_name_in_zoom_topic = $6, sequence = sequence + $7, updated_at = $8
+                client_name_in_zoom_topic = $6, sequence = sequence + $7, updated_at = $8,
+                zoom_meeting_sequence = CASE WHEN $10 = 1 AND zoom_meeting_sequence = sequence THEN sequence + 1
+                                             ELSE zoom_meeting_sequence END
           WHERE id = $9",
     )
     .bind(f.client_name)
@@ -232,9 +248,10 @@ pub async fn update_fields(
     .bind(f.time_zone)
     .bind(f.private_notes)
     .bind(f.client_name_in_zoom_topic as i64)
-    .bind(reschedule as i64)
+    .bind(bump)
     .bind(now)
     .bind(id)
+    .bind(keep_meeting)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -563,3 +563,49 @@ async fn a_lost_answer_then_a_reschedule_leaves_only_the_current_meeting() {
     let zoom_start: DateTime<Utc> = live[0]["start_time"].as_str().unwrap().parse().unwrap();
     assert_eq!(zoom_start, Utc.from_utc_datetime(&(start + Days::hours(1))));
 }
+
+#[tokio::test]
+async fn a_new_length_or_zone_at_the_same_start_updates_the_meeting_and_keeps_the_link() {
+    let app = spawn_app().await;
+    app.sign_in(SOLO).await;
+    app.connect_as(LICENSED).await;
+    let zone = "Europe/London";
+    let start = upcoming(zone, 9, 0);
+    let session = settled(&app, create(&app, &input("Jordan", start, zone)).await.id).await;
+    let link = session.zoom.link.clone().unwrap();
+    let creates = meeting_calls(&app, "create").await;
+
+    let mut longer = input("Jordan", start, zone);
+    longer.duration_minutes = 80;
+    let edited = put(&app, session.id, &longer).await;
+    assert_eq!(edited.zoom.link, Some(link.clone()), "the client's link stays");
+    assert!(!edited.zoom.link_outdated);
+    assert_eq!(edited.duration_minutes, 80);
+    app.settle().await;
+    let meeting = app.sandbox_get(&format!("/meetings/{}", link.meeting_id)).await;
+    assert_eq!(meeting["duration"], 80, "the meeting was updated in place");
+    assert_eq!(meeting["deleted"], false);
+
+    // The same instant written in another zone: the meeting's zone follows, the link stays.
+    let tz: Tz = zone.parse().unwrap();
+    let instant = tz.from_local_datetime(&start).unwrap();
+    let in_new_york = instant.with_timezone(&chrono_tz::America::New_York).naive_local();
+    let mut rezoned = input("Jordan", in_new_york, "America/New_York");
+    rezoned.duration_minutes = 80;
+    let edited = put(&app, session.id, &rezoned).await;
+    assert_eq!(edited.zoom.link, Some(link.clone()));
+    app.settle().await;
+    let meeting = app.sandbox_get(&format!("/meetings/{}", link.meeting_id)).await;
+    assert_eq!(meeting["timezone"], "America/New_York");
+    assert_eq!(
+        meeting_calls(&app, "create").await,
+        creates,
+        "no new meeting for either change"
+    );
+    assert_eq!(app.live_meetings().await.len(), 1);
+
+    // A new start still gets a new meeting.
+    let moved = put(&app, session.id, &input("Jordan", upcoming(zone, 11, 0), zone)).await;
+    let moved = settled(&app, moved.id).await;
+    assert_ne!(moved.zoom.link.unwrap().meeting_id, link.meeting_id);
+}

@@ -282,3 +282,34 @@ async fn join_from_your_browser_instead_opens_zooms_web_client_for_the_meeting()
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn changing_only_the_duration_keeps_the_clients_link() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "15:00", "Europe/London").await;
+    let link = join_link(&browser).await;
+    browser.click("[data-testid='edit-session']").await;
+    browser.wait_for("[data-testid='session-dialog'][open]").await;
+    browser.set_value("#session-duration", "80").await;
+    browser.click("[data-testid='save-session']").await;
+    for _ in 0..100 {
+        if browser.text("[data-testid='session-duration']").await.contains("20") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        browser
+            .text("[data-testid='session-duration']")
+            .await
+            .contains("1 hour 20"),
+        "the new length shows"
+    );
+    assert_eq!(join_link(&browser).await, link, "the same Zoom link");
+    assert!(!browser.is_present("[data-testid='link-outdated']").await);
+    let live = app.wait_for_live_meetings(1).await;
+    assert_eq!(live[0]["join_url"], link.as_str());
+    assert_eq!(live[0]["duration"], 80);
+    browser.close().await;
+}
