@@ -489,3 +489,16 @@ async fn a_link_remade_before_the_session_says_the_zoom_link_changed() {
     );
     assert!(page.find("[data-testid=zoom-join-link]").is_some(), "with the new link");
 }
+
+#[wasm_bindgen_test]
+async fn cancelling_while_zoom_is_disconnected_says_the_meeting_stays_live_until_a_reconnect() {
+    let calls = Calls::default();
+    let page = mount_panel(upcoming(ZoomSync::InSync), Some(ZoomStatus::NotConnected), None, &calls);
+    tick().await;
+    page.get("[data-testid=cancel-session]").click();
+    tick().await;
+    let words = page.text("[data-testid=cancel-zoom-words]");
+    assert!(words.contains("cannot delete the Zoom meeting yet"), "{words}");
+    assert!(words.contains("keeps working until you reconnect Zoom"), "{words}");
+    assert!(!words.contains("stops working"), "no promise it cannot keep: {words}");
+}

@@ -11,6 +11,9 @@ pub fn CancelSessionDialog(
     #[prop(into)] client_name: Signal<String>,
     #[prop(into)] when: Signal<String>,
     #[prop(into)] on_confirm: Callback<()>,
+    /// What happens to the Zoom meeting, in words (`CancelZoom::before`).
+    #[prop(into)]
+    zoom_words: Signal<&'static str>,
     #[prop(into, optional)] busy: Signal<bool>,
     #[prop(into, optional)] error: Signal<Option<String>>,
 ) -> impl IntoView {
@@ -43,7 +46,7 @@ pub fn CancelSessionDialog(
         >
             <p>{when}</p>
             <ul id="cancel-session-what-happens">
-                <li>"The Zoom meeting is deleted and its link stops working. Let your client know."</li>
+                <li data-testid="cancel-zoom-words">{zoom_words}</li>
                 <li>"The event is removed from your connected calendar."</li>
                 <li>"This cannot be undone."</li>
             </ul>

@@ -492,6 +492,10 @@ pub fn SessionPanel(
                 client_name=Signal::derive(move || session.with(|s| s.client_name.clone()))
                 when=when_here
                 on_confirm=on_cancel_session
+                zoom_words=Signal::derive(move || {
+                    let has_meeting = session.with(|s| s.zoom.link.is_some());
+                    zoom_status.with(|z| link_state::CancelZoom::of(has_meeting, z.as_ref()).before())
+                })
                 busy=cancelling
                 error=cancel_error
             />

@@ -257,3 +257,73 @@ mod tests {
         assert!(start_failure(None).title.contains("could not be started"));
     }
 }
+
+/// What cancelling does to the session's Zoom meeting, said before (in the confirmation) and after (on the calendar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelZoom {
+    /// No meeting to delete.
+    NoMeeting,
+    /// Deleted now (or, if Zoom is down for a moment, as soon as it answers).
+    DeletedNow,
+    /// Zoom is not connected: the meeting stays live until the practitioner reconnects, then it is deleted.
+    DeletedOnReconnect,
+}
+
+impl CancelZoom {
+    pub fn of(has_meeting: bool, status: Option<&api::zoom::ZoomStatus>) -> CancelZoom {
+        use api::zoom::ZoomStatus;
+        match (has_meeting, status) {
+            (false, _) => CancelZoom::NoMeeting,
+            (true, Some(ZoomStatus::NotConnected | ZoomStatus::NeedsReauth { .. })) => CancelZoom::DeletedOnReconnect,
+            // Deleting is allowed even while the organisation has Zoom access off.
+            (true, _) => CancelZoom::DeletedNow,
+        }
+    }
+
+    /// The line in the confirmation.
+    pub fn before(self) -> &'static str {
+        match self {
+            CancelZoom::NoMeeting => "This session has no Zoom meeting to delete.",
+            CancelZoom::DeletedNow => "The Zoom meeting is deleted and its link stops working. Let your client know.",
+            CancelZoom::DeletedOnReconnect => {
+                "Zoom is not connected, so BetterBeing cannot delete the Zoom meeting yet: its link keeps working until you reconnect Zoom (Video Accounts \u{2192} Zoom), and the meeting is deleted then. Let your client know the session is off."
+            }
+        }
+    }
+
+    /// The notice on the calendar afterwards.
+    pub fn after(self, client: &str) -> String {
+        match self {
+            CancelZoom::NoMeeting => format!("The session with {client} is cancelled."),
+            CancelZoom::DeletedNow => format!(
+                "The session with {client} is cancelled. Its Zoom meeting is being deleted and the link will stop working."
+            ),
+            CancelZoom::DeletedOnReconnect => format!(
+                "The session with {client} is cancelled. Its Zoom meeting stays live until you reconnect Zoom, and is deleted then: it is listed under \u{201c}Zoom meetings still to delete once you reconnect\u{201d}."
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod cancel_tests {
+    use super::CancelZoom;
+    use api::zoom::ZoomStatus;
+
+    #[test]
+    fn the_cancel_words_follow_the_connection() {
+        assert_eq!(
+            CancelZoom::of(false, Some(&ZoomStatus::NotConnected)),
+            CancelZoom::NoMeeting
+        );
+        assert_eq!(CancelZoom::of(true, None), CancelZoom::DeletedNow);
+        assert_eq!(
+            CancelZoom::of(true, Some(&ZoomStatus::NotConnected)),
+            CancelZoom::DeletedOnReconnect
+        );
+        assert!(CancelZoom::DeletedOnReconnect
+            .before()
+            .contains("keeps working until you reconnect"));
+        assert!(CancelZoom::DeletedOnReconnect.after("Ana").contains("still to delete"));
+    }
+}

@@ -300,6 +300,7 @@ pub fn SessionPanelPage() -> impl IntoView {
             else {
                 return;
             };
+            let outcome = zoom_known.with_untracked(|z| link_state::CancelZoom::of(had_link, z.as_ref()));
             if cancelling.get_untracked() {
                 return;
             }
@@ -311,11 +312,7 @@ pub fn SessionPanelPage() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match api::sessions::cancel(&config, session_id).await {
                     Ok(()) => {
-                        ctx.notice.set(Some(if had_link {
-                            format!("The session with {client} is cancelled. Its Zoom meeting is being deleted and the link will stop working.")
-                        } else {
-                            format!("The session with {client} is cancelled.")
-                        }));
+                        ctx.notice.set(Some(outcome.after(&client)));
                         ctx.refresh.run(());
                         back_to_calendar();
                     }

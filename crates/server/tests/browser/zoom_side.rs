@@ -211,3 +211,51 @@ async fn a_cancel_while_zoom_needs_reauth_lists_the_meeting_until_the_reconnect_
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn cancelling_while_disconnected_says_the_meeting_stays_live_and_lists_it_until_the_reconnect() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "16:00", "Europe/London").await;
+    join_link(&browser).await;
+    let panel = browser.path_and_query().await;
+    let meeting = app.live_meetings().await[0]["id"].to_string();
+
+    browser.goto(&app.url("/console/video-accounts/zoom")).await;
+    browser.click("[data-testid='disconnect-zoom']").await;
+    browser.wait_for("[data-testid='disconnect-dialog'][open]").await;
+    browser.click("[data-testid='confirm-disconnect']").await;
+    browser.wait_for_zoom_state("not_connected").await;
+
+    browser.goto(&app.url(&panel)).await;
+    browser.click("[data-testid='cancel-session']").await;
+    browser.wait_for("[data-testid='cancel-session-dialog'][open]").await;
+    let words = browser.text("[data-testid='cancel-zoom-words']").await;
+    assert!(words.contains("keeps working until you reconnect Zoom"), "{words}");
+    browser.screenshot_if_asked("cancel-while-disconnected").await;
+    browser.click("[data-testid='confirm-cancel-session']").await;
+    let notice = browser.wait_for("[data-testid='calendar-notice']").await;
+    let text = notice.text().await.unwrap();
+    assert!(text.contains("stays live until you reconnect Zoom"), "{text}");
+    let pending = format!("[data-testid='pending-deletion'][data-meeting-id='{meeting}']");
+    browser.wait_for(&pending).await;
+    assert_eq!(
+        app.live_meetings().await.len(),
+        1,
+        "as the page says, still live in Zoom"
+    );
+
+    // Reconnected: deleted, and the list is gone.
+    browser.click("[data-testid='nav-zoom']").await;
+    browser.wait_for(&pending).await;
+    browser.click("[data-testid='connect-zoom']").await;
+    crate::consent(&app, &browser, crate::support::LICENSED, "#allow").await;
+    browser.wait_for_zoom_state("connected").await;
+    app.wait_for_live_meetings(0).await;
+    browser.goto(&app.url("/console/calendar")).await;
+    browser
+        .wait_for("[data-testid='calendar-state'][data-state='ready']")
+        .await;
+    assert!(!browser.is_present("[data-testid='pending-deletions']").await);
+    browser.close().await;
+}
