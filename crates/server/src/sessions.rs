@@ -232,9 +232,13 @@ impl Calendar {
 
     /// Edits a session. A new start is a reschedule: the session gets a new Zoom meeting (made before the old one is
     /// deleted), so a link sent for the old time cannot be used at the wrong time. A new length or zone at the same
-    /// start, or a new meeting title, is patched onto the existing meeting: the client's link stays.
+    /// start, or a new meeting title, is patched onto the existing meeting: the client's link stays. A session
+    /// without a link (made while Zoom was not connected) gets one when it is edited with Zoom connected, as the
+    /// product doc's Getting Started promises ("Create or edit a session … a Zoom meeting link will be generated").
     pub async fn update(&self, user_id: i64, id: i64, input: &SessionInput) -> Result<Session, SessionError> {
         let now = self.clock.now_ms();
+        // Asked before the write lock: whether a link-less session can get a link now.
+        let (link_now, _) = self.initial_sync(user_id).await?;
         let mut tx = begin_write(&self.db).await?;
         let row = scheduled_in(&mut tx, user_id, id).await?;
         let previous_start = DateTime::from_timestamp_millis(row.starts_at);
@@ -259,7 +263,7 @@ impl Calendar {
         rows::update_fields(&mut tx, id, &fields(&valid), change, now).await?;
         let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
         let mut job = None;
-        if change == rows::TimeChange::Moved && has_zoom_work {
+        if (change == rows::TimeChange::Moved && has_zoom_work) || (!has_zoom_work && link_now == "pending") {
             rows::set_sync(&mut tx, id, "pending", None, None).await?;
             job = Some(zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, false).await?);
         } else if retitle || (change == rows::TimeChange::Relengthened && meeting_current) {

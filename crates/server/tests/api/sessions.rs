@@ -609,3 +609,30 @@ async fn a_new_length_or_zone_at_the_same_start_updates_the_meeting_and_keeps_th
     let moved = settled(&app, moved.id).await;
     assert_ne!(moved.zoom.link.unwrap().meeting_id, link.meeting_id);
 }
+
+#[tokio::test]
+async fn editing_a_session_made_before_connecting_gives_it_a_link() {
+    let app = spawn_app().await;
+    app.sign_in(SOLO).await;
+    let zone = "Europe/London";
+    let s = create(&app, &input("Ana", upcoming(zone, 15, 0), zone)).await;
+    assert_eq!(s.zoom.sync, ZoomSync::NoLink);
+    // Edited while still not connected: nothing to do with Zoom.
+    let mut notes_only = input("Ana", upcoming(zone, 15, 0), zone);
+    notes_only.private_notes = "First edit".into();
+    assert_eq!(put(&app, s.id, &notes_only).await.zoom.sync, ZoomSync::NoLink);
+
+    app.connect_as(LICENSED).await;
+    notes_only.private_notes = "Second edit".into();
+    put(&app, s.id, &notes_only).await;
+    let linked = settled(&app, s.id).await;
+    let live = app.live_meetings().await;
+    assert_eq!(live.len(), 1, "one meeting, made by the edit");
+    assert_eq!(live[0]["join_url"], linked.zoom.link.unwrap().join_url.as_str());
+    // Edited again: the link stays.
+    notes_only.private_notes = "Third edit".into();
+    put(&app, s.id, &notes_only).await;
+    app.settle().await;
+    assert_eq!(app.live_meetings().await.len(), 1);
+    assert_eq!(meeting_calls(&app, "create").await, 1);
+}

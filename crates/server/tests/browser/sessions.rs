@@ -313,3 +313,29 @@ async fn changing_only_the_duration_keeps_the_clients_link() {
     assert_eq!(live[0]["duration"], 80);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn editing_a_session_made_before_connecting_generates_its_link() {
+    let (app, browser) = crate::setup().await;
+    crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "09:30", "Europe/London").await;
+    browser
+        .wait_for("[data-testid='zoom-link-state'][data-state='no_link']")
+        .await;
+    let panel = browser.path_and_query().await;
+    browser.goto(&app.url(ZOOM_PAGE)).await;
+    browser.click("[data-testid='connect-zoom']").await;
+    crate::consent(&app, &browser, LICENSED, "#allow").await;
+    browser.wait_for_zoom_state("connected").await;
+
+    // Getting Started step 5: create or edit a session, and the link is generated.
+    browser.goto(&app.url(&panel)).await;
+    browser.click("[data-testid='edit-session']").await;
+    browser.wait_for("[data-testid='session-dialog'][open]").await;
+    browser.set_value("#session-notes", "moved rooms").await;
+    browser.click("[data-testid='save-session']").await;
+    let link = join_link(&browser).await;
+    let live = app.wait_for_live_meetings(1).await;
+    assert_eq!(live[0]["join_url"], link.as_str());
+    browser.close().await;
+}
