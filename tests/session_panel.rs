@@ -231,7 +231,12 @@ async fn no_link_offers_add_zoom_link_when_connected() {
 #[wasm_bindgen_test]
 async fn no_link_sends_to_connect_zoom_when_not_connected() {
     let calls = Calls::default();
-    let page = mount_panel(upcoming(ZoomSync::NoLink), Some(ZoomStatus::NotConnected), None, &calls);
+    let page = mount_panel(
+        upcoming(ZoomSync::NoLink),
+        Some(ZoomStatus::not_connected()),
+        None,
+        &calls,
+    );
     tick().await;
     assert!(page.find("[data-testid=add-zoom-link]").is_none());
     let connect = page.get("[data-testid=connect-zoom-link]");
@@ -493,7 +498,12 @@ async fn a_link_remade_before_the_session_says_the_zoom_link_changed() {
 #[wasm_bindgen_test]
 async fn cancelling_while_zoom_is_disconnected_says_the_meeting_stays_live_until_a_reconnect() {
     let calls = Calls::default();
-    let page = mount_panel(upcoming(ZoomSync::InSync), Some(ZoomStatus::NotConnected), None, &calls);
+    let page = mount_panel(
+        upcoming(ZoomSync::InSync),
+        Some(ZoomStatus::not_connected()),
+        None,
+        &calls,
+    );
     tick().await;
     page.get("[data-testid=cancel-session]").click();
     tick().await;

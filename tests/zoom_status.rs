@@ -103,7 +103,7 @@ fn fixed(status: ZoomStatus) -> Signal<ZoomStatus> {
 #[wasm_bindgen_test]
 async fn not_connected_lists_the_six_scopes_and_connects() {
     let calls = Calls::default();
-    let page = mount_status(fixed(ZoomStatus::NotConnected), &calls, None);
+    let page = mount_status(fixed(ZoomStatus::not_connected()), &calls, None);
     tick().await;
 
     assert_eq!(
@@ -298,7 +298,7 @@ async fn dialog_closes_when_the_account_is_gone() {
     page.get("[data-testid=disconnect-zoom]").click();
     tick().await;
     assert!(page.dialog().open());
-    status.set(ZoomStatus::NotConnected);
+    status.set(ZoomStatus::not_connected());
     tick().await;
     assert!(!page.dialog().open());
     assert!(page.find("[data-testid=connect-zoom]").is_some());
@@ -468,4 +468,26 @@ async fn check_again_shows_that_it_is_checking_and_why_a_check_failed() {
         "Zoom could not be reached. Try again in a moment."
     );
     assert_eq!(page.text("[data-testid=check-again]").trim(), "Check again");
+}
+
+#[wasm_bindgen_test]
+async fn a_connection_zoom_ended_says_why() {
+    let calls = Calls::default();
+    let ended = api::zoom::ConnectionEnded {
+        reason: api::zoom::EndedReason::RemovedInZoom,
+        zoom_email: "dr.rivera@example.com".into(),
+        at: chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 20, 9, 0, 0).unwrap(),
+    };
+    let page = mount_status(fixed(ZoomStatus::NotConnected { ended: Some(ended) }), &calls, None);
+    tick().await;
+    let why = page.text("[data-testid=zoom-ended]");
+    assert!(why.contains("removed from your Zoom account"), "{why}");
+    assert!(
+        why.contains("dr.rivera@example.com") && why.contains("20 November 2026"),
+        "{why}"
+    );
+    assert!(
+        page.find("[data-testid=connect-zoom]").is_some(),
+        "and offers to connect again"
+    );
 }

@@ -542,7 +542,7 @@ fn NoLink(
             </button>
         };
         match status.get() {
-            Some(ZoomStatus::NotConnected) => view! { class = class,
+            Some(ZoomStatus::NotConnected { .. }) => view! { class = class,
                 <h3>"No Zoom link"</h3>
                 <p>"Connect your Zoom account so BetterBeing can create a Zoom meeting for this session."</p>
                 <a class="bb-button bb-button-primary" data-testid="connect-zoom-link" href=zoom_page.get_value()>"Connect Zoom Account"</a>

@@ -12,7 +12,7 @@ pub const PROMISE: &str = crate::logic::help::PROMISE;
 /// The `data-state` of `[data-testid=zoom-state]` for a known status.
 pub fn state_name(status: &ZoomStatus) -> &'static str {
     match status {
-        ZoomStatus::NotConnected => "not_connected",
+        ZoomStatus::NotConnected { .. } => "not_connected",
         ZoomStatus::Connected { .. } => "connected",
         ZoomStatus::NeedsReauth { .. } => "needs_reauth",
         ZoomStatus::BlockedByOrganisation { .. } => "blocked_by_organisation",
@@ -54,6 +54,13 @@ pub fn ZoomStatusView(
             border-radius: var(--bb-radius-large);
             padding: 1.5rem;
             box-shadow: var(--bb-shadow);
+        }
+        .ended {
+            background: var(--bb-color-warning-surface);
+            border: 1px solid var(--bb-color-warning-border);
+            border-radius: var(--bb-radius-large);
+            padding: 1rem 1.5rem;
+            margin: 0 0 1rem 0;
         }
         h2 {
             font-size: 1.25rem;
@@ -141,7 +148,22 @@ pub fn ZoomStatusView(
 
     let body = move || {
         match status.get() {
-        ZoomStatus::NotConnected => view! { class = class,
+        ZoomStatus::NotConnected { ended } => view! { class = class,
+            {ended.map(|ended| {
+                let on = dates::human_date(&ended.at);
+                view! { class = class,
+                    <div class="ended" role="status" data-testid="zoom-ended" data-reason="removed_in_zoom">
+                        <h2>"BetterBeing was removed from your Zoom account"</h2>
+                        <p>
+                            "On " {on} ", BetterBeing was removed from the Zoom account " <strong>{ended.zoom_email}</strong>
+                            " (in Zoom\u{2019}s App Marketplace \u{2192} Manage \u{2192} Installed Apps, or by your Zoom administrator), so Zoom ended the connection."
+                        </p>
+                        <p>
+                            "Meetings already created stay in Zoom and their links keep working, but BetterBeing cannot create, change or delete meetings until you connect again."
+                        </p>
+                    </div>
+                }
+            })}
             <div class="panel">
                 <h2>"Connect your Zoom account"</h2>
                 <p>

@@ -274,7 +274,9 @@ impl CancelZoom {
         use api::zoom::ZoomStatus;
         match (has_meeting, status) {
             (false, _) => CancelZoom::NoMeeting,
-            (true, Some(ZoomStatus::NotConnected | ZoomStatus::NeedsReauth { .. })) => CancelZoom::DeletedOnReconnect,
+            (true, Some(ZoomStatus::NotConnected { .. } | ZoomStatus::NeedsReauth { .. })) => {
+                CancelZoom::DeletedOnReconnect
+            }
             // Deleting is allowed even while the organisation has Zoom access off.
             (true, _) => CancelZoom::DeletedNow,
         }
@@ -313,12 +315,12 @@ mod cancel_tests {
     #[test]
     fn the_cancel_words_follow_the_connection() {
         assert_eq!(
-            CancelZoom::of(false, Some(&ZoomStatus::NotConnected)),
+            CancelZoom::of(false, Some(&ZoomStatus::not_connected())),
             CancelZoom::NoMeeting
         );
         assert_eq!(CancelZoom::of(true, None), CancelZoom::DeletedNow);
         assert_eq!(
-            CancelZoom::of(true, Some(&ZoomStatus::NotConnected)),
+            CancelZoom::of(true, Some(&ZoomStatus::not_connected())),
             CancelZoom::DeletedOnReconnect
         );
         assert!(CancelZoom::DeletedOnReconnect

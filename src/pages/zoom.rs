@@ -43,7 +43,12 @@ pub fn ZoomPage() -> impl IntoView {
         Some(Err(e)) => Phase::Failed(e),
     });
     // A Memo: looking again (on focus) re-renders only when the answer changed.
-    let current = Memo::new(move |_| status.get().and_then(Result::ok).unwrap_or(ZoomStatus::NotConnected));
+    let current = Memo::new(move |_| {
+        status
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_else(ZoomStatus::not_connected)
+    });
 
     // An admin may turn Zoom access off (or on) while this page is open: look again when the person comes back.
     let focus = window_event_listener(leptos::ev::focus, move |_| status.refetch());

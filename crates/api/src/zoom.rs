@@ -116,7 +116,11 @@ impl ReauthReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ZoomStatus {
-    NotConnected,
+    /// `ended`: why, when Zoom ended the connection (not the practitioner).
+    NotConnected {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ended: Option<ConnectionEnded>,
+    },
     Connected {
         account: ZoomAccount,
         /// False when Zoom could not be reached at the last check of this connection.
@@ -139,11 +143,33 @@ pub enum ZoomStatus {
     },
 }
 
+/// How a connection ended without the practitioner disconnecting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionEnded {
+    pub reason: EndedReason,
+    /// The Zoom account that was connected.
+    pub zoom_email: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndedReason {
+    /// BetterBeing was removed from the Zoom account (Zoom's App Marketplace → Installed Apps, or by a Zoom admin):
+    /// Zoom's deauthorization notification.
+    RemovedInZoom,
+}
+
 impl ZoomStatus {
+    /// Not connected, and never was (or the practitioner disconnected).
+    pub fn not_connected() -> ZoomStatus {
+        ZoomStatus::NotConnected { ended: None }
+    }
+
     /// The `state` tag, e.g. `needs_reauth`.
     pub fn state_name(&self) -> &'static str {
         match self {
-            ZoomStatus::NotConnected => "not_connected",
+            ZoomStatus::NotConnected { .. } => "not_connected",
             ZoomStatus::Connected { .. } => "connected",
             ZoomStatus::NeedsReauth { .. } => "needs_reauth",
             ZoomStatus::BlockedByOrganisation { .. } => "blocked_by_organisation",
@@ -198,9 +224,9 @@ mod tests {
 
     #[test]
     fn status_is_tagged_by_state() {
-        let json = serde_json::to_value(ZoomStatus::NotConnected).unwrap();
+        let json = serde_json::to_value(ZoomStatus::not_connected()).unwrap();
         assert_eq!(json["state"], "not_connected");
-        assert_eq!(ZoomStatus::NotConnected.state_name(), "not_connected");
+        assert_eq!(ZoomStatus::not_connected().state_name(), "not_connected");
         for reason in [
             ReauthReason::GrantRevoked,
             ReauthReason::ReplacedByNewerAuthorization,

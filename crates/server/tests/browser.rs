@@ -147,7 +147,7 @@ async fn an_account_that_cannot_host_and_an_app_blocked_by_the_zoom_admin_are_ex
 }
 
 #[tokio::test]
-async fn removing_the_app_from_zoom_shows_not_connected() {
+async fn removing_the_app_from_zoom_shows_not_connected_and_why() {
     let (app, browser) = setup().await;
     sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
     browser.click("[data-testid='connect-zoom']").await;
@@ -159,6 +159,15 @@ async fn removing_the_app_from_zoom_shows_not_connected() {
     assert_eq!(delivery["delivered"], true);
     browser.goto(&app.url(ZOOM_PAGE)).await;
     browser.wait_for_zoom_state("not_connected").await;
+    let why = browser.text("[data-testid='zoom-ended']").await;
+    assert!(why.contains("BetterBeing was removed from your Zoom account"), "{why}");
+    assert!(why.contains(LICENSED), "names the account: {why}");
+    browser.screenshot_if_asked("zoom-removed-in-zoom").await;
+    // Connecting again puts the reason behind them.
+    browser.click("[data-testid='connect-zoom']").await;
+    consent(&app, &browser, LICENSED, "#allow").await;
+    browser.wait_for_zoom_state("connected").await;
+    assert!(!browser.is_present("[data-testid='zoom-ended']").await);
     browser.close().await;
 }
 

@@ -290,10 +290,44 @@ pub async fn delete(db: &Db, user_id: i64) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// Zoom told us the user removed the app: purge every connection to that Zoom user.
-pub async fn delete_by_zoom_user(db: &Db, zoom_user_id: &str) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("DELETE FROM zoom_connections WHERE zoom_user_id = $1 RETURNING user_id")
-        .bind(zoom_user_id)
-        .fetch_all(db)
+/// Zoom told us the user removed the app: purge every connection to that Zoom user, and remember why for each
+/// practitioner it was theirs (the Zoom page says so).
+pub async fn delete_by_zoom_user(db: &Db, zoom_user_id: &str, now: i64) -> sqlx::Result<Vec<i64>> {
+    let mut tx = super::begin_write(db).await?;
+    let purged: Vec<(i64, String)> =
+        sqlx::query_as("DELETE FROM zoom_connections WHERE zoom_user_id = $1 RETURNING user_id, zoom_email")
+            .bind(zoom_user_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    for (user_id, email) in &purged {
+        sqlx::query(
+            "INSERT INTO zoom_connection_endings (user_id, reason, zoom_email, ended_at) VALUES ($1, 'removed_in_zoom', $2, $3)
+             ON CONFLICT (user_id) DO UPDATE SET reason = excluded.reason, zoom_email = excluded.zoom_email,
+                 ended_at = excluded.ended_at",
+        )
+        .bind(user_id)
+        .bind(email)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(purged.into_iter().map(|(user_id, _)| user_id).collect())
+}
+
+/// Why the practitioner's connection ended, if Zoom ended it: `(reason, zoom_email, ended_at)`.
+pub async fn ending(db: &Db, user_id: i64) -> sqlx::Result<Option<(String, String, i64)>> {
+    sqlx::query_as("SELECT reason, zoom_email, ended_at FROM zoom_connection_endings WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(db)
         .await
+}
+
+/// Forgets why a connection ended (connected again, or disconnected by the practitioner).
+pub async fn clear_ending(db: &Db, user_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM zoom_connection_endings WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
 }

@@ -7,7 +7,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use api::zoom::{callback, ReauthReason, ZoomAccount, ZoomPlan, ZoomStatus};
+use api::zoom::{callback, ConnectionEnded, EndedReason, ReauthReason, ZoomAccount, ZoomPlan, ZoomStatus};
+use chrono::DateTime;
 use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 
@@ -282,6 +283,9 @@ impl Zoom {
         match connections::store_new(&self.db, &new, now).await {
             Ok(replaced) => {
                 tracing::info!(user_id, replaced = ?replaced, "zoom connected");
+                if let Err(e) = connections::clear_ending(&self.db, user_id).await {
+                    tracing::warn!(error = %e, "forgetting why an earlier zoom connection ended failed");
+                }
                 Ok(())
             }
             Err(e) => {
@@ -354,7 +358,14 @@ impl Zoom {
             ));
         }
         let Some(row) = row else {
-            return Ok((ZoomStatus::NotConnected, false));
+            let ended = connections::ending(&self.db, user_id)
+                .await?
+                .map(|(_, email, at)| ConnectionEnded {
+                    reason: EndedReason::RemovedInZoom,
+                    zoom_email: email,
+                    at: DateTime::from_timestamp_millis(at).unwrap_or_default(),
+                });
+            return Ok((ZoomStatus::NotConnected { ended }, false));
         };
         if row.status != connections::CONNECTED {
             return Ok((
@@ -435,13 +446,14 @@ impl Zoom {
             }
         }
         connections::delete(&self.db, user_id).await?;
+        connections::clear_ending(&self.db, user_id).await?;
         tracing::info!(user_id, "zoom disconnected");
         Ok(())
     }
 
     /// Zoom says the user removed BetterBeing from their Zoom account.
     pub async fn deauthorized_by_zoom(&self, zoom_user_id: &str) -> sqlx::Result<Vec<i64>> {
-        let purged = connections::delete_by_zoom_user(&self.db, zoom_user_id).await?;
+        let purged = connections::delete_by_zoom_user(&self.db, zoom_user_id, self.clock.now_ms()).await?;
         tracing::info!(purged = ?purged, "zoom app removed on the zoom side");
         Ok(purged)
     }

@@ -17,7 +17,7 @@ fn connected_email(status: &ZoomStatus) -> &str {
 async fn connect_shows_the_account_and_disconnect_revokes_at_zoom() {
     let app = spawn_app().await;
     app.sign_in(SOLO).await;
-    assert_eq!(app.status().await, ZoomStatus::NotConnected);
+    assert_eq!(app.status().await, ZoomStatus::not_connected());
 
     let authorize = app.start_connect().await;
     assert!(
@@ -49,7 +49,7 @@ async fn connect_shows_the_account_and_disconnect_revokes_at_zoom() {
     assert_eq!(app.grants_of(LICENSED).await[0]["status"], "active");
 
     assert_eq!(app.disconnect().await.status(), 204);
-    assert_eq!(app.status().await, ZoomStatus::NotConnected);
+    assert_eq!(app.status().await, ZoomStatus::not_connected());
     assert_eq!(app.grants_of(LICENSED).await[0]["status"], "revoked");
     assert_eq!(app.zoom_calls("revoke").await, 1);
     // Nothing of the grant is left in our database.
@@ -71,7 +71,7 @@ async fn deny_at_consent_comes_back_explained_and_not_connected() {
         app.follow_callback(&callback).await,
         format!("{ZOOM_PAGE}?zoom_error=denied")
     );
-    assert_eq!(app.status().await, ZoomStatus::NotConnected);
+    assert_eq!(app.status().await, ZoomStatus::not_connected());
     assert_eq!(app.zoom_calls("token.authorization_code").await, 0);
 }
 
@@ -91,7 +91,7 @@ async fn a_forged_state_is_refused_without_calling_zoom() {
         format!("{ZOOM_PAGE}?zoom_error=state_invalid")
     );
     assert_eq!(app.zoom_calls("token.authorization_code").await, 0);
-    assert_eq!(app.status().await, ZoomStatus::NotConnected);
+    assert_eq!(app.status().await, ZoomStatus::not_connected());
 }
 
 #[tokio::test]
@@ -125,7 +125,7 @@ async fn a_state_started_by_someone_else_is_refused() {
         .follow_callback(&callback)
         .await
         .ends_with("zoom_error=state_invalid"));
-    assert_eq!(victim.status().await, ZoomStatus::NotConnected);
+    assert_eq!(victim.status().await, ZoomStatus::not_connected());
     assert_eq!(app.zoom_calls("token.authorization_code").await, 0);
 }
 
@@ -154,7 +154,7 @@ async fn a_pkce_mismatch_fails_the_exchange() {
         format!("{ZOOM_PAGE}?zoom_error=exchange_failed")
     );
     assert_eq!(app.zoom_calls("token.authorization_code").await, 1);
-    assert_eq!(app.status().await, ZoomStatus::NotConnected);
+    assert_eq!(app.status().await, ZoomStatus::not_connected());
 }
 
 #[tokio::test]
@@ -165,7 +165,7 @@ async fn an_account_that_cannot_host_is_not_connected_and_its_grant_is_revoked()
         app.connect_as(UNASSIGNED).await,
         format!("{ZOOM_PAGE}?zoom_error=cannot_host")
     );
-    assert_eq!(app.status().await, ZoomStatus::NotConnected);
+    assert_eq!(app.status().await, ZoomStatus::not_connected());
     assert_eq!(app.grants_of(UNASSIGNED).await[0]["status"], "revoked");
 }
 
@@ -180,7 +180,7 @@ async fn an_app_disabled_by_the_zoom_admin_is_explained_at_connect() {
         app.connect_as(LICENSED).await,
         format!("{ZOOM_PAGE}?zoom_error=app_disabled")
     );
-    assert_eq!(app.status().await, ZoomStatus::NotConnected);
+    assert_eq!(app.status().await, ZoomStatus::not_connected());
 }
 
 #[tokio::test]
@@ -279,7 +279,7 @@ async fn members_of_an_organisation_without_zoom_access_cannot_connect() {
     // A Solo practitioner needs no one's permission.
     let solo = app.another_browser();
     solo.sign_in(SOLO).await;
-    assert_eq!(solo.status().await, ZoomStatus::NotConnected);
+    assert_eq!(solo.status().await, ZoomStatus::not_connected());
 }
 
 #[tokio::test]

@@ -26,7 +26,22 @@ async fn removing_the_app_in_zoom_disconnects_through_the_signed_webhook() {
     let delivery = app.sandbox_post(&format!("/users/{id}/remove-app"), json!({})).await;
     assert_eq!(delivery["delivered"], true, "{delivery}");
     assert_eq!(delivery["status"], 200);
-    assert_eq!(app.status().await, ZoomStatus::NotConnected);
+    match app.status().await {
+        ZoomStatus::NotConnected { ended: Some(ended) } => {
+            assert_eq!(
+                ended.reason,
+                api::zoom::EndedReason::RemovedInZoom,
+                "the page can say why"
+            );
+            assert_eq!(ended.zoom_email, LICENSED);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Connected again: the reason is history; disconnected by the practitioner: there is none.
+    app.connect_as(LICENSED).await;
+    assert!(matches!(app.status().await, ZoomStatus::Connected { .. }));
+    assert_eq!(app.disconnect().await.status(), 204);
+    assert_eq!(app.status().await, ZoomStatus::not_connected());
 }
 
 #[tokio::test]
@@ -77,7 +92,10 @@ async fn bad_stale_and_missing_signatures_are_refused_and_change_nothing() {
 
     // The genuine delivery works, and replaying it is acknowledged without acting twice.
     assert_eq!(post_webhook(&app, &now, &good, &body).await.status(), 200);
-    assert_eq!(app.status().await, ZoomStatus::NotConnected);
+    assert!(matches!(
+        app.status().await,
+        ZoomStatus::NotConnected { ended: Some(_) }
+    ));
 
     // The practitioner connects again; replaying the delivery, as sent or with its hex in another letter case (hex
     // decoding accepts both, so all three verify), is acknowledged and does not disconnect them a second time.
