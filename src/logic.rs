@@ -2,6 +2,7 @@
 //! `cargo test -p betterbeing-zoom-web --lib`.
 
 pub mod calendar;
+pub mod client_message;
 pub mod dates;
 pub mod guidance;
 pub mod help;

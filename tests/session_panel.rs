@@ -512,3 +512,29 @@ async fn cancelling_while_zoom_is_disconnected_says_the_meeting_stays_live_until
     assert!(words.contains("keeps working until you reconnect Zoom"), "{words}");
     assert!(!words.contains("stops working"), "no promise it cannot keep: {words}");
 }
+
+#[wasm_bindgen_test]
+async fn the_message_for_the_client_is_copied_with_the_links_and_never_the_notes() {
+    run_js(
+        "window.__copied = null; Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: (t) => { window.__copied = t; return Promise.resolve(); } } });",
+    );
+    let calls = Calls::default();
+    let mut s = upcoming(ZoomSync::InSync);
+    s.private_notes = "private detail".into();
+    let join_url = s.zoom.link.clone().unwrap().join_url;
+    let page = mount_panel(s, Some(connected()), None, &calls);
+    tick().await;
+    assert!(
+        page.find("[data-testid=rescheduled-tell-client]").is_none(),
+        "not highlighted unless just rescheduled"
+    );
+    page.get("[data-testid=copy-client-message]").click();
+    assert!(
+        until(|| page.find("[data-testid=copy-client-message-feedback]").is_some()).await,
+        "feedback appears"
+    );
+    let copied = run_js("return window.__copied;").as_string().unwrap();
+    assert!(copied.contains(&join_url), "{copied}");
+    assert!(copied.contains(&support::session_link(7)), "{copied}");
+    assert!(!copied.contains("private detail"));
+}

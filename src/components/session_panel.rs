@@ -48,6 +48,9 @@ pub fn SessionPanel(
     #[prop(into, optional)]
     on_resolve_zoom_time: Option<Callback<ZoomTimeChoice>>,
     #[prop(into, optional)] resolving: Signal<bool>,
+    /// Just rescheduled in this panel: the message for the client is offered first.
+    #[prop(into, optional)]
+    rescheduled: Signal<bool>,
 ) -> impl IntoView {
     let class = style! {"SessionPanel",
         .panel {
@@ -138,6 +141,24 @@ pub fn SessionPanel(
             background: var(--bb-color-danger-surface);
             border-left: 4px solid var(--bb-color-danger-border);
         }
+        .message {
+            margin: 1rem 0 0 0;
+        }
+        .message[data-highlight="true"] {
+            background: var(--bb-color-info-surface);
+            border-left: 4px solid var(--bb-color-info-border);
+            border-radius: var(--bb-radius);
+            padding: 0.75rem 1rem;
+        }
+        .message-text {
+            white-space: pre-wrap;
+            overflow-wrap: anywhere;
+            background: var(--bb-color-surface);
+            border: 1px solid var(--bb-color-border);
+            border-radius: var(--bb-radius);
+            padding: 0.625rem 0.75rem;
+            font-size: 0.9375rem;
+        }
         .stable {
             border-top: 1px solid var(--bb-color-border);
             margin: 1rem 0 0 0;
@@ -217,6 +238,10 @@ pub fn SessionPanel(
             stable_feedback.copy(link);
         }
     };
+
+    let message_feedback = CopyFeedback::new();
+    let client_message = Signal::derive(move || session.with(crate::logic::client_message::client_message));
+    let copy_message = move |_| message_feedback.copy(client_message.get_untracked());
 
     let cancel_dialog = NodeRef::<Dialog>::new();
     let ask_to_cancel = move |_| {
@@ -469,6 +494,21 @@ pub fn SessionPanel(
                         </div>
                     })
                 }}
+                <div class="message" data-testid="client-message-block" data-highlight=move || rescheduled.get().to_string()>
+                    {move || rescheduled.get().then(|| view! { class = class,
+                        <p role="status" data-testid="rescheduled-tell-client"><strong>"Rescheduled: let your client know the new time and link."</strong></p>
+                    })}
+                    <p class="label" id="client-message-label">"Message for your client"</p>
+                    <p class="message-text" data-testid="client-message" aria-describedby="client-message-label">{client_message}</p>
+                    <div class="actions">
+                        <button type="button" class="bb-button bb-button-secondary" data-testid="copy-client-message" on:click=copy_message>
+                            "Copy message"
+                        </button>
+                    </div>
+                    <p class="feedback" aria-live="polite" data-testid="copy-client-message-feedback-region">
+                        {move || message_feedback.message.get().map(|text| view! { <span data-testid="copy-client-message-feedback">{text}</span> })}
+                    </p>
+                </div>
             </div>
             {details}
             <div class="actions">

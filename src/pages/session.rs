@@ -232,6 +232,15 @@ pub fn SessionPanelPage() -> impl IntoView {
         }
     });
 
+    let rescheduled = RwSignal::new(false);
+    // Another session opened in this panel: its message is not highlighted.
+    Effect::new(move |previous: Option<Option<i64>>| {
+        let id = current.with(|c| c.as_ref().map(|s| s.id));
+        if previous.is_some_and(|p| p != id) {
+            rescheduled.set(false);
+        }
+        id
+    });
     // Edit (a changed time is a reschedule: the panel then shows the new link when Zoom has made it).
     let edit_draft = RwSignal::new(None::<SessionDraft>);
     let saving = RwSignal::new(false);
@@ -265,6 +274,8 @@ pub fn SessionPanelPage() -> impl IntoView {
                 match api::sessions::update(&config, session_id, &input).await {
                     Ok(s) => {
                         edit_draft.set(None);
+                        let moved = current.with_untracked(|c| c.as_ref().is_some_and(|c| c.starts_at != s.starts_at));
+                        rescheduled.set(moved);
                         let date = calendar::date_in(&ctx.zone.get_untracked(), s.starts_at);
                         current.set(Some(s));
                         ctx.refresh.run(());
@@ -384,6 +395,7 @@ pub fn SessionPanelPage() -> impl IntoView {
                 ics_href=ics_href
                 on_resolve_zoom_time=on_resolve_zoom_time
                 resolving=resolving
+                rescheduled=rescheduled
             />
         }
         .into_any(),

@@ -339,3 +339,43 @@ async fn editing_a_session_made_before_connecting_generates_its_link() {
     assert_eq!(live[0]["join_url"], link.as_str());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn after_a_reschedule_the_panel_offers_a_ready_to_send_message_with_the_new_time_and_link() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "10:00", "Europe/London").await;
+    let first = join_link(&browser).await;
+    assert!(!browser.is_present("[data-testid='rescheduled-tell-client']").await);
+    browser.click("[data-testid='edit-session']").await;
+    browser.wait_for("[data-testid='session-dialog'][open]").await;
+    browser.set_value("#session-time", "14:30").await;
+    browser.click("[data-testid='save-session']").await;
+    browser.wait_for("[data-testid='rescheduled-tell-client']").await;
+    let mut second = first.clone();
+    for _ in 0..100 {
+        second = join_link(&browser).await;
+        if second != first && !browser.is_present("[data-testid='link-outdated']").await {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_ne!(second, first);
+    browser.allow_clipboard_writes().await;
+    browser.click("[data-testid='copy-client-message']").await;
+    assert_eq!(
+        browser.text("[data-testid='copy-client-message-feedback']").await,
+        "Copied"
+    );
+    let message = browser.clipboard_text().await;
+    assert!(
+        message.contains("14:30"),
+        "the new time, in the session's zone: {message}"
+    );
+    assert!(message.contains(&second), "the new link: {message}");
+    assert!(!message.contains(&first), "never the old link: {message}");
+    assert!(message.contains("/join/"), "and the link that always works: {message}");
+    assert!(!message.contains("sleep diary"), "never the private notes");
+    browser.screenshot_if_asked("session-rescheduled-message").await;
+    browser.close().await;
+}
