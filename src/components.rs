@@ -1,6 +1,7 @@
 //! Presentational components: they take signals and callbacks and never fetch, so tests can mount them with any
 //! state.
 
+pub mod account_switch;
 pub mod calendar_feed;
 pub mod calendar_view;
 pub mod callback_notice;

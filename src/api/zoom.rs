@@ -16,3 +16,18 @@ pub async fn check_again(config: &Config) -> Result<ZoomStatus, ApiError> {
 pub async fn disconnect(config: &Config) -> Result<(), ApiError> {
     post_no_content::<()>(config, paths::ZOOM_DISCONNECT, None).await
 }
+
+/// A Reauth that came back with another Zoom account, if one waits.
+pub async fn account_switch(config: &Config) -> Result<api::zoom::PendingAccountSwitch, ApiError> {
+    get_json(config, paths::ZOOM_ACCOUNT_SWITCH).await
+}
+
+/// Switch to the newly authorized account: the upcoming sessions get new meetings on it.
+pub async fn confirm_account_switch(config: &Config) -> Result<api::zoom::AccountSwitched, ApiError> {
+    post_json::<(), _>(config, paths::ZOOM_ACCOUNT_SWITCH, None).await
+}
+
+/// Forget the newly authorized account, to authorize the one the sessions are on.
+pub async fn discard_account_switch(config: &Config) -> Result<(), ApiError> {
+    super::delete_no_content(config, paths::ZOOM_ACCOUNT_SWITCH).await
+}

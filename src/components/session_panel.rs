@@ -16,6 +16,7 @@ pub const OPEN_ZOOM_NOTE: &str = "Your browser may display a prompt asking to \u
 pub const START_LABEL: &str = "Start Zoom Session";
 pub const OUTDATED_NOTE: &str = "This link is from before the reschedule; a new link is on its way.";
 pub const REMADE_NOTE: &str = "Zoom no longer had this session\u{2019}s meeting when BetterBeing checked before the session, so it made a new one. The Zoom link changed: send your client the new link, or the session link below (it always leads to the current meeting).";
+pub const SWITCHED_NOTE: &str = "You switched Zoom accounts, so this session has a new meeting on the new account. The Zoom link changed: send your client the new link, or the session link below (it always leads to the current meeting).";
 pub const SESSION_LINK_NOTE: &str = "It always leads to this session\u{2019}s current Zoom meeting, even after a reschedule, and tells your client if the session was cancelled. Share it instead of the Zoom link if the time may change.";
 
 /// One session: its Zoom link at the top (open, copy, start), where the link stands with Zoom and what to do about
@@ -345,15 +346,27 @@ pub fn SessionPanel(
     };
 
     let zoom_notice = move || {
-        session.with(|s| s.zoom.notice.clone()).map(|notice| match notice {
-            ZoomNotice::RemadeAfterDeletion { at } => {
-                let when = dates::clock_in(&zone.get(), at);
-                view! { class = class,
-                    <div class="changed" role="status" data-testid="zoom-notice" data-kind="remade_after_deletion">
-                        <h3>"New Zoom link made before the session"</h3>
-                        <p>{REMADE_NOTE} " (" <time datetime=at.to_rfc3339()>{when}</time> ")"</p>
-                    </div>
-                }
+        session.with(|s| s.zoom.notice.clone()).map(|notice| {
+            let (kind, title, words, at) = match notice {
+                ZoomNotice::RemadeAfterDeletion { at } => (
+                    "remade_after_deletion",
+                    "New Zoom link made before the session",
+                    REMADE_NOTE,
+                    at,
+                ),
+                ZoomNotice::RemadeAfterAccountSwitch { at } => (
+                    "remade_after_account_switch",
+                    "New Zoom link on your new Zoom account",
+                    SWITCHED_NOTE,
+                    at,
+                ),
+            };
+            let when = dates::clock_in(&zone.get(), at);
+            view! { class = class,
+                <div class="changed" role="status" data-testid="zoom-notice" data-kind=kind>
+                    <h3>{title}</h3>
+                    <p>{words} " (" <time datetime=at.to_rfc3339()>{when}</time> ")"</p>
+                </div>
             }
         })
     };

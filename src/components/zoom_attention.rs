@@ -22,6 +22,9 @@ pub fn reason_words(reason: AttentionReason) -> &'static str {
         AttentionReason::RemadeAfterDeletion => {
             "Zoom no longer had its meeting, so BetterBeing made a new one. Send your client the new Zoom link (or the session link)."
         }
+        AttentionReason::RemadeAfterAccountSwitch => {
+            "You switched Zoom accounts, so it has a new meeting and a new Zoom link. Send your client the new link (or the session link)."
+        }
     }
 }
 
@@ -30,6 +33,7 @@ fn reason_name(reason: AttentionReason) -> &'static str {
         AttentionReason::DeletedInZoom => "deleted_in_zoom",
         AttentionReason::MovedInZoom => "moved_in_zoom",
         AttentionReason::RemadeAfterDeletion => "remade_after_deletion",
+        AttentionReason::RemadeAfterAccountSwitch => "remade_after_account_switch",
     }
 }
 

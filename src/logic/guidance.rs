@@ -69,6 +69,11 @@ pub fn for_callback_error(code: &str) -> Guidance {
             explanation: "Your organisation\u{2019}s administrator has not enabled Zoom access in BetterBeing.",
             steps: vec![STEP_ASK_ORG_ADMIN],
         },
+        callback::OTHER_ACCOUNT => Guidance {
+            title: "Nothing was switched yet",
+            explanation: "Zoom signed you in as another account than the one your upcoming sessions\u{2019} meetings are on. Choose below what you meant.",
+            steps: vec![STEP_CORRECT_ACCOUNT],
+        },
         _ => Guidance {
             title: "Zoom was not connected",
             explanation: "Connecting your Zoom account did not complete.",
@@ -112,7 +117,7 @@ pub fn blocked_by_organisation_ask(admin_name: Option<&str>) -> String {
 mod tests {
     use super::*;
 
-    const ALL_CODES: [&str; 7] = [
+    const ALL_CODES: [&str; 8] = [
         callback::DENIED,
         callback::APP_DISABLED,
         callback::CANNOT_HOST,
@@ -120,6 +125,7 @@ mod tests {
         callback::EXCHANGE_FAILED,
         callback::ZOOM_UNAVAILABLE,
         callback::BLOCKED_BY_ORGANISATION,
+        callback::OTHER_ACCOUNT,
     ];
 
     #[test]

@@ -4,6 +4,7 @@ use stylers::style;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
+use crate::components::account_switch::AccountSwitchChoice;
 use crate::components::callback_notice::CallbackNotice;
 use crate::components::missing_links_offer::MissingLinksOffer;
 use crate::components::zoom_attention::PendingDeletions;
@@ -149,6 +150,68 @@ pub fn ZoomPage() -> impl IntoView {
             view! { <PendingDeletions deletions=deletions zone=zone boxed=true/> }
         })
     };
+    // A Reauth that came back with another Zoom account waits for the practitioner's choice.
+    let account_switch = LocalResource::new({
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            let _ = current.get();
+            async move { api::zoom::account_switch(&config).await.ok().and_then(|p| p.pending) }
+        }
+    });
+    let switching = RwSignal::new(false);
+    let switch_error = RwSignal::new(None::<String>);
+    let switched = RwSignal::new(None::<String>);
+    let on_go_back = Callback::new({
+        let config = config.clone();
+        move |()| {
+            switching.set(true);
+            let config = config.clone();
+            leptos::task::spawn_local(async move {
+                match api::zoom::discard_account_switch(&config).await {
+                    Ok(()) => on_connect.run(()),
+                    Err(e) => {
+                        switch_error.set(Some(friendly_message(&e)));
+                        switching.set(false);
+                    }
+                }
+            });
+        }
+    });
+    let on_switch = Callback::new({
+        let config = config.clone();
+        move |()| {
+            switching.set(true);
+            let config = config.clone();
+            leptos::task::spawn_local(async move {
+                match api::zoom::confirm_account_switch(&config).await {
+                    Ok(done) => {
+                        let n = done.session_ids.len();
+                        switched.set(Some(format!(
+                            "Switched to {}. {} upcoming session{} {} getting a new Zoom meeting and link there: the calendar lists them under \u{201c}Needs your attention\u{201d} so you can tell your clients.",
+                            done.account.email,
+                            n,
+                            if n == 1 { "" } else { "s" },
+                            if n == 1 { "is" } else { "are" },
+                        )));
+                        status.refetch();
+                    }
+                    Err(e) => switch_error.set(Some(friendly_message(&e))),
+                }
+                switching.set(false);
+            });
+        }
+    });
+    let account_switch_view = move || {
+        let pending = account_switch.get().flatten();
+        view! {
+            {pending.map(|switch| view! {
+                <AccountSwitchChoice switch=switch on_go_back=on_go_back on_switch=on_switch busy=switching/>
+            })}
+            {move || switch_error.get().map(|text| view! { <p class="bb-error" role="alert" data-testid="account-switch-error">{text}</p> })}
+            {move || switched.get().map(|text| view! { <p class="bb-notice" role="status" data-testid="account-switched">{text}</p> })}
+        }
+    };
     let missing_count = Signal::derive(move || missing.get().flatten().map_or(0, |m| m.session_ids.len()));
     let adding_links = RwSignal::new(false);
     let links_queued = RwSignal::new(None::<usize>);
@@ -281,6 +344,7 @@ pub fn ZoomPage() -> impl IntoView {
                 done=links_queued
                 error=add_links_error
             />
+            {account_switch_view}
             {pending_deletions}
             <ZoomStatusView
                 status=current

@@ -28,6 +28,9 @@ pub mod paths {
     pub const ZOOM_CALLBACK: &str = "/api/zoom/callback";
     pub const ZOOM_DISCONNECT: &str = "/api/zoom/disconnect";
     pub const ZOOM_WEBHOOK: &str = "/api/zoom/webhook";
+    /// `GET` `PendingAccountSwitch`; `POST`: switch to the newly authorized account (`AccountSwitched`); `DELETE`:
+    /// forget it (revoked at Zoom) to authorize the account the sessions are on.
+    pub const ZOOM_ACCOUNT_SWITCH: &str = "/api/zoom/account-switch";
 
     pub const PREFERENCES: &str = "/api/me/preferences";
     /// `GET ?from=<rfc3339>&to=<rfc3339>` lists, `POST` creates.

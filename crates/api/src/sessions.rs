@@ -120,6 +120,8 @@ pub struct SessionZoom {
 pub enum ZoomNotice {
     /// Zoom no longer had the meeting, so a new one was made: the Zoom link changed (the session link did not).
     RemadeAfterDeletion { at: DateTime<Utc> },
+    /// The practitioner switched Zoom accounts: the session got a meeting on the new account, with a new Zoom link.
+    RemadeAfterAccountSwitch { at: DateTime<Utc> },
 }
 
 /// Why a session is on the calendar's "needs your attention" notice.
@@ -129,6 +131,7 @@ pub enum AttentionReason {
     DeletedInZoom,
     MovedInZoom,
     RemadeAfterDeletion,
+    RemadeAfterAccountSwitch,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -143,6 +143,31 @@ pub enum ZoomStatus {
     },
 }
 
+/// A Reauth that came back with another Zoom account than the one the upcoming sessions' meetings are on, waiting for
+/// the practitioner: switch on purpose, or go back and authorize `current`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSwitch {
+    /// The account the sessions' meetings are on.
+    pub current: ZoomAccount,
+    /// The account just authorized.
+    pub new: ZoomAccount,
+    /// Upcoming sessions that would get a new meeting (and a new Zoom link) on `new`.
+    pub upcoming_sessions: u32,
+}
+
+/// `GET paths::ZOOM_ACCOUNT_SWITCH`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingAccountSwitch {
+    pub pending: Option<AccountSwitch>,
+}
+
+/// `POST paths::ZOOM_ACCOUNT_SWITCH` answers with the sessions that are getting a new meeting on the new account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSwitched {
+    pub account: ZoomAccount,
+    pub session_ids: Vec<i64>,
+}
+
 /// How a connection ended without the practitioner disconnecting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectionEnded {
@@ -197,8 +222,11 @@ pub mod callback {
     pub const ZOOM_UNAVAILABLE: &str = "zoom_unavailable";
     /// The organisation's admin has not enabled Zoom access.
     pub const BLOCKED_BY_ORGANISATION: &str = "blocked_by_organisation";
+    /// Zoom authorized another account than the one the sessions' meetings are on: nothing switched yet; the Zoom
+    /// page asks what to do.
+    pub const OTHER_ACCOUNT: &str = "other_account";
 
-    pub const ALL: [&str; 7] = [
+    pub const ALL: [&str; 8] = [
         DENIED,
         APP_DISABLED,
         CANNOT_HOST,
@@ -206,6 +234,7 @@ pub mod callback {
         EXCHANGE_FAILED,
         ZOOM_UNAVAILABLE,
         BLOCKED_BY_ORGANISATION,
+        OTHER_ACCOUNT,
     ];
 }
 

@@ -405,6 +405,7 @@ impl Calendar {
                     (Some(REMOTE_DELETED), _) => AttentionReason::DeletedInZoom,
                     (Some(REMOTE_MOVED), _) => AttentionReason::MovedInZoom,
                     (_, Some(rows::NOTICE_REMADE_AFTER_DELETION)) => AttentionReason::RemadeAfterDeletion,
+                    (_, Some(rows::NOTICE_REMADE_AFTER_ACCOUNT_SWITCH)) => AttentionReason::RemadeAfterAccountSwitch,
                     _ => return None,
                 };
                 Some(AttentionItem {
@@ -483,6 +484,39 @@ impl Calendar {
             }
             Err(e) => Err(SessionError::Zoom(e)),
         }
+    }
+
+    /// After the practitioner switched Zoom accounts on purpose: every upcoming session gets a new meeting on the new
+    /// account (its old meeting stays on the old account, which BetterBeing can no longer reach), through the queue,
+    /// soonest first, within Zoom's daily cap; each carries a notice that its Zoom link changed. Returns them.
+    pub async fn remake_links_after_switch(&self, user_id: i64) -> Result<Vec<i64>, SessionError> {
+        let now = self.clock.now_ms();
+        let mut remade = Vec::new();
+        for id in rows::upcoming_with_meetings(&self.db, user_id, now).await? {
+            let mut tx = begin_write(&self.db).await?;
+            let Ok(row) = scheduled_in(&mut tx, user_id, id).await else {
+                continue;
+            };
+            if row.zoom_meeting_id.is_none() {
+                continue;
+            }
+            rows::clear_link(&mut tx, id).await?;
+            rows::set_sync(&mut tx, id, "pending", None, None).await?;
+            rows::set_notice(&mut tx, id, Some(rows::NOTICE_REMADE_AFTER_ACCOUNT_SWITCH), now).await?;
+            zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, false).await?;
+            calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
+            tx.commit().await?;
+            remade.push(id);
+        }
+        tracing::info!(
+            user_id,
+            sessions = remade.len(),
+            "new meetings queued after a zoom account switch"
+        );
+        self.push.poke();
+        self.resume_after_connect(user_id).await?;
+        self.wake.notify_one();
+        Ok(remade)
     }
 
     /// After a (re)connect: parked work becomes due again.

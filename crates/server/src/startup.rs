@@ -186,6 +186,12 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         .route(paths::ZOOM_DISCONNECT, post(routes::zoom::disconnect))
         .route(paths::ZOOM_WEBHOOK, post(routes::webhook::receive))
         .route(
+            paths::ZOOM_ACCOUNT_SWITCH,
+            get(routes::zoom::account_switch)
+                .post(routes::zoom::confirm_account_switch)
+                .delete(routes::zoom::discard_account_switch),
+        )
+        .route(
             paths::PREFERENCES,
             get(routes::sessions::preferences).put(routes::sessions::set_preferences),
         )

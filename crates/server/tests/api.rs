@@ -3,6 +3,8 @@
 #[path = "support/app.rs"]
 mod support;
 
+#[path = "api/account_switch.rs"]
+mod account_switch;
 #[path = "api/admin.rs"]
 mod admin;
 #[path = "api/calendar_feed.rs"]

@@ -331,3 +331,100 @@ pub async fn clear_ending(db: &Db, user_id: i64) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
+
+/// A Reauth with a different Zoom account, waiting for the practitioner's decision (`zoom_pending_switches`).
+pub async fn put_pending_switch(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO zoom_pending_switches (user_id, zoom_user_id, zoom_account_id, zoom_email, zoom_display_name,
+             zoom_user_type, scopes, api_url, access_token_enc, refresh_token_enc, access_expires_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (user_id) DO UPDATE SET zoom_user_id = excluded.zoom_user_id,
+             zoom_account_id = excluded.zoom_account_id, zoom_email = excluded.zoom_email,
+             zoom_display_name = excluded.zoom_display_name, zoom_user_type = excluded.zoom_user_type,
+             scopes = excluded.scopes, api_url = excluded.api_url, access_token_enc = excluded.access_token_enc,
+             refresh_token_enc = excluded.refresh_token_enc, access_expires_at = excluded.access_expires_at,
+             created_at = excluded.created_at",
+    )
+    .bind(c.user_id)
+    .bind(c.zoom_user_id)
+    .bind(c.zoom_account_id)
+    .bind(c.zoom_email)
+    .bind(c.zoom_display_name)
+    .bind(c.zoom_user_type)
+    .bind(c.scopes)
+    .bind(c.api_url)
+    .bind(c.access_token_enc)
+    .bind(c.refresh_token_enc)
+    .bind(c.access_expires_at)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The waiting authorization, in the shape a connection is stored from.
+#[derive(Debug, Clone)]
+pub struct PendingSwitchRow {
+    pub user_id: i64,
+    pub zoom_user_id: String,
+    pub zoom_account_id: String,
+    pub zoom_email: String,
+    pub zoom_display_name: String,
+    pub zoom_user_type: i64,
+    pub scopes: String,
+    pub api_url: String,
+    pub access_token_enc: String,
+    pub refresh_token_enc: String,
+    pub access_expires_at: i64,
+}
+
+impl FromRow<'_, AnyRow> for PendingSwitchRow {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(PendingSwitchRow {
+            user_id: r.try_get("user_id")?,
+            zoom_user_id: r.try_get("zoom_user_id")?,
+            zoom_account_id: r.try_get("zoom_account_id")?,
+            zoom_email: r.try_get("zoom_email")?,
+            zoom_display_name: r.try_get("zoom_display_name")?,
+            zoom_user_type: r.try_get("zoom_user_type")?,
+            scopes: r.try_get("scopes")?,
+            api_url: r.try_get("api_url")?,
+            access_token_enc: r.try_get("access_token_enc")?,
+            refresh_token_enc: r.try_get("refresh_token_enc")?,
+            access_expires_at: r.try_get("access_expires_at")?,
+        })
+    }
+}
+
+impl PendingSwitchRow {
+    pub fn as_new(&self) -> NewConnection<'_> {
+        NewConnection {
+            user_id: self.user_id,
+            zoom_user_id: &self.zoom_user_id,
+            zoom_account_id: &self.zoom_account_id,
+            zoom_email: &self.zoom_email,
+            zoom_display_name: &self.zoom_display_name,
+            zoom_user_type: self.zoom_user_type,
+            scopes: &self.scopes,
+            api_url: &self.api_url,
+            access_token_enc: &self.access_token_enc,
+            refresh_token_enc: &self.refresh_token_enc,
+            access_expires_at: self.access_expires_at,
+        }
+    }
+}
+
+pub async fn pending_switch(db: &Db, user_id: i64) -> sqlx::Result<Option<PendingSwitchRow>> {
+    sqlx::query_as("SELECT * FROM zoom_pending_switches WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn delete_pending_switch(db: &Db, user_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM zoom_pending_switches WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -40,6 +40,7 @@ pub struct SessionRow {
 }
 
 pub const NOTICE_REMADE_AFTER_DELETION: &str = "remade_after_deletion";
+pub const NOTICE_REMADE_AFTER_ACCOUNT_SWITCH: &str = "remade_after_account_switch";
 
 /// The two pre-session checkpoints: how long before the start each runs, and the column that claims it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -498,6 +499,20 @@ pub async fn scheduled_since(db: &Db, user_id: i64, since: i64) -> sqlx::Result<
     )
     .bind(user_id)
     .bind(since)
+    .fetch_all(db)
+    .await
+}
+
+/// Upcoming scheduled sessions of a practitioner that have a Zoom meeting (whatever its account).
+pub async fn upcoming_with_meetings(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT id FROM sessions
+          WHERE user_id = $1 AND status = 'scheduled' AND zoom_meeting_id IS NOT NULL
+            AND starts_at + duration_minutes * 60000 > $2
+          ORDER BY starts_at, id",
+    )
+    .bind(user_id)
+    .bind(now)
     .fetch_all(db)
     .await
 }

@@ -111,3 +111,35 @@ pub async fn disconnect(State(state): State<AppState>, CurrentUser(user_id): Cur
     state.zoom.disconnect(user_id).await.map_err(map_call_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// A Reauth that came back with another Zoom account, if one waits for the practitioner.
+pub async fn account_switch(
+    State(state): State<AppState>,
+    CurrentUser(user_id): CurrentUser,
+) -> ApiResult<Json<api::zoom::PendingAccountSwitch>> {
+    Ok(Json(api::zoom::PendingAccountSwitch {
+        pending: state.zoom.pending_switch(user_id).await?,
+    }))
+}
+
+/// Switch to the newly authorized account on purpose: every upcoming session gets a new meeting on it (through the
+/// queue, within Zoom's daily cap); the answer lists them.
+pub async fn confirm_account_switch(
+    State(state): State<AppState>,
+    CurrentUser(user_id): CurrentUser,
+) -> ApiResult<Json<api::zoom::AccountSwitched>> {
+    let Some(account) = state.zoom.confirm_switch(user_id).await? else {
+        return Err(ApiError::NotFound);
+    };
+    let session_ids = state.calendar.remake_links_after_switch(user_id).await?;
+    Ok(Json(api::zoom::AccountSwitched { account, session_ids }))
+}
+
+/// Forget the newly authorized account (revoked at Zoom), to authorize the one the sessions are on.
+pub async fn discard_account_switch(
+    State(state): State<AppState>,
+    CurrentUser(user_id): CurrentUser,
+) -> ApiResult<StatusCode> {
+    state.zoom.discard_switch(user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -80,6 +80,9 @@ pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> 
                 (Some(NOTICE_REMADE_AFTER_DELETION), Some(at)) if scheduled => {
                     Some(ZoomNotice::RemadeAfterDeletion { at: instant(at) })
                 }
+                (Some(crate::db::sessions::NOTICE_REMADE_AFTER_ACCOUNT_SWITCH), Some(at)) if scheduled => {
+                    Some(ZoomNotice::RemadeAfterAccountSwitch { at: instant(at) })
+                }
                 _ => None,
             },
         },

@@ -259,3 +259,73 @@ async fn cancelling_while_disconnected_says_the_meeting_stays_live_and_lists_it_
     assert!(!browser.is_present("[data-testid='pending-deletions']").await);
     browser.close().await;
 }
+
+/// Zoom drops the grant; the practitioner clicks Reauth and signs in to Zoom as the Basic account by mistake.
+async fn reauth_with_the_other_account(app: &TestApp, browser: &Browser) {
+    let zoom_user = app.zoom_user_id(crate::support::LICENSED).await;
+    app.sandbox_post(&format!("/users/{zoom_user}/kill-grant"), json!({}))
+        .await;
+    browser.goto(&app.url("/console/video-accounts/zoom")).await;
+    browser.click("[data-testid='check-again']").await;
+    browser.wait_for_zoom_state("needs_reauth").await;
+    browser.click("[data-testid='reauth-zoom']").await;
+    crate::consent(app, browser, crate::support::BASIC, "#allow").await;
+    browser.wait_for("[data-testid='account-switch']").await;
+}
+
+#[tokio::test]
+async fn reauth_with_another_zoom_account_asks_and_both_answers_work() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "10:00", "Europe/London").await;
+    let first = join_link(&browser).await;
+    let panel = browser.path_and_query().await;
+
+    // Nothing switched; the page names both accounts.
+    reauth_with_the_other_account(&app, &browser).await;
+    assert_eq!(
+        browser.text("[data-testid='account-switch-current']").await,
+        crate::support::LICENSED
+    );
+    assert_eq!(
+        browser.text("[data-testid='account-switch-new']").await,
+        crate::support::BASIC
+    );
+    browser.wait_for_zoom_state("needs_reauth").await;
+    browser.screenshot_if_asked("zoom-account-switch").await;
+
+    // Go back and authorize the account the sessions are on: everything as before.
+    browser.click("[data-testid='account-switch-go-back']").await;
+    crate::consent(&app, &browser, crate::support::LICENSED, "#allow").await;
+    browser.wait_for_zoom_state("connected").await;
+    assert!(!browser.is_present("[data-testid='account-switch']").await);
+    browser.goto(&app.url(&panel)).await;
+    assert_eq!(join_link(&browser).await, first, "the link did not change");
+
+    // The same mistake again, and this time a switch on purpose.
+    reauth_with_the_other_account(&app, &browser).await;
+    browser.click("[data-testid='account-switch-confirm']").await;
+    let said = browser.text("[data-testid='account-switched']").await;
+    assert!(
+        said.contains("Switched to") && said.contains("1 upcoming session is getting a new Zoom meeting"),
+        "{said}"
+    );
+    browser.wait_for_zoom_state("connected").await;
+    browser.goto(&app.url("/console/calendar")).await;
+    let item = "[data-testid='attention-item'][data-reason='remade_after_account_switch']";
+    browser.wait_for(item).await;
+    browser.click(&format!("{item} button")).await;
+    let second = join_link(&browser).await;
+    assert_ne!(second, first, "a new link, on the new account");
+    assert!(browser
+        .text("[data-testid='zoom-notice']")
+        .await
+        .contains("switched Zoom accounts"));
+    let live = app.live_meetings().await;
+    let new_meeting = live
+        .iter()
+        .find(|m| m["join_url"] == second.as_str())
+        .expect("the new meeting");
+    assert_eq!(new_meeting["host_email"], crate::support::BASIC);
+    browser.close().await;
+}
