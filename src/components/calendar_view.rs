@@ -327,7 +327,7 @@ pub fn CalendarGrid(
             .map(|d| {
                 let is_today = *d == today;
                 view! { class = class,
-                    <div class="head" class:today=is_today role="columnheader">
+                    <div class="head" class:today=is_today>
                         <abbr title=dates::long_date(*d)>{dates::day_heading(*d)}</abbr>
                     </div>
                 }
@@ -402,7 +402,7 @@ pub fn CalendarGrid(
         let heads = days
             .iter()
             .take(7)
-            .map(|d| view! { class = class, <div class="head" role="columnheader">{d.format("%a").to_string()}</div> })
+            .map(|d| view! { class = class, <div class="head" aria-hidden="true">{d.format("%a").to_string()}</div> })
             .collect_view();
         let cells = days
             .iter()

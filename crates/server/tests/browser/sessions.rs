@@ -379,3 +379,94 @@ async fn after_a_reschedule_the_panel_offers_a_ready_to_send_message_with_the_ne
     browser.screenshot_if_asked("session-rescheduled-message").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn day_week_and_month_views_and_the_time_zone_selector_show_the_session_where_it_belongs() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    let day = next_weekday(8);
+    create_in_ui(&browser, "Ana", day, "10:00", "Europe/London").await;
+    join_link(&browser).await;
+    browser.click("[data-testid='close-session-panel']").await;
+    let block = "[data-testid='session-block']";
+    // Week (the default), in New York: 10:00 London is 05:00 there.
+    browser
+        .wait_for("[data-testid='calendar-grid'][data-view='week']")
+        .await;
+    let week = browser.path_and_query().await;
+    assert_eq!(browser.attr(block, "data-start").await.as_deref(), Some("05:00"));
+    for view in ["day", "month", "week"] {
+        browser.click(&format!("[data-testid='view-{view}']")).await;
+        browser
+            .wait_for(&format!("[data-testid='calendar-grid'][data-view='{view}']"))
+            .await;
+        browser.wait_for(block).await;
+        assert_eq!(
+            browser.attr(block, "data-start").await.as_deref(),
+            Some("05:00"),
+            "the session shows in the {view} view"
+        );
+    }
+    // Another zone: the same session at its London time.
+    browser
+        .set_value("[data-testid='calendar-time-zone']", "Europe/London")
+        .await;
+    for _ in 0..50 {
+        if browser.attr(block, "data-start").await.as_deref() == Some("10:00") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(browser.attr(block, "data-start").await.as_deref(), Some("10:00"));
+    browser.goto(&app.url(&week)).await;
+    browser.wait_for(block).await;
+    assert_eq!(
+        browser.attr(block, "data-start").await.as_deref(),
+        Some("10:00"),
+        "the zone is remembered"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn retry_now_on_a_delayed_link_makes_it_at_once() {
+    let (app, browser) = crate::setup().await;
+    connected(&app, &browser).await;
+    app.sandbox_post(
+        "/faults",
+        json!({ "endpoint": "meetings.create", "mode": "error_503", "count": 1000 }),
+    )
+    .await;
+    create_in_ui(&browser, "Ana", next_weekday(8), "11:30", "Europe/London").await;
+    browser
+        .wait_for("[data-testid='zoom-link-state'][data-state='retrying']")
+        .await;
+    // Four failed attempts: BetterBeing's own next try is 8 seconds away (backoff ×3 from 0.3 s in tests).
+    for _ in 0..100 {
+        let attempts: u32 = browser
+            .text("[data-testid='retry-attempts']")
+            .await
+            .parse()
+            .unwrap_or(0);
+        if attempts >= 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.client
+        .delete(format!("{}/_sandbox/faults", app.sandbox))
+        .send()
+        .await
+        .unwrap();
+    let clicked = std::time::Instant::now();
+    browser.click("[data-testid='retry-zoom']").await;
+    let link = join_link(&browser).await;
+    assert!(
+        clicked.elapsed() < Duration::from_secs(5),
+        "made at the click, not by the next scheduled try: {:?}",
+        clicked.elapsed()
+    );
+    let live = app.wait_for_live_meetings(1).await;
+    assert_eq!(live[0]["join_url"], link.as_str());
+    browser.close().await;
+}
