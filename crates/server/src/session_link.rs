@@ -231,6 +231,36 @@ pub async fn open(State(state): State<AppState>, Path(token): Path<String>, requ
     }
 }
 
+/// Where the waiting pages' script lives (same origin, so the Content-Security-Policy admits it).
+pub const WAIT_SCRIPT_PATH: &str = "/join-wait.js";
+
+/// The waiting pages look again by themselves, without a `<meta http-equiv="refresh">` (a timed refresh fails WCAG
+/// 2.2.1): every few seconds the script asks for the same link without following redirects, and reloads only once
+/// the server answers with a redirect, i.e. when the session's Zoom link is ready.
+const WAIT_SCRIPT: &str = r#"(function () {
+  var script = document.currentScript;
+  var every = Number(script && script.getAttribute("data-every")) * 1000 || 5000;
+  function look() {
+    fetch(location.href, { redirect: "manual", cache: "no-store", credentials: "omit" })
+      .then(function (r) { if (r.type === "opaqueredirect") { location.reload(); } else { setTimeout(look, every); } })
+      .catch(function () { setTimeout(look, every); });
+  }
+  setTimeout(look, every);
+})();
+"#;
+
+/// `GET /join-wait.js`.
+pub async fn wait_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        WAIT_SCRIPT,
+    )
+        .into_response()
+}
+
 fn no_store(response: &mut Response) {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -257,9 +287,13 @@ fn escape(text: &str) -> String {
 
 /// A small page of its own (no app, no script): the client may open it on any device.
 fn page(status: StatusCode, title: &str, paragraphs: &[&str], refresh_secs: Option<u32>) -> Response {
-    let refresh = refresh_secs
-        .map(|s| format!(r#"<meta http-equiv="refresh" content="{s}">"#))
-        .unwrap_or_default();
+    let (refresh, check_again) = match refresh_secs {
+        Some(s) => (
+            format!(r#"<script src="{WAIT_SCRIPT_PATH}" data-every="{s}" defer></script>"#),
+            r#"<p class="again">This page takes you on by itself. <a href="">Check now</a></p>"#.to_string(),
+        ),
+        None => (String::new(), String::new()),
+    };
     let body: String = paragraphs.iter().map(|p| format!("<p>{}</p>", escape(p))).collect();
     let title = escape(title);
     let html = format!(
@@ -279,6 +313,8 @@ fn page(status: StatusCode, title: &str, paragraphs: &[&str], refresh_secs: Opti
   .brand {{ font-weight: 700; color: #22665a; margin: 0 0 1rem 0; }}
   h1 {{ font-size: 1.375rem; margin: 0 0 0.75rem 0; }}
   p {{ margin: 0 0 0.75rem 0; }}
+  a {{ color: #1d5c51; }}
+  .again {{ font-size: 0.9375rem; color: #3d4a47; }}
   @media (max-width: 36rem) {{ main {{ margin: 1rem; }} }}
 </style>
 </head>
@@ -287,6 +323,7 @@ fn page(status: StatusCode, title: &str, paragraphs: &[&str], refresh_secs: Opti
 <p class="brand">BetterBeing</p>
 <h1>{title}</h1>
 {body}
+{check_again}
 </main>
 </body>
 </html>

@@ -227,6 +227,10 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         .route("/feeds/{file}", get(routes::calendar_feed::feed))
         .route("/join/{token}", get(crate::session_link::open))
         .route(
+            crate::session_link::WAIT_SCRIPT_PATH,
+            get(crate::session_link::wait_script),
+        )
+        .route(
             paths::CALENDAR_SYNC,
             get(routes::calendar_sync::status).delete(routes::calendar_sync::disconnect),
         )

@@ -11,6 +11,8 @@ use fantoccini::Locator;
 use serde_json::json;
 use support::*;
 
+#[path = "browser/accessibility.rs"]
+mod accessibility;
 #[path = "browser/calendar_sync.rs"]
 mod calendar_sync;
 #[path = "browser/console.rs"]
@@ -162,6 +164,7 @@ async fn removing_the_app_from_zoom_shows_not_connected_and_why() {
     let why = browser.text("[data-testid='zoom-ended']").await;
     assert!(why.contains("BetterBeing was removed from your Zoom account"), "{why}");
     assert!(why.contains(LICENSED), "names the account: {why}");
+    browser.assert_accessible("Zoom page, removed on the Zoom side").await;
     browser.screenshot_if_asked("zoom-removed-in-zoom").await;
     // Connecting again puts the reason behind them.
     browser.click("[data-testid='connect-zoom']").await;

@@ -60,9 +60,10 @@ async fn the_link_follows_reschedules_says_moved_meanwhile_and_cancelled_after()
     let expected = format!("{}, 14:30 (Europe/London, UTC", local.format("%A %-d %B %Y"));
     assert!(body.contains(&expected), "the new time in the session's zone: {body}");
     assert!(
-        body.contains(r#"http-equiv="refresh""#),
+        body.contains(r#"<script src="/join-wait.js""#),
         "the page looks again by itself"
     );
+    assert!(!body.contains("http-equiv"), "without a timed refresh (WCAG 2.2.1)");
     assert!(!body.contains("Jordan"), "never the client's name");
     assert!(!body.contains(&first_join), "never the old, soon dead, link");
 

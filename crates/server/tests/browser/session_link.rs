@@ -79,6 +79,7 @@ async fn the_session_link_is_copied_from_the_panel_and_keeps_leading_the_client_
     assert!(text.contains(&moved_to), "{text}");
     assert!(!text.contains("Ana"), "never the client's name: {text}");
     browser.screenshot_if_asked("session-link-moved").await;
+    browser.assert_accessible("the client's session link, moved").await;
 
     // Zoom recovers: the open page goes on to the new meeting by itself.
     app.client

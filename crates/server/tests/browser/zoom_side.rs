@@ -59,6 +59,9 @@ async fn deleted_moved_and_started_in_zoom_each_show_on_the_session_with_a_way_b
         "the dead link is gone"
     );
     browser.screenshot_if_asked("zoom-side-deleted").await;
+    browser
+        .assert_accessible("session panel, meeting deleted in Zoom")
+        .await;
     browser.click("[data-testid='make-new-zoom-link']").await;
     let second = join_link(&browser).await;
     assert_ne!(second, first);
@@ -156,6 +159,7 @@ async fn the_check_before_a_session_remakes_a_missing_meeting_and_the_calendar_s
     browser.wait_for(item).await;
     assert!(browser.text(item).await.contains("Ana"));
     browser.screenshot_if_asked("calendar-needs-attention").await;
+    browser.assert_accessible("calendar, needs your attention").await;
     browser.click(&format!("{item} button")).await;
     browser.wait_for("[data-testid='zoom-notice']").await;
     assert!(browser
@@ -199,6 +203,9 @@ async fn a_cancel_while_zoom_needs_reauth_lists_the_meeting_until_the_reconnect_
     browser.wait_for_zoom_state("needs_reauth").await;
     browser.wait_for(&pending).await;
     browser.screenshot_if_asked("zoom-pending-deletions").await;
+    browser
+        .assert_accessible("Zoom page, needs reauth, meetings still to delete")
+        .await;
     browser.click("[data-testid='reauth-zoom']").await;
     crate::consent(&app, &browser, LICENSED, "#allow").await;
     browser.wait_for_zoom_state("connected").await;
@@ -239,6 +246,7 @@ async fn cancelling_while_disconnected_says_the_meeting_stays_live_and_lists_it_
     assert!(text.contains("stays live until you reconnect Zoom"), "{text}");
     let pending = format!("[data-testid='pending-deletion'][data-meeting-id='{meeting}']");
     browser.wait_for(&pending).await;
+    browser.assert_accessible("calendar, a meeting still to delete").await;
     assert_eq!(
         app.live_meetings().await.len(),
         1,

@@ -257,3 +257,60 @@ impl Browser {
         panic!("{css} kept going stale");
     }
 }
+
+/// axe-core (npm, installed by scripts/setup into `.tools/axe`; `BB_AXE_JS` overrides the path).
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = std::env::var_os("BB_AXE_JS").map(PathBuf::from).unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.tools/axe/node_modules/axe-core/axe.min.js")
+        });
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "axe-core is not installed at {} ({e}): run scripts/setup",
+                path.display()
+            )
+        })
+    })
+}
+
+/// The WCAG levels audited: 2.0, 2.1 and 2.2, A and AA.
+pub const AXE_TAGS: [&str; 6] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
+
+impl Browser {
+    /// Runs axe-core on the page as it is now; returns each violation as `id (impact): help — nodes`.
+    pub async fn axe_violations(&self) -> Vec<String> {
+        self.client
+            .execute(&format!("{}\nreturn true;", axe_source()), vec![])
+            .await
+            .expect("axe-core loads into the page");
+        let found = self
+            .client
+            .execute_async(
+                r#"
+                const [tags, done] = arguments;
+                axe.run(document, { runOnly: { type: 'tag', values: tags } })
+                  .then(r => done(r.violations.map(v =>
+                     `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', ')}`)))
+                  .catch(e => done([`axe failed: ${e}`]));
+                "#,
+                vec![json!(AXE_TAGS)],
+            )
+            .await
+            .expect("axe-core runs");
+        serde_json::from_value(found).unwrap_or_default()
+    }
+
+    /// Fails the test with every WCAG 2.2 AA violation axe-core finds in the page's current state.
+    pub async fn assert_accessible(&self, state: &str) {
+        let violations = self.axe_violations().await;
+        if !violations.is_empty() {
+            let shot = self.save_failure_evidence().await;
+            panic!(
+                "{state}: {} accessibility violation(s) (page saved to {shot}):\n{}",
+                violations.len(),
+                violations.join("\n")
+            );
+        }
+    }
+}
