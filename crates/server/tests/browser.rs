@@ -17,6 +17,8 @@ mod accessibility;
 mod calendar_sync;
 #[path = "browser/console.rs"]
 mod console;
+#[path = "browser/keyboard.rs"]
+mod keyboard;
 #[path = "browser/session_link.rs"]
 mod session_link;
 #[path = "browser/sessions.rs"]

@@ -1,0 +1,174 @@
+//! Keyboard only: every step of connect, create, copy, start and cancel with Tab / Enter / Escape, focus moving into
+//! each dialog and back to the button that opened it, and the "Copied" announcement in a live region.
+
+use std::time::Duration;
+
+use fantoccini::key::Key;
+use serde_json::Value;
+
+use crate::browser::Browser;
+use crate::sessions::next_weekday;
+use crate::support::*;
+
+/// The focused element's `data-testid` (or its id).
+async fn focused(browser: &Browser) -> String {
+    let v: Value = browser
+        .client
+        .execute(
+            "const e = document.activeElement; return e ? (e.getAttribute('data-testid') || e.id || e.tagName) : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// Whether the focused element is inside `css`.
+async fn focus_inside(browser: &Browser, css: &str) -> bool {
+    browser
+        .client
+        .execute(
+            "const c = document.querySelector(arguments[0]); return !!c && c.contains(document.activeElement);",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap_or(false)
+}
+
+/// Presses Tab until the element with `data-testid=testid` has focus (bounded), as a keyboard user would.
+async fn tab_to(browser: &Browser, testid: &str) {
+    for _ in 0..80 {
+        if focused(browser).await == testid {
+            return;
+        }
+        browser
+            .client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(&Key::Tab.to_string())
+            .await
+            .unwrap();
+    }
+    let shot = browser.save_failure_evidence().await;
+    panic!("Tab never reached {testid} (page saved to {shot})");
+}
+
+async fn press(browser: &Browser, key: Key) {
+    browser
+        .client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&key.to_string())
+        .await
+        .unwrap();
+}
+
+async fn type_text(browser: &Browser, text: &str) {
+    browser
+        .client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn connect_create_copy_start_and_cancel_with_the_keyboard_alone() {
+    let (app, browser) = crate::setup().await;
+    crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
+
+    // Connect: Tab to the button, Enter; the consent page is Zoom's (the sandbox's), then back.
+    tab_to(&browser, "connect-zoom").await;
+    press(&browser, Key::Enter).await;
+    crate::consent(&app, &browser, LICENSED, "#allow").await;
+    browser.wait_for_zoom_state("connected").await;
+
+    // The disconnect dialog: focus moves in, Escape closes it, focus returns to its button.
+    tab_to(&browser, "disconnect-zoom").await;
+    press(&browser, Key::Enter).await;
+    browser.wait_for("[data-testid='disconnect-dialog'][open]").await;
+    assert!(
+        focus_inside(&browser, "[data-testid='disconnect-dialog']").await,
+        "focus moved into the dialog"
+    );
+    press(&browser, Key::Escape).await;
+    assert!(
+        !browser.is_present("[data-testid='disconnect-dialog'][open]").await,
+        "Escape closed it"
+    );
+    assert_eq!(
+        focused(&browser).await,
+        "disconnect-zoom",
+        "focus is back on the button that opened it"
+    );
+
+    // Create a session.
+    browser.goto(&app.url("/console/calendar")).await;
+    browser
+        .wait_for("[data-testid='calendar-state'][data-state='ready']")
+        .await;
+    tab_to(&browser, "new-session").await;
+    press(&browser, Key::Enter).await;
+    browser.wait_for("[data-testid='session-dialog'][open]").await;
+    assert!(focus_inside(&browser, "[data-testid='session-dialog']").await);
+    assert_eq!(focused(&browser).await, "session-client", "the first field has focus");
+    type_text(&browser, "Ana").await;
+    // Date and time: typed into the focused fields the way the browser accepts them.
+    browser
+        .set_value("#session-date", &next_weekday(8).format("%Y-%m-%d").to_string())
+        .await;
+    browser.set_value("#session-time", "10:00").await;
+    tab_to(&browser, "save-session").await;
+    press(&browser, Key::Enter).await;
+    browser
+        .wait_for("[data-testid='zoom-link-state'][data-state='in_sync']")
+        .await;
+
+    // Copy the link: announced in a polite live region.
+    browser.allow_clipboard_writes().await;
+    tab_to(&browser, "copy-link").await;
+    press(&browser, Key::Enter).await;
+    assert_eq!(browser.text("[data-testid='copy-feedback']").await, "Copied");
+    assert_eq!(
+        browser
+            .attr("[data-testid='copy-feedback-region']", "aria-live")
+            .await
+            .as_deref(),
+        Some("polite")
+    );
+
+    // Start Zoom Session: Enter opens the host link in a new tab.
+    let before = browser.client.windows().await.unwrap();
+    tab_to(&browser, "start-zoom").await;
+    press(&browser, Key::Enter).await;
+    let mut opened = false;
+    for _ in 0..100 {
+        if browser.client.windows().await.unwrap().len() > before.len() {
+            opened = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(opened, "Start opened Zoom");
+    browser.client.switch_to_window(before[0].clone()).await.unwrap();
+
+    // Cancel: the dialog takes focus, Escape keeps the session and gives focus back; Enter on confirm cancels.
+    tab_to(&browser, "cancel-session").await;
+    press(&browser, Key::Enter).await;
+    browser.wait_for("[data-testid='cancel-session-dialog'][open]").await;
+    assert!(focus_inside(&browser, "[data-testid='cancel-session-dialog']").await);
+    press(&browser, Key::Escape).await;
+    assert_eq!(focused(&browser).await, "cancel-session");
+    press(&browser, Key::Enter).await;
+    browser.wait_for("[data-testid='cancel-session-dialog'][open]").await;
+    tab_to(&browser, "confirm-cancel-session").await;
+    press(&browser, Key::Enter).await;
+    app.wait_for_live_meetings(0).await;
+    browser.close().await;
+}
