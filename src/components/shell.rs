@@ -88,7 +88,7 @@ pub fn Shell() -> impl IntoView {
             color: var(--bb-color-header-text);
         }
         .topbar-inner {
-            max-width: var(--bb-content-width);
+            max-width: calc(var(--bb-content-width) + 20rem);
             margin: 0 auto;
             padding: 0.875rem 1.5rem;
             display: flex;

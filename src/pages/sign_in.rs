@@ -71,11 +71,16 @@ pub fn SignInPage() -> impl IntoView {
             border: 1px solid var(--bb-color-border);
             border-radius: var(--bb-radius-large);
             padding: 1rem 1.25rem;
-            display: flex;
+            display: grid;
+            grid-template-columns: auto 1fr;
             align-items: center;
-            justify-content: space-between;
-            gap: 1rem;
-            flex-wrap: wrap;
+            gap: 0.5rem 1rem;
+        }
+        @media (max-width: 32rem) {
+            li {
+                grid-template-columns: 1fr;
+                justify-items: start;
+            }
         }
         .description {
             color: var(--bb-color-text-muted);

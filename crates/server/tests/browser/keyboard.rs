@@ -172,3 +172,50 @@ async fn connect_create_copy_start_and_cancel_with_the_keyboard_alone() {
     app.wait_for_live_meetings(0).await;
     browser.close().await;
 }
+
+async fn number(browser: &Browser, script: &str) -> f64 {
+    browser.client.execute(script, vec![]).await.unwrap().as_f64().unwrap()
+}
+
+#[tokio::test]
+async fn the_layout_holds_at_1366_and_at_320_pixels_wide() {
+    let (app, browser) = crate::setup().await;
+    browser.client.set_window_size(1366, 768).await.unwrap();
+    browser.goto(&app.url("/signin")).await;
+    browser.wait_for("li button").await;
+    // The three sign-in cards lay out alike: each description beside its button.
+    let misaligned = number(
+        &browser,
+        "return [...document.querySelectorAll('main li, li')].filter(li => { const b = li.querySelector('button').getBoundingClientRect(); const d = li.querySelector('p').getBoundingClientRect(); return !(d.left > b.right); }).length;",
+    )
+    .await;
+    assert_eq!(
+        misaligned, 0.0,
+        "every sign-in card puts its description beside its button"
+    );
+    crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
+    let one_line = number(
+        &browser,
+        "const b = document.querySelector('[data-testid=nav-zoom]').getBoundingClientRect(); const s = document.querySelector('[data-testid=sign-out]').getBoundingClientRect(); return Math.abs((b.top + b.bottom) / 2 - (s.top + s.bottom) / 2);",
+    )
+    .await;
+    assert!(
+        one_line < 8.0,
+        "at 1,366 px the header is one line ({one_line} px apart)"
+    );
+
+    // WCAG reflow: nothing scrolls sideways at 320 px.
+    browser.client.set_window_size(320, 640).await.unwrap();
+    for path in ["/console/calendar", ZOOM_PAGE, "/console/calendar-sync"] {
+        browser.goto(&app.url(path)).await;
+        browser.wait_for("main h1").await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let overflow = number(
+            &browser,
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+        )
+        .await;
+        assert!(overflow <= 0.0, "{path} scrolls sideways by {overflow} px at 320 px");
+    }
+    browser.close().await;
+}
