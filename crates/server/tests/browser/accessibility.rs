@@ -46,6 +46,7 @@ async fn every_page_dialog_and_state_has_no_wcag_22_aa_violation() {
     crate::consent(&app, &browser, LICENSED, "#allow").await;
     browser.wait_for_zoom_state("connected").await;
     audit(&browser, "Zoom page, connected, with the offer to add links").await;
+    browser.screenshot_if_asked("readme-zoom-connected").await;
     open_dialog_and_audit(
         &browser,
         "[data-testid='disconnect-zoom']",
@@ -75,6 +76,7 @@ async fn every_page_dialog_and_state_has_no_wcag_22_aa_violation() {
     browser.click("[data-testid='save-session']").await;
     join_link(&browser).await;
     audit(&browser, "session panel, with its link").await;
+    browser.screenshot_if_asked("readme-session-panel").await;
     open_dialog_and_audit(
         &browser,
         "[data-testid='cancel-session']",
@@ -93,6 +95,7 @@ async fn every_page_dialog_and_state_has_no_wcag_22_aa_violation() {
             .await;
         browser.wait_for("[data-testid='session-block']").await;
         audit(&browser, &format!("calendar, {view} view with sessions")).await;
+        browser.screenshot_if_asked(&format!("readme-calendar-{view}")).await;
     }
 
     // Changed in Zoom: moved (both times, two answers), and the calendar's notice.
@@ -154,6 +157,7 @@ async fn every_page_dialog_and_state_has_no_wcag_22_aa_violation() {
     browser.click("[data-testid='nav-organisation']").await;
     browser.wait_for("[data-testid='zoom-access-switch']").await;
     audit(&browser, "organisation admin").await;
+    browser.screenshot_if_asked("readme-organisation").await;
     browser.goto(&app.url("/embed-example/")).await;
     browser
         .wait_for("#betterbeing-zoom [data-testid='calendar-state'][data-state='ready']")

@@ -219,3 +219,30 @@ async fn the_layout_holds_at_1366_and_at_320_pixels_wide() {
     }
     browser.close().await;
 }
+
+#[tokio::test]
+async fn try_again_on_the_calendar_and_the_zoom_page_recovers_from_a_dropped_connection() {
+    let (app, browser) = crate::setup().await;
+    crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
+    browser.goto(&app.url("/console/calendar")).await;
+    browser.wait_for("[data-testid='calendar-state'][data-state='ready']").await;
+
+    // The connection drops; moving to next week cannot load it, and the page says so.
+    browser.set_offline(true).await;
+    browser.click("[data-testid='calendar-next']").await;
+    browser.wait_for("[data-testid='calendar-state'][data-state='error']").await;
+    assert!(!browser.text("[data-testid='page-error']").await.is_empty());
+    browser.assert_accessible("calendar, could not load").await;
+    browser.set_offline(false).await;
+    browser.click("[data-testid='calendar-retry']").await;
+    browser.wait_for("[data-testid='calendar-state'][data-state='ready']").await;
+
+    // The same on the Zoom page.
+    browser.set_offline(true).await;
+    browser.click("[data-testid='nav-zoom']").await;
+    browser.wait_for("[data-testid='zoom-state'][data-state='error']").await;
+    browser.set_offline(false).await;
+    browser.click("[data-testid='retry']").await;
+    browser.wait_for_zoom_state("not_connected").await;
+    browser.close().await;
+}

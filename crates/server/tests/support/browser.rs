@@ -206,7 +206,32 @@ impl fantoccini::wd::WebDriverCompatibleCommand for SetPermission {
     }
 }
 
+/// ChromeDriver's network emulation (`POST /session/{id}/chromium/network_conditions`): offline or back online.
+#[derive(Debug)]
+struct NetworkConditions(bool);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({ "network_conditions": {
+            "offline": self.0, "latency": 0, "download_throughput": -1, "upload_throughput": -1
+        } });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
 impl Browser {
+    /// Takes the page offline (its requests fail as on a dropped connection) or back online.
+    pub async fn set_offline(&self, offline: bool) {
+        self.client.issue_cmd(NetworkConditions(offline)).await.unwrap();
+    }
+
     /// Sets an input, select or textarea the way a person's typing would, firing `input` and `change`.
     pub async fn set_value(&self, css: &str, value: &str) {
         self.wait_for(css).await;
