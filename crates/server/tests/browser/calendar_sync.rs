@@ -33,6 +33,7 @@ async fn connect_calendar_in_ui(browser: &Browser, caldav: &Radicale) {
     fill_and_connect(browser, &caldav.base, "my-account-password").await;
     let error = browser.text("[data-testid='calendar-error']").await;
     browser.screenshot_if_asked("calendar-sync-wrong-password").await;
+    browser.assert_accessible("calendar sync, a refused password").await;
     assert!(error.contains("did not accept this username and password"), "{error}");
     assert!(error.contains("app-specific password"), "{error}");
     assert!(
@@ -80,6 +81,7 @@ async fn connect_a_caldav_calendar_and_see_create_reschedule_and_cancel_reach_it
     let result = browser.text("[data-testid='calendar-test-result']").await;
     assert!(result.contains("can write your sessions"), "{result}");
     browser.screenshot_if_asked("calendar-sync-connected").await;
+    browser.assert_accessible("calendar sync, a connected calendar").await;
 
     let started = Instant::now();
     create_in_ui(&browser, "Ana", next_weekday(8), "10:00", "Europe/London").await;

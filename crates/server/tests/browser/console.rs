@@ -164,6 +164,7 @@ async fn the_admin_sees_the_roster_and_turning_access_off_is_audited_and_felt_by
     open_page(&member, "nav-calendar").await;
     open_page(&member, "nav-zoom").await;
     member.wait_for_zoom_state("blocked_by_organisation").await;
+    member.assert_accessible("Zoom page, blocked by the organisation").await;
     let blocked = member.text("[data-testid='blocked-by-org']").await;
     assert!(blocked.contains("Priya Shah"), "{blocked}");
     assert!(!member.is_present("[data-testid='connect-zoom']").await);

@@ -217,6 +217,20 @@ async fn the_layout_holds_at_1366_and_at_320_pixels_wide() {
         .await;
         assert!(overflow <= 0.0, "{path} scrolls sideways by {overflow} px at 320 px");
     }
+    browser.goto(&app.url("/embed-example/")).await;
+    browser
+        .wait_for("#betterbeing-zoom [data-testid='calendar-state']")
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let overflow = number(
+        &browser,
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+    )
+    .await;
+    assert!(
+        overflow <= 0.0,
+        "the embedding example scrolls sideways by {overflow} px at 320 px"
+    );
     browser.close().await;
 }
 
@@ -225,17 +239,23 @@ async fn try_again_on_the_calendar_and_the_zoom_page_recovers_from_a_dropped_con
     let (app, browser) = crate::setup().await;
     crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
     browser.goto(&app.url("/console/calendar")).await;
-    browser.wait_for("[data-testid='calendar-state'][data-state='ready']").await;
+    browser
+        .wait_for("[data-testid='calendar-state'][data-state='ready']")
+        .await;
 
     // The connection drops; moving to next week cannot load it, and the page says so.
     browser.set_offline(true).await;
     browser.click("[data-testid='calendar-next']").await;
-    browser.wait_for("[data-testid='calendar-state'][data-state='error']").await;
+    browser
+        .wait_for("[data-testid='calendar-state'][data-state='error']")
+        .await;
     assert!(!browser.text("[data-testid='page-error']").await.is_empty());
     browser.assert_accessible("calendar, could not load").await;
     browser.set_offline(false).await;
     browser.click("[data-testid='calendar-retry']").await;
-    browser.wait_for("[data-testid='calendar-state'][data-state='ready']").await;
+    browser
+        .wait_for("[data-testid='calendar-state'][data-state='ready']")
+        .await;
 
     // The same on the Zoom page.
     browser.set_offline(true).await;

@@ -441,6 +441,7 @@ async fn retry_now_on_a_delayed_link_makes_it_at_once() {
     browser
         .wait_for("[data-testid='zoom-link-state'][data-state='retrying']")
         .await;
+    browser.assert_accessible("session panel, Zoom retrying").await;
     // Four failed attempts: BetterBeing's own next try is 8 seconds away (backoff ×3 from 0.3 s in tests).
     for _ in 0..100 {
         let attempts: u32 = browser
