@@ -41,12 +41,25 @@ pub fn notes_have_invalid_characters(notes: &str) -> bool {
     false
 }
 
+/// `YYYY-MM-DDTHH:MM`, with or without seconds (and fractions), as a date and a time picker give it.
+fn local_date_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
+    let text = String::deserialize(d)?;
+    NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M"))
+        .map_err(|_| {
+            serde::de::Error::custom(format!(
+                "start_local must be a local date and time like 2026-12-14T10:00 (got {text:?})"
+            ))
+        })
+}
+
 /// What the create / edit dialog sends. The start is a wall-clock time in `time_zone` (IANA, e.g.
 /// `America/New_York`); the server turns it into an instant, so a session at 09:00 stays at 09:00 across DST.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInput {
     pub client_name: String,
     /// `YYYY-MM-DDTHH:MM` (seconds optional), local to `time_zone`.
+    #[serde(deserialize_with = "local_date_time")]
     pub start_local: NaiveDateTime,
     pub time_zone: String,
     pub duration_minutes: u32,
@@ -266,4 +279,27 @@ pub mod codes {
     pub const ZOOM_TIME_MATCHES: &str = "zoom_time_matches";
     /// Zoom's time for the meeting cannot be a session's (too long, too short, too far ahead).
     pub const ZOOM_TIME_UNUSABLE: &str = "zoom_time_unusable";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_start_reads_with_or_without_seconds_and_nothing_else() {
+        let with = |start: &str| {
+            serde_json::from_value::<SessionInput>(serde_json::json!({
+                "client_name": "Ana", "start_local": start, "time_zone": "Europe/London", "duration_minutes": 50
+            }))
+        };
+        let ten = NaiveDateTime::parse_from_str("2026-12-14T10:00:00", "%Y-%m-%dT%H:%M:%S").unwrap();
+        assert_eq!(with("2026-12-14T10:00").unwrap().start_local, ten);
+        assert_eq!(with("2026-12-14T10:00:00").unwrap().start_local, ten);
+        assert_eq!(with("2026-12-14T10:00:00.000").unwrap().start_local, ten);
+        let refused = with("14/12/2026 10:00").unwrap_err().to_string();
+        assert!(refused.contains("like 2026-12-14T10:00"), "{refused}");
+        // What the SPA sends reads back the same.
+        let sent = serde_json::to_value(with("2026-12-14T10:00").unwrap()).unwrap();
+        assert_eq!(serde_json::from_value::<SessionInput>(sent).unwrap().start_local, ten);
+    }
 }
