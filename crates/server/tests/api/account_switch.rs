@@ -10,14 +10,7 @@ use crate::sessions::{create, get, input, settled, upcoming};
 use crate::support::*;
 
 async fn pending(app: &TestApp) -> PendingAccountSwitch {
-    app.client
-        .get(app.url(api::paths::ZOOM_ACCOUNT_SWITCH))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    app.get_json(api::paths::ZOOM_ACCOUNT_SWITCH).await
 }
 
 /// Connected as the licensed account with one upcoming session, then Zoom drops the grant.
@@ -92,15 +85,7 @@ async fn switching_on_purpose_gives_every_upcoming_session_a_meeting_on_the_new_
     ));
     let meeting = app.sandbox_get(&format!("/meetings/{}", link.meeting_id)).await;
     assert_eq!(meeting["host_email"], BASIC, "on the new account");
-    let attention: Attention = app
-        .client
-        .get(app.url(api::paths::SESSIONS_ATTENTION))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let attention: Attention = app.get_json(api::paths::SESSIONS_ATTENTION).await;
     assert_eq!(attention.sessions[0].reason, AttentionReason::RemadeAfterAccountSwitch);
     assert_eq!(pending(&app).await.pending, None);
     // Nothing left to switch.

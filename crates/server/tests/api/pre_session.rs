@@ -14,14 +14,7 @@ async fn checks(app: &TestApp) -> usize {
 }
 
 async fn attention(app: &TestApp) -> Attention {
-    app.client
-        .get(app.url(api::paths::SESSIONS_ATTENTION))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    app.get_json(api::paths::SESSIONS_ATTENTION).await
 }
 
 #[tokio::test]

@@ -71,15 +71,7 @@ async fn a_meeting_deleted_in_zoom_shows_on_the_session_and_one_click_makes_a_ne
         "the stable link does not send the client to a deleted meeting"
     );
     assert!(page.text().await.unwrap().contains("not ready yet"));
-    let missing: api::sessions::MissingLinks = app
-        .client
-        .get(app.url(api::paths::SESSIONS_MISSING_LINKS))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let missing: api::sessions::MissingLinks = app.get_json(api::paths::SESSIONS_MISSING_LINKS).await;
     assert_eq!(
         missing.session_ids,
         vec![session.id],

@@ -255,22 +255,7 @@ async fn join_from_your_browser_instead_opens_zooms_web_client_for_the_meeting()
     connected(&app, &browser).await;
     create_in_ui(&browser, "Ana", next_weekday(8), "13:00", "Europe/London").await;
     let link = join_link(&browser).await;
-    let before = browser.client.windows().await.unwrap();
-    browser.click("[data-testid='browser-join']").await;
-    let mut opened = None;
-    for _ in 0..100 {
-        let windows = browser.client.windows().await.unwrap();
-        if let Some(new) = windows.into_iter().find(|w| !before.contains(w)) {
-            opened = Some(new);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    browser
-        .client
-        .switch_to_window(opened.expect("a new tab"))
-        .await
-        .unwrap();
+    browser.click_into_new_tab("[data-testid='browser-join']").await;
     browser.wait_for("#title").await;
     assert_eq!(browser.text("#title").await, "Joining meeting in your browser");
     let url = browser.client.current_url().await.unwrap().to_string();

@@ -430,6 +430,13 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
+    /// `GET path` of the app's API as the signed-in person, read as `T`.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let r = self.client.get(self.url(path)).send().await.unwrap();
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.json().await.unwrap()
+    }
+
     /// Meetings that exist (not deleted) in the sandbox's Zoom.
     pub async fn live_meetings(&self) -> Vec<Value> {
         let all = self.sandbox_get("/meetings").await;

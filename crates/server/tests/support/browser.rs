@@ -227,6 +227,21 @@ impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
 }
 
 impl Browser {
+    /// Clicks `css`, which opens a new tab, and switches to that tab (bounded wait).
+    pub async fn click_into_new_tab(&self, css: &str) {
+        let before = self.client.windows().await.unwrap();
+        self.click(css).await;
+        for _ in 0..100 {
+            let windows = self.client.windows().await.unwrap();
+            if let Some(new) = windows.into_iter().find(|w| !before.contains(w)) {
+                self.client.switch_to_window(new).await.unwrap();
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("clicking {css} opened no new tab");
+    }
+
     /// Takes the page offline (its requests fail as on a dropped connection) or back online.
     pub async fn set_offline(&self, offline: bool) {
         self.client.issue_cmd(NetworkConditions(offline)).await.unwrap();
