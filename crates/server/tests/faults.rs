@@ -161,7 +161,7 @@ async fn two_hundred_injected_faults_leave_no_session_lost_no_duplicate_and_no_l
             } else {
                 "meetings.list"
             };
-            injected += inject_some(who, endpoint, *rng.pick(&MODES), hang).await as usize;
+            injected += inject_some(who, endpoint, rng.pick::<&str>(&MODES), hang).await as usize;
             let days = if rng.below(3) == 0 {
                 190 + rng.below(400) as i64
             } else {
@@ -191,7 +191,7 @@ async fn two_hundred_injected_faults_leave_no_session_lost_no_duplicate_and_no_l
             let i = rng.below(person.scheduled.len());
             let (id, start) = person.scheduled[i];
             let endpoint = *rng.pick(&["meetings.create", "meetings.create", "meetings.delete", "meetings.list"]);
-            injected += inject_some(who, endpoint, *rng.pick(&MODES), hang).await as usize;
+            injected += inject_some(who, endpoint, rng.pick::<&str>(&MODES), hang).await as usize;
             let times = 1 + rng.below(2);
             let mut moved = start;
             for _ in 0..times {
@@ -211,7 +211,7 @@ async fn two_hundred_injected_faults_leave_no_session_lost_no_duplicate_and_no_l
             let i = rng.below(person.scheduled.len());
             let (id, _) = person.scheduled.swap_remove(i);
             let endpoint = *rng.pick(&["meetings.delete", "meetings.delete", "meetings.list"]);
-            injected += inject_some(who, endpoint, *rng.pick(&MODES), hang).await as usize;
+            injected += inject_some(who, endpoint, rng.pick::<&str>(&MODES), hang).await as usize;
             let r = who
                 .send(reqwest::Method::DELETE, &api::paths::session(id), NO_BODY)
                 .await;
@@ -219,7 +219,7 @@ async fn two_hundred_injected_faults_leave_no_session_lost_no_duplicate_and_no_l
         } else if op < 93 {
             // Start Zoom Session: a fresh host link, or an honest error.
             let (id, _) = *rng.pick(&person.scheduled);
-            injected += inject_some(who, "meetings.get", *rng.pick(&MODES), hang).await as usize;
+            injected += inject_some(who, "meetings.get", rng.pick::<&str>(&MODES), hang).await as usize;
             let r = who
                 .send(reqwest::Method::POST, &api::paths::session_start(id), NO_BODY)
                 .await;
@@ -231,7 +231,7 @@ async fn two_hundred_injected_faults_leave_no_session_lost_no_duplicate_and_no_l
         } else {
             // Token refresh failures: the access token is due, and Zoom's token endpoint fails.
             who.expire_stored_access_token(person.user_id).await;
-            injected += inject_some(who, "token", *rng.pick(&TOKEN_MODES), hang).await as usize;
+            injected += inject_some(who, "token", rng.pick::<&str>(&TOKEN_MODES), hang).await as usize;
             let (id, start) = *rng.pick(&person.scheduled);
             let moved = start + Span::minutes(30);
             let r = who
@@ -246,7 +246,7 @@ async fn two_hundred_injected_faults_leave_no_session_lost_no_duplicate_and_no_l
                 entry.1 = moved;
             }
         }
-        if rounds % 7 == 0 {
+        if rounds.is_multiple_of(7) {
             for person in &people {
                 app.sandbox_post(
                     &format!("/users/{}/daily-usage", person.zoom_user_id),
@@ -255,7 +255,7 @@ async fn two_hundred_injected_faults_leave_no_session_lost_no_duplicate_and_no_l
                 .await;
             }
         }
-        if rounds % 20 == 0 {
+        if rounds.is_multiple_of(20) {
             tokio::time::sleep(Duration::from_millis(300)).await;
             consumed = Audit::faults_consumed(&app).await;
         }

@@ -147,7 +147,7 @@ pub fn emit(state: &AppState, event: Value) {
         (
             sandbox.config.deauthorization_url.clone(),
             sandbox.config.webhook_secret_token.clone(),
-            sandbox.config.event_subscriptions.iter().any(|e| *e == name),
+            sandbox.config.event_subscriptions.contains(&name),
         )
     };
     let Some(url) = url.filter(|_| subscribed) else {

@@ -318,7 +318,7 @@ impl CalDav {
             let Ok(url) = at.join(&r.href) else { continue };
             let fallback = url
                 .path_segments()
-                .and_then(|s| s.filter(|s| !s.is_empty()).last().map(str::to_string))
+                .and_then(|mut s| s.rfind(|s| !s.is_empty()).map(str::to_string))
                 .unwrap_or_else(|| "Calendar".into());
             calendars.push(FoundCalendar {
                 url: url.to_string(),

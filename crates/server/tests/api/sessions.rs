@@ -34,7 +34,7 @@ pub(crate) fn upcoming(zone: &str, hh: u32, mm: u32) -> NaiveDateTime {
     let today = Utc::now().with_timezone(&tz).date_naive();
     let mut day = today + Days::days(7);
     while day.weekday() != chrono::Weekday::Mon {
-        day = day + Days::days(1);
+        day += Days::days(1);
     }
     day.and_hms_opt(hh, mm, 0).unwrap()
 }
@@ -189,7 +189,7 @@ async fn a_session_after_the_next_dst_change_lands_at_the_right_instant() {
     };
     let before = offset(day);
     while offset(day) == before {
-        day = day + Days::days(1);
+        day += Days::days(1);
     }
     let start = (day + Days::days(3)).and_hms_opt(9, 0, 0).unwrap();
     let session = create(&app, &input("Sam", start, "America/New_York")).await;

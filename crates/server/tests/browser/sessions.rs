@@ -126,11 +126,10 @@ async fn rescheduling_gives_a_new_link_and_cancelling_removes_the_meeting() {
     browser.click("[data-testid='save-session']").await;
     let mut second = first.clone();
     for _ in 0..100 {
-        if let Some(href) = browser
+        if let Ok(href) = browser
             .client
             .find(Locator::Css("[data-testid='zoom-join-link']"))
             .await
-            .ok()
         {
             // The panel re-renders while the new link arrives: a stale element just means "look again".
             let Ok(Some(href)) = href.attr("href").await else {

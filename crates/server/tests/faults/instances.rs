@@ -142,9 +142,8 @@ async fn two_instances_behind_round_robin_refresh_once_per_expiry_and_run_each_j
     let sessions = created.len() as u64;
     let served: Vec<Vec<usize>> = browsers.iter().map(|lb| lb.served()).collect();
     println!(
-        "two instances on {:?}: {} requests per instance per practitioner {served:?}, {:.1} s",
+        "two instances on {:?}: round-robin requests per instance per practitioner {served:?}, {:.1} s",
         backend(),
-        "round-robin",
         elapsed.as_secs_f64()
     );
     println!("  token refreshes: {refreshes} for {expiries} expiries");
