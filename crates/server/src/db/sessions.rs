@@ -303,6 +303,17 @@ pub async fn by_meeting_in(tx: &mut Transaction<'_, Any>, meeting_id: &str) -> s
     sqlx::query_as(&sql).bind(meeting_id).fetch_optional(&mut **tx).await
 }
 
+/// Whether some scheduled session has `meeting_id` as its current meeting (a read, no lock): most meeting events are
+/// echoes of our own calls about meetings no session uses any more, and need no write transaction.
+pub async fn meeting_in_use(db: &Db, meeting_id: &str) -> sqlx::Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM sessions WHERE zoom_meeting_id = $1 AND status = 'scheduled' LIMIT 1")
+            .bind(meeting_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// Records what Zoom says happened to the session's meeting outside BetterBeing (`None`: nothing, it matches).
 pub async fn set_remote(
     tx: &mut Transaction<'_, Any>,

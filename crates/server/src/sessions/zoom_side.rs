@@ -82,6 +82,9 @@ impl Calendar {
                 rows::set_started(&self.db, &meeting, None).await?;
             }
             MeetingEvent::Deleted { meeting } => {
+                if !rows::meeting_in_use(&self.db, &meeting).await? {
+                    return Ok(()); // an echo of our own deletion, or a meeting we do not know
+                }
                 let mut tx = begin_write(&self.db).await?;
                 let Some(row) = rows::by_meeting_in(&mut tx, &meeting).await? else {
                     return Ok(());
@@ -134,6 +137,9 @@ impl Calendar {
             } => {
                 if starts_at.is_none() && duration_minutes.is_none() {
                     return Ok(()); // a title, passcode or settings change: nothing the session shows
+                }
+                if !rows::meeting_in_use(&self.db, &meeting).await? {
+                    return Ok(());
                 }
                 let mut tx = begin_write(&self.db).await?;
                 let Some(row) = rows::by_meeting_in(&mut tx, &meeting).await? else {
