@@ -6,6 +6,7 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 
+use api::sessions::MissingLinks;
 use api::sessions::{Session, ZoomSync};
 use betterbeing_zoom_web::components::calendar_view::{CalendarGrid, CalendarToolbar};
 use betterbeing_zoom_web::components::missing_links_offer::MissingLinksOffer;
@@ -175,6 +176,15 @@ async fn the_toolbar_switches_views_steps_and_changes_zone() {
     assert!(page.find("label[for=calendar-time-zone]").is_some());
 }
 
+fn plan(count: i64, today: u32) -> MissingLinks {
+    MissingLinks {
+        session_ids: (1..=count).collect(),
+        today,
+        rest_from: (today < count as u32).then(|| "2026-12-06T00:00:00Z".parse().unwrap()),
+        daily_limit: 100,
+    }
+}
+
 #[wasm_bindgen_test]
 async fn the_missing_links_offer_counts_and_confirms() {
     let done = RwSignal::new(None);
@@ -182,20 +192,48 @@ async fn the_missing_links_offer_counts_and_confirms() {
     let a = added.clone();
     let page = mount(move || {
         view! {
-            <MissingLinksOffer count=Signal::derive(|| 3) on_add=move || *a.lock().unwrap() += 1 done=done/>
+            <MissingLinksOffer missing=Signal::derive(|| Some(plan(3, 3))) on_add=move || *a.lock().unwrap() += 1 done=done/>
         }
     });
     tick().await;
     assert!(page
         .text("[data-testid=missing-links-offer]")
         .contains("3 upcoming sessions have no Zoom link"));
+    assert!(
+        page.find("[data-testid=missing-links-budget]").is_none(),
+        "all fit today: no budget talk"
+    );
     page.get("[data-testid=add-missing-links]").click();
     tick().await;
     assert_eq!(*added.lock().unwrap(), 1);
-    done.set(Some(3));
+    done.set(Some(plan(3, 3)));
     tick().await;
     assert!(page.find("[data-testid=missing-links-offer]").is_none());
     assert!(page
         .text("[data-testid=missing-links-done]")
         .contains("3 upcoming sessions"));
+}
+
+#[wasm_bindgen_test]
+async fn the_missing_links_offer_says_what_zoom_takes_today_and_when_the_rest_follow() {
+    let done = RwSignal::new(None);
+    let page = mount(move || {
+        view! {
+            <MissingLinksOffer missing=Signal::derive(|| Some(plan(1000, 40))) on_add=move || () done=done/>
+        }
+    });
+    tick().await;
+    assert_eq!(
+        page.text("[data-testid=missing-links-budget]"),
+        "Zoom takes 100 new or changed meetings a day per Zoom user: 40 today, the rest from Sunday 6 December 2026 \
+         at 00:00 UTC, soonest sessions first."
+    );
+    done.set(Some(plan(1000, 40)));
+    tick().await;
+    assert!(page
+        .text("[data-testid=missing-links-done]")
+        .contains("1000 upcoming sessions are getting Zoom links"));
+    assert!(page
+        .text("[data-testid=missing-links-done]")
+        .contains("Each waiting session says when its link comes."));
 }

@@ -212,9 +212,9 @@ pub fn ZoomPage() -> impl IntoView {
             {move || switched.get().map(|text| view! { <p class="bb-notice" role="status" data-testid="account-switched">{text}</p> })}
         }
     };
-    let missing_count = Signal::derive(move || missing.get().flatten().map_or(0, |m| m.session_ids.len()));
+    let missing_links = Signal::derive(move || missing.get().flatten());
     let adding_links = RwSignal::new(false);
-    let links_queued = RwSignal::new(None::<usize>);
+    let links_queued = RwSignal::new(None::<::api::sessions::MissingLinks>);
     let add_links_error = RwSignal::new(None::<String>);
     let on_add_links = Callback::new({
         let config = config.clone();
@@ -227,7 +227,7 @@ pub fn ZoomPage() -> impl IntoView {
             let config = config.clone();
             leptos::task::spawn_local(async move {
                 match api::sessions::add_missing_zoom_links(&config).await {
-                    Ok(queued) => links_queued.set(Some(queued.session_ids.len())),
+                    Ok(queued) => links_queued.set(Some(queued)),
                     Err(e) => add_links_error.set(Some(friendly_message(&e))),
                 }
                 adding_links.set(false);
@@ -338,7 +338,7 @@ pub fn ZoomPage() -> impl IntoView {
         .into_any(),
         Phase::Ready => view! {
             <MissingLinksOffer
-                count=missing_count
+                missing=missing_links
                 on_add=on_add_links
                 busy=adding_links
                 done=links_queued

@@ -236,10 +236,22 @@ pub struct Preferences {
     pub time_zone: String,
 }
 
-/// Upcoming scheduled sessions without a Zoom link, offered after (re)connecting.
+/// Upcoming scheduled sessions without a Zoom link, offered after (re)connecting ("Add Zoom links"), with what
+/// Zoom's daily limit allows: Zoom takes at most 100 new or changed meetings a day per Zoom user, so a long list is
+/// linked over several days, the soonest sessions first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissingLinks {
+    /// Soonest first.
     pub session_ids: Vec<i64>,
+    /// How many of them (the first ones) get their links today.
+    #[serde(default)]
+    pub today: u32,
+    /// When the others start getting theirs: Zoom's next daily reset (00:00 UTC). `None` when all fit today.
+    #[serde(default)]
+    pub rest_from: Option<DateTime<Utc>>,
+    /// How many new or changed meetings Zoom takes per day for one Zoom user.
+    #[serde(default)]
+    pub daily_limit: u32,
 }
 
 /// The practitioner's private calendar subscription (iCalendar). The URL embeds a secret: anyone holding it can read

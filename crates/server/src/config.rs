@@ -16,6 +16,7 @@ use url::Url;
 
 use crate::clock::Clock;
 use crate::crypto::Keyring;
+use crate::zoom::limits::Plan;
 
 /// The demo's Zoom app as the `zoom-sandbox` process registers it (`zoom_sandbox::SandboxConfig::demo`; a test keeps
 /// the two equal). Used only with `BB_DEMO=1` when no `ZOOM_*` settings are given.
@@ -76,6 +77,9 @@ pub struct Settings {
     /// How long a connection's Zoom check stays fresh: the Zoom page reads the database, and asks Zoom again only
     /// when the last check is older than this (or on "Check again").
     pub status_max_age: Duration,
+    /// What the Zoom accounts of licensed users are, for Zoom's per-second limits (`BB_ZOOM_LICENSED_PLAN`: `pro`,
+    /// the default, or `business` for Business, Education and Enterprise accounts). Basic users' accounts are Free.
+    pub zoom_licensed_plan: Plan,
     /// Connected calendars on loopback or private addresses (and plain http to them) may be reached: a local
     /// Radicale in the demo and the tests. `BB_CALDAV_ALLOW_PRIVATE`, default on only in demo mode.
     pub calendar_allow_private: bool,
@@ -274,6 +278,17 @@ impl Settings {
             None => 300,
         };
 
+        let zoom_licensed_plan = match var("BB_ZOOM_LICENSED_PLAN") {
+            Some(v) => match Plan::parse(&v).filter(|p| *p != Plan::Free) {
+                Some(plan) => plan,
+                None => {
+                    problems.push(format!("BB_ZOOM_LICENSED_PLAN must be pro or business (got {v:?})"));
+                    Plan::Pro
+                }
+            },
+            None => Plan::Pro,
+        };
+
         let client_ip_header = var("BB_CLIENT_IP_HEADER").and_then(|v| {
             axum::http::HeaderName::from_bytes(v.to_ascii_lowercase().as_bytes())
                 .map_err(|_| problems.push(format!("BB_CLIENT_IP_HEADER must be a header name (got {v:?})")))
@@ -301,6 +316,7 @@ impl Settings {
                 job_lease: Duration::from_secs(job_lease),
                 job_concurrency: 8,
                 status_max_age: Duration::from_secs(status_max_age),
+                zoom_licensed_plan,
                 calendar_allow_private,
                 calendar_timeout: Duration::from_secs(10),
                 clock: Clock::default(),

@@ -11,6 +11,7 @@ pub mod users;
 pub mod web_sessions;
 pub mod webhooks;
 pub mod zoom_jobs;
+pub mod zoom_limits;
 
 use std::time::Duration;
 

@@ -12,7 +12,7 @@ pub mod zoom_side;
 use std::sync::Arc;
 use std::time::Duration;
 
-use api::sessions::{Session, SessionInput, ZoomTimeChoice};
+use api::sessions::{MissingLinks, Session, SessionInput, ZoomTimeChoice};
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use tokio::sync::{Notify, Semaphore};
@@ -25,6 +25,7 @@ use crate::db::sessions::{self as rows, SessionFields, SessionRow, CANCELLED, RE
 use crate::db::zoom_jobs::{self, JobRow, DELETE_MEETING, ENSURE_MEETING, UPDATE_MEETING};
 use crate::db::{begin_write, Db};
 use crate::session_link::SessionLinks;
+use crate::zoom::limits::{self, Lane, ZoomOp};
 use crate::zoom::meetings::{ListedMeeting, MeetingSpec};
 use crate::zoom::{Zoom, ZoomCallError};
 use jobs::Next;
@@ -91,6 +92,17 @@ pub struct Calendar {
 struct Attempt {
     job: JobRow,
     token: String,
+}
+
+impl Attempt {
+    /// Bulk work waits behind the practitioner's own (and leaves part of Zoom's daily cap to it).
+    fn lane(&self) -> Lane {
+        if self.job.bulk {
+            Lane::Bulk
+        } else {
+            Lane::Interactive
+        }
+    }
 }
 
 /// The Zoom meeting title: neutral unless the practitioner opted in to show the client's name.
@@ -315,45 +327,68 @@ impl Calendar {
         if row.status == CANCELLED {
             return Err(SessionError::Cancelled);
         }
+        self.ready_for_zoom(user_id).await?;
+        let now = self.clock.now_ms();
+        let mut tx = begin_write(&self.db).await?;
+        let how = zoom_jobs::Ensure {
+            due_at: now,
+            bulk: false,
+            reconcile: false,
+        };
+        let job = self.queue_link_in(&mut tx, user_id, id, now, how, None).await?;
+        tx.commit().await?;
+        if let Some(job) = job {
+            self.push.poke();
+            self.run_soon([job]).await;
+        }
+        self.get(user_id, id).await
+    }
+
+    /// Zoom may be asked for this practitioner: their organisation allows it and their connection is usable.
+    async fn ready_for_zoom(&self, user_id: i64) -> Result<(), SessionError> {
         if !self.zoom.allowed_for(user_id).await? {
             return Err(SessionError::BlockedByOrganisation);
         }
         match connections::get(&self.db, user_id).await? {
-            None => return Err(SessionError::Zoom(ZoomCallError::NotConnected)),
-            Some(c) if c.status != connections::CONNECTED => {
-                return Err(SessionError::Zoom(ZoomCallError::NeedsReauth))
-            }
-            Some(_) => {}
+            None => Err(SessionError::Zoom(ZoomCallError::NotConnected)),
+            Some(c) if c.status != connections::CONNECTED => Err(SessionError::Zoom(ZoomCallError::NeedsReauth)),
+            Some(_) => Ok(()),
         }
-        let now = self.clock.now_ms();
+    }
+
+    /// Queues a new link for a scheduled session that has none (or whose meeting was deleted in Zoom), inside the
+    /// caller's write transaction; `None` when it needs none (already linked, cancelled, another's). `waiting` is
+    /// what the session says until its job runs (work beyond today's Zoom budget), instead of "pending".
+    async fn queue_link_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        user_id: i64,
+        id: i64,
+        now: i64,
+        how: zoom_jobs::Ensure,
+        waiting: Option<(&str, &str)>,
+    ) -> Result<Option<i64>, SessionError> {
+        let Ok(row) = scheduled_in(tx, user_id, id).await else {
+            return Ok(None);
+        };
         let deleted_in_zoom = row.zoom_remote.as_deref() == Some(REMOTE_DELETED);
         if row.zoom_meeting_sequence == Some(row.sequence) && row.zoom_meeting_id.is_some() && !deleted_in_zoom {
-            return self.view(&row).await;
+            return Ok(None);
         }
-        let mut tx = begin_write(&self.db).await?;
         if deleted_in_zoom {
             // "Make a new Zoom link": let go of the deleted meeting (remembered, in case Zoom recovers it) and make
-            // a new one. Read again under the write lock: a recovery may have just brought it back.
-            match rows::get_in(&mut tx, id).await? {
-                Some(current) if current.zoom_remote.as_deref() == Some(REMOTE_DELETED) => {
-                    if let Some(meeting) = &current.zoom_meeting_id {
-                        rows::release_meeting(&mut tx, meeting, user_id, id, now).await?;
-                    }
-                    rows::clear_link(&mut tx, id).await?;
-                    calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
-                }
-                _ => {
-                    tx.commit().await?;
-                    return self.get(user_id, id).await;
-                }
+            // a new one.
+            if let Some(meeting) = &row.zoom_meeting_id {
+                rows::release_meeting(tx, meeting, user_id, id, now).await?;
             }
+            rows::clear_link(tx, id).await?;
+            calendar_sync::enqueue(tx, user_id, id, now).await?;
         }
-        rows::set_sync(&mut tx, id, "pending", None, None).await?;
-        let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, false).await?;
-        tx.commit().await?;
-        self.push.poke();
-        self.run_soon([job]).await;
-        self.get(user_id, id).await
+        match waiting {
+            Some((code, message)) => rows::set_sync(tx, id, "retrying", Some(code), Some(message)).await?,
+            None => rows::set_sync(tx, id, "pending", None, None).await?,
+        }
+        Ok(Some(zoom_jobs::enqueue_ensure_with(tx, user_id, id, now, how).await?))
     }
 
     /// The meeting was moved in Zoom: put it back at the session's time (a PATCH through the queue), or move the
@@ -435,16 +470,59 @@ impl Calendar {
         })
     }
 
-    pub async fn missing_links(&self, user_id: i64) -> Result<Vec<i64>, SessionError> {
-        Ok(rows::missing_links(&self.db, user_id, self.clock.now_ms()).await?)
+    /// The upcoming sessions "Add Zoom links" would link (soonest first), and how many of them Zoom's daily limit
+    /// lets BetterBeing link today.
+    pub async fn missing_links(&self, user_id: i64) -> Result<MissingLinks, SessionError> {
+        let ids = rows::missing_links(&self.db, user_id, self.clock.now_ms()).await?;
+        let left = self
+            .zoom
+            .daily_budget_left(user_id, Lane::Bulk)
+            .await?
+            .unwrap_or(limits::daily_limit(Lane::Bulk));
+        Ok(link_plan(ids, left, self.clock.now_ms()))
     }
 
-    pub async fn add_missing_links(&self, user_id: i64) -> Result<Vec<i64>, SessionError> {
-        let ids = self.missing_links(user_id).await?;
-        for id in &ids {
-            self.add_link(user_id, *id).await?;
+    /// "Add Zoom links": queues a link for every upcoming session without one, in one transaction, as bulk work
+    /// (after the practitioner's own changes, within Zoom's limits): as many as today's budget allows, soonest first,
+    /// are due now; the others wait for Zoom's next daily reset and say so. Answers at once with that plan.
+    pub async fn add_missing_links(&self, user_id: i64) -> Result<MissingLinks, SessionError> {
+        self.ready_for_zoom(user_id).await?;
+        let plan = self.missing_links(user_id).await?;
+        let now = self.clock.now_ms();
+        let rest_from = limits::next_reset(now).timestamp_millis();
+        let (code, message) = daily_wait_text();
+        let mut queued = Vec::new();
+        let mut tx = begin_write(&self.db).await?;
+        for (i, id) in plan.session_ids.iter().enumerate() {
+            let today = i < plan.today as usize;
+            let how = zoom_jobs::Ensure {
+                due_at: if today { now } else { rest_from },
+                bulk: true,
+                reconcile: false,
+            };
+            let waiting = (!today).then_some((code, message.as_str()));
+            if self
+                .queue_link_in(&mut tx, user_id, *id, now, how, waiting)
+                .await?
+                .is_some()
+            {
+                queued.push(*id);
+            }
         }
-        Ok(ids)
+        tx.commit().await?;
+        tracing::info!(
+            user_id,
+            queued = queued.len(),
+            today = plan.today,
+            "zoom links queued for sessions without one"
+        );
+        self.push.poke();
+        self.wake.notify_one();
+        Ok(MissingLinks {
+            today: plan.today.min(queued.len() as u32),
+            session_ids: queued,
+            ..plan
+        })
     }
 
     /// A freshly fetched host link for Start Zoom Session. Never stored, never logged.
@@ -457,7 +535,7 @@ impl Calendar {
         let api = self.zoom.api().clone();
         let result = self
             .zoom
-            .call(user_id, |base, token| {
+            .call(user_id, ZoomOp::GetMeeting, Lane::Interactive, |base, token| {
                 let (api, meeting) = (api.clone(), meeting.clone());
                 async move { api.start_url(&base, &token, &meeting).await }
             })
@@ -503,7 +581,12 @@ impl Calendar {
             rows::clear_link(&mut tx, id).await?;
             rows::set_sync(&mut tx, id, "pending", None, None).await?;
             rows::set_notice(&mut tx, id, Some(rows::NOTICE_REMADE_AFTER_ACCOUNT_SWITCH), now).await?;
-            zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, false).await?;
+            let how = zoom_jobs::Ensure {
+                due_at: now,
+                bulk: true,
+                reconcile: false,
+            };
+            zoom_jobs::enqueue_ensure_with(&mut tx, user_id, id, now, how).await?;
             calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
             tx.commit().await?;
             remade.push(id);
@@ -744,26 +827,34 @@ impl Calendar {
         if let (Some(session), true) = (job.session_id, job.kind != DELETE_MEETING) {
             rows::set_sync(&mut tx, session, sync, Some(code), Some(message)).await?;
         }
+        if let (ZoomCallError::RateLimited { daily: true }, Some(until)) = (error, next_attempt_at) {
+            // Today's budget is spent: the practitioner's other bulk work waits for the reset too, without asking
+            // Zoom, and ordered by session start when it falls due.
+            let held = zoom_jobs::hold_bulk_until(&mut tx, job.user_id, until, code, message).await?;
+            if held > 0 {
+                tracing::info!(user_id = job.user_id, held, "zoom work waits for the daily reset");
+            }
+        }
         tx.commit().await
     }
 
     /// Every meeting Zoom holds for this session (any time it was scheduled for), looked up by the reference in
     /// their agenda across all unexpired meetings, not only the next six months.
-    async fn meetings_of(&self, row: &SessionRow) -> Result<Vec<ListedMeeting>, ZoomCallError> {
+    async fn meetings_of(&self, row: &SessionRow, lane: Lane) -> Result<Vec<ListedMeeting>, ZoomCallError> {
         let api = self.zoom.api().clone();
         let session_prefix = format!("bb-{}-", row.r#ref);
         self.zoom
-            .call(row.user_id, |base, token| {
+            .call(row.user_id, ZoomOp::ListMeetings, lane, |base, token| {
                 let (api, prefix) = (api.clone(), session_prefix.clone());
                 async move { api.meetings_with_agenda_containing(&base, &token, &prefix).await }
             })
             .await
     }
 
-    async fn delete_in_zoom(&self, user_id: i64, meeting: &str) -> Result<(), ZoomCallError> {
+    async fn delete_in_zoom(&self, user_id: i64, meeting: &str, lane: Lane) -> Result<(), ZoomCallError> {
         let api = self.zoom.api().clone();
         self.zoom
-            .call(user_id, |base, token| {
+            .call(user_id, ZoomOp::DeleteMeeting, lane, |base, token| {
                 let (api, meeting) = (api.clone(), meeting.to_string());
                 async move { api.delete_meeting(&base, &token, &meeting).await }
             })
@@ -785,9 +876,10 @@ impl Calendar {
         if row.status == CANCELLED {
             // Cancelled while a creation was in flight or after its answer was lost: delete whatever it made.
             if earlier_attempts {
-                for meeting in self.meetings_of(&row).await? {
+                for meeting in self.meetings_of(&row, attempt.lane()).await? {
                     tracing::info!(session_id, "deleting a meeting made for a cancelled session");
-                    self.delete_in_zoom(row.user_id, &meeting.id.to_string()).await?;
+                    self.delete_in_zoom(row.user_id, &meeting.id.to_string(), attempt.lane())
+                        .await?;
                 }
             }
             return self.finish(attempt).await.map(|()| Vec::new());
@@ -801,7 +893,7 @@ impl Calendar {
         // Keep at most one meeting for the current time (the linked one if Zoom has it); every other meeting of this
         // session that a lost answer made (for this time or an earlier one) is deleted.
         let (existing, strays) = if earlier_attempts {
-            let found = self.meetings_of(&row).await?;
+            let found = self.meetings_of(&row, attempt.lane()).await?;
             let keep = found
                 .iter()
                 .filter(|m| m.agenda.ends_with(&marker))
@@ -826,7 +918,7 @@ impl Calendar {
                 let api = self.zoom.api().clone();
                 let created = self
                     .zoom
-                    .call(row.user_id, |base, token| {
+                    .call(row.user_id, ZoomOp::CreateMeeting, attempt.lane(), |base, token| {
                         let (api, spec) = (api.clone(), spec.clone());
                         async move { api.create_meeting(&base, &token, &spec).await }
                     })
@@ -902,7 +994,7 @@ impl Calendar {
         let spec = meeting_spec(&row);
         let api = self.zoom.api().clone();
         self.zoom
-            .call(row.user_id, |base, token| {
+            .call(row.user_id, ZoomOp::UpdateMeeting, attempt.lane(), |base, token| {
                 let (api, spec, meeting) = (api.clone(), spec.clone(), meeting.clone());
                 async move { api.update_meeting(&base, &token, &meeting, &spec).await }
             })
@@ -928,7 +1020,7 @@ impl Calendar {
             .meeting_id
             .clone()
             .ok_or_else(|| ZoomCallError::Internal("delete without id".into()))?;
-        self.delete_in_zoom(job.user_id, &meeting).await?;
+        self.delete_in_zoom(job.user_id, &meeting, attempt.lane()).await?;
         tracing::info!(job = job.id, "zoom meeting deleted");
         self.finish(attempt).await
     }
@@ -966,6 +1058,31 @@ fn fields(v: &ValidSession) -> SessionFields<'_> {
         time_zone: v.time_zone.name(),
         private_notes: &v.private_notes,
         client_name_in_zoom_topic: v.client_name_in_zoom_topic,
+    }
+}
+
+/// Where "Add Zoom links" stops for the day: the first `left` sessions (soonest first) today, the rest from the next
+/// 00:00 UTC.
+fn link_plan(session_ids: Vec<i64>, left: i64, now: i64) -> MissingLinks {
+    let today = (left.max(0) as usize).min(session_ids.len());
+    MissingLinks {
+        rest_from: (session_ids.len() > today).then(|| limits::next_reset(now)),
+        today: today as u32,
+        session_ids,
+        daily_limit: limits::DAILY_MEETING_CHANGES as u32,
+    }
+}
+
+/// What a session waiting for Zoom's daily reset says (the same words as when Zoom's cap stops its job).
+fn daily_wait_text() -> (&'static str, String) {
+    match jobs::decide(
+        &ZoomCallError::RateLimited { daily: true },
+        1,
+        DateTime::<Utc>::MIN_UTC,
+        Duration::from_secs(1),
+    ) {
+        Next::Park { code, message, .. } => (code, message),
+        Next::RetryAt { code, reason, .. } => (code, reason),
     }
 }
 

@@ -93,6 +93,7 @@ impl Application {
             settings.zoom_timeout,
             settings.clock.clone(),
             settings.status_max_age,
+            settings.zoom_licensed_plan,
         );
         let links = SessionLinks::new(&base_url);
         let calendar_push = CalendarPush::new(

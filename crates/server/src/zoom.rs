@@ -3,6 +3,7 @@
 
 pub mod api_client;
 pub mod connection;
+pub mod limits;
 pub mod meetings;
 pub mod oauth;
 pub mod webhook;

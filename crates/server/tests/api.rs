@@ -37,5 +37,7 @@ mod startup;
 mod status;
 #[path = "api/webhooks.rs"]
 mod webhooks;
+#[path = "api/zoom_limits.rs"]
+mod zoom_limits;
 #[path = "api/zoom_side.rs"]
 mod zoom_side;

@@ -20,6 +20,8 @@ pub struct JobRow {
     pub attempts: i64,
     pub next_attempt_at: Option<i64>,
     pub last_error: Option<String>,
+    /// Bulk work ("Add Zoom links", a remake after an account switch) runs after the practitioner's own.
+    pub bulk: bool,
 }
 
 impl FromRow<'_, AnyRow> for JobRow {
@@ -33,6 +35,7 @@ impl FromRow<'_, AnyRow> for JobRow {
             attempts: r.try_get("attempts")?,
             next_attempt_at: r.try_get("next_attempt_at")?,
             last_error: r.try_get("last_error")?,
+            bulk: r.try_get::<i64, _>("bulk")? != 0,
         })
     }
 }
@@ -47,21 +50,85 @@ pub async fn enqueue_ensure(
     now: i64,
     reconcile: bool,
 ) -> sqlx::Result<i64> {
+    let when = Ensure {
+        due_at: now,
+        bulk: false,
+        reconcile,
+    };
+    enqueue_ensure_with(tx, user_id, session_id, now, when).await
+}
+
+/// How an ensure job is queued.
+#[derive(Debug, Clone, Copy)]
+pub struct Ensure {
+    /// When it may run (Zoom's next daily reset for work beyond today's budget).
+    pub due_at: i64,
+    /// Bulk work; an existing job the practitioner's own change made stays interactive.
+    pub bulk: bool,
+    pub reconcile: bool,
+}
+
+pub async fn enqueue_ensure_with(
+    tx: &mut Transaction<'_, Any>,
+    user_id: i64,
+    session_id: i64,
+    now: i64,
+    how: Ensure,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO zoom_jobs (user_id, session_id, kind, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, 'ensure_meeting', $3, $4, $5)
+        "INSERT INTO zoom_jobs (user_id, session_id, kind, attempts, next_attempt_at, created_at, bulk)
+         VALUES ($1, $2, 'ensure_meeting', $3, $4, $5, $6)
          ON CONFLICT (session_id) WHERE kind = 'ensure_meeting'
-         DO UPDATE SET next_attempt_at = excluded.next_attempt_at, attempts = CASE WHEN excluded.attempts > zoom_jobs.attempts
-                                                                          THEN excluded.attempts ELSE zoom_jobs.attempts END
+         DO UPDATE SET next_attempt_at = excluded.next_attempt_at,
+                       attempts = CASE WHEN excluded.attempts > zoom_jobs.attempts
+                                       THEN excluded.attempts ELSE zoom_jobs.attempts END,
+                       bulk = CASE WHEN excluded.bulk < zoom_jobs.bulk THEN excluded.bulk ELSE zoom_jobs.bulk END
          RETURNING id",
     )
     .bind(user_id)
     .bind(session_id)
-    .bind(reconcile as i64)
+    .bind(how.reconcile as i64)
+    .bind(how.due_at)
     .bind(now)
-    .bind(now)
+    .bind(how.bulk as i64)
     .fetch_one(&mut **tx)
     .await
+}
+
+/// Zoom's daily meeting budget of this practitioner is used up: their bulk creates/updates for scheduled sessions
+/// wait until `until` (Zoom's next 00:00 UTC), and those sessions say so. Returns how many wait. Deletions, and the
+/// clean-up of cancelled sessions, are never held: they do not count toward the cap.
+pub async fn hold_bulk_until(
+    tx: &mut Transaction<'_, Any>,
+    user_id: i64,
+    until: i64,
+    code: &str,
+    message: &str,
+) -> sqlx::Result<u64> {
+    const HELD: &str = "SELECT j.session_id FROM zoom_jobs j JOIN sessions s ON s.id = j.session_id
+          WHERE j.user_id = $1 AND j.bulk = 1 AND j.kind IN ('ensure_meeting', 'update_meeting')
+            AND s.status = 'scheduled' AND j.lease_owner IS NULL
+            AND j.next_attempt_at IS NOT NULL AND j.next_attempt_at < $2";
+    sqlx::query(&format!(
+        "UPDATE sessions SET zoom_sync = 'retrying', zoom_sync_code = $3, zoom_sync_message = $4
+          WHERE zoom_sync IN ('pending', 'retrying') AND id IN ({HELD})"
+    ))
+    .bind(user_id)
+    .bind(until)
+    .bind(code)
+    .bind(message)
+    .execute(&mut **tx)
+    .await?;
+    Ok(sqlx::query(&format!(
+        "UPDATE zoom_jobs SET next_attempt_at = $2, last_error = $3 WHERE id IN ({})",
+        HELD.replace("SELECT j.session_id", "SELECT j.id")
+    ))
+    .bind(user_id)
+    .bind(until)
+    .bind(code)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
 }
 
 pub async fn enqueue_for_meeting(
@@ -107,7 +174,9 @@ pub async fn on_cancel(tx: &mut Transaction<'_, Any>, session_id: i64, now: i64)
 }
 
 /// Leases one due job whose practitioner has no other job running (Zoom work runs one at a time per practitioner,
-/// concurrently across practitioners), the oldest first, or only `only` if given. The attempt is counted before Zoom
+/// concurrently across practitioners), or only `only` if given: the practitioners' own work before bulk work, then
+/// the earliest due, then the soonest session (work waiting for Zoom's daily reset all falls due at 00:00 UTC, and
+/// the sessions that come first get their links first). The attempt is counted before Zoom
 /// is called, so a crash or a lost answer is known to the next run. `token` identifies this attempt's lease: only
 /// its holder may renew, finish or reschedule the job.
 ///
@@ -120,13 +189,13 @@ pub async fn on_cancel(tx: &mut Transaction<'_, Any>, session_id: i64, now: i64)
 pub async fn claim(db: &Db, only: Option<i64>, token: &str, now: i64, until: i64) -> sqlx::Result<Option<JobRow>> {
     const CLAIM: &str = "UPDATE zoom_jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
           WHERE id = (
-            SELECT j.id FROM zoom_jobs j
+            SELECT j.id FROM zoom_jobs j LEFT JOIN sessions s ON s.id = j.session_id
              WHERE j.next_attempt_at IS NOT NULL AND j.next_attempt_at <= $3
                AND (j.lease_until IS NULL OR j.lease_until <= $3)
                AND ($4 IS NULL OR j.id = $4)
                AND NOT EXISTS (SELECT 1 FROM zoom_jobs k
                                 WHERE k.user_id = j.user_id AND k.id <> j.id AND k.lease_until > $3)
-             ORDER BY j.next_attempt_at, j.id LIMIT 1{lock})
+             ORDER BY j.bulk, j.next_attempt_at, s.starts_at, j.id LIMIT 1{lock})
           RETURNING *";
     match Backend::of(db) {
         Backend::Sqlite => {

@@ -161,18 +161,14 @@ pub async fn missing_links(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> ApiResult<Json<MissingLinks>> {
-    Ok(Json(MissingLinks {
-        session_ids: state.calendar.missing_links(user).await?,
-    }))
+    Ok(Json(state.calendar.missing_links(user).await?))
 }
 
 pub async fn add_missing_links(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> ApiResult<Json<MissingLinks>> {
-    Ok(Json(MissingLinks {
-        session_ids: state.calendar.add_missing_links(user).await?,
-    }))
+    Ok(Json(state.calendar.add_missing_links(user).await?))
 }
 
 pub async fn preferences(

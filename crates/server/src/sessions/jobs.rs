@@ -55,8 +55,8 @@ pub fn decide(error: &ZoomCallError, attempts: i64, now: DateTime<Utc>, base: st
         ZoomCallError::RateLimited { daily: true } => Next::RetryAt {
             at: next_utc_midnight(now),
             code: codes::ZOOM_DAILY_LIMIT,
-            reason: "Zoom allows 100 meeting changes a day per account, and today's are used up. BetterBeing \
-                     creates the link after midnight UTC, when Zoom resets the limit."
+            reason: "Zoom takes 100 new or changed meetings a day per Zoom user, and today's are used. BetterBeing \
+                     makes this link after 00:00 UTC, when Zoom's count starts again, soonest sessions first."
                 .into(),
         },
         ZoomCallError::NeedsReauth => Next::Park {

@@ -17,6 +17,7 @@ use crate::calendar_sync;
 use crate::db::begin_write;
 use crate::db::sessions::{self as rows, Checkpoint, SessionRow, NOTICE_REMADE_AFTER_DELETION};
 use crate::db::zoom_jobs;
+use crate::zoom::limits::{Lane, ZoomOp};
 use crate::zoom::ZoomCallError;
 
 use super::zoom_side::record_zoom_time;
@@ -65,7 +66,7 @@ impl Calendar {
         let api = self.zoom.api().clone();
         let result = self
             .zoom
-            .call(row.user_id, |base, token| {
+            .call(row.user_id, ZoomOp::GetMeeting, Lane::Bulk, |base, token| {
                 let (api, meeting) = (api.clone(), meeting.clone());
                 async move { api.meeting_state(&base, &token, &meeting).await }
             })

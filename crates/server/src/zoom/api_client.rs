@@ -80,8 +80,38 @@ impl ZoomApiClient {
     }
 }
 
+tokio::task_local! {
+    /// `x-ratelimit-limit` / `x-ratelimit-remaining` of the last answer inside [`observe_quota`].
+    static QUOTA: std::cell::Cell<Option<(i64, i64)>>;
+}
+
+/// Runs one request and returns what Zoom said of its limit with the answer: `(limit, remaining)` from
+/// `x-ratelimit-limit` / `x-ratelimit-remaining`, when Zoom sent both (it does not always: facts §4.2).
+pub async fn observe_quota<T>(request: impl std::future::Future<Output = T>) -> (T, Option<(i64, i64)>) {
+    QUOTA
+        .scope(std::cell::Cell::new(None), async {
+            let answer = request.await;
+            (answer, QUOTA.with(|q| q.get()))
+        })
+        .await
+}
+
+fn note_quota(response: &reqwest::Response) {
+    let number = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<i64>().ok())
+    };
+    if let (Some(limit), Some(remaining)) = (number("x-ratelimit-limit"), number("x-ratelimit-remaining")) {
+        let _ = QUOTA.try_with(|q| q.set(Some((limit, remaining))));
+    }
+}
+
 pub(super) async fn decode<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, ApiCallError> {
     let status = response.status();
+    note_quota(&response);
     if status.is_success() {
         return response.json::<T>().await.map_err(|_| ApiCallError::Unavailable);
     }
@@ -91,6 +121,7 @@ pub(super) async fn decode<T: serde::de::DeserializeOwned>(response: reqwest::Re
 /// For 204 answers (PATCH, DELETE).
 pub(super) async fn decode_empty(response: reqwest::Response) -> Result<(), ApiCallError> {
     let status = response.status();
+    note_quota(&response);
     if status.is_success() {
         return Ok(());
     }

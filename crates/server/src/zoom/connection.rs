@@ -12,7 +12,8 @@ use chrono::DateTime;
 use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 
-use super::api_client::{ApiCallError, ZoomApiClient};
+use super::api_client::{observe_quota, ApiCallError, ZoomApiClient};
+use super::limits::{Lane, Limits, Plan, ZoomOp, DAILY_MEETING_CHANGES};
 use super::oauth::{OAuthFailure, TokenSet, ZoomOAuth};
 use crate::clock::Clock;
 use crate::crypto::{random_token, sha256_hex, Keyring};
@@ -62,6 +63,11 @@ struct UsableToken {
     access: SecretString,
     api_base: String,
     generation: i64,
+    /// Whose calls these are, for Zoom's limits: the host user (the daily meeting cap) and the account (the
+    /// per-second limits, by the user's type).
+    zoom_user_id: String,
+    zoom_account_id: String,
+    zoom_user_type: i64,
 }
 
 #[derive(Clone)]
@@ -77,6 +83,8 @@ pub struct Zoom {
     clock: Clock,
     /// How long a Zoom confirmation of a connection stays fresh for the status page.
     status_max_age: Duration,
+    /// Zoom's daily meeting cap and per-second limits, kept as a budget.
+    limits: Limits,
 }
 
 /// A background check that has not finished after this long is presumed dead (its process crashed); another may run.
@@ -111,7 +119,7 @@ fn account_of(row: &ConnectionRow) -> ZoomAccount {
 }
 
 impl Zoom {
-    // Eight settings of one service, each used once here; issue 11's AppState redesign groups them.
+    // Nine settings of one service, each used once here; issue 11's AppState redesign groups them.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         db: Db,
@@ -122,9 +130,11 @@ impl Zoom {
         timeout: Duration,
         clock: Clock,
         status_max_age: Duration,
+        licensed_plan: Plan,
     ) -> Self {
         let http = super::oauth::http_client(timeout).expect("HTTP client builds");
         Zoom {
+            limits: Limits::new(db.clone(), clock.clone(), licensed_plan),
             db,
             keys,
             oauth,
@@ -347,7 +357,7 @@ impl Zoom {
             if connections::claim_check(&self.db, user_id, now - max_age, now - CHECK_LEASE_MS, now).await? {
                 let zoom = self.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = zoom.verify(user_id).await {
+                    if let Err(e) = zoom.verify(user_id, Lane::Bulk).await {
                         tracing::warn!(user_id, failure = ?e, "background zoom check failed");
                     }
                 });
@@ -359,7 +369,7 @@ impl Zoom {
     /// "Check again": asks Zoom now (`GET /users/me`) and answers with what it said.
     pub async fn check_now(&self, user_id: i64) -> Result<ZoomStatus, ZoomCallError> {
         if matches!(self.stored_status(user_id).await?.0, ZoomStatus::Connected { .. }) {
-            self.verify(user_id).await?;
+            self.verify(user_id, Lane::Interactive).await?;
         }
         Ok(self.stored_status(user_id).await?.0)
     }
@@ -413,12 +423,11 @@ impl Zoom {
 
     /// Confirms the grant with Zoom and records the answer: who the user is now, that Zoom could not be reached, or
     /// (inside [`Zoom::call`]) that the grant is dead.
-    async fn verify(&self, user_id: i64) -> Result<(), ZoomCallError> {
+    async fn verify(&self, user_id: i64, lane: Lane) -> Result<(), ZoomCallError> {
         let answer = self
-            .call(
-                user_id,
-                |base, token| async move { self.api.users_me(&base, &token).await },
-            )
+            .call(user_id, ZoomOp::GetUser, lane, |base, token| async move {
+                self.api.users_me(&base, &token).await
+            })
             .await;
         let now = self.clock.now_ms();
         match answer {
@@ -533,17 +542,39 @@ impl Zoom {
     /// Runs one Zoom API call with the user's access token: refreshes first when the token is about to expire,
     /// refreshes once and retries when Zoom says the token is unusable (124), and marks the connection as needing
     /// reauthorization when even a fresh token is refused or Zoom refuses the grant.
-    pub async fn call<T, F, Fut>(&self, user_id: i64, request: F) -> Result<T, ZoomCallError>
+    ///
+    /// Zoom's limits are kept first (`limits`): a create or update is counted against the host's 100 a day and not
+    /// sent at all once `lane` has used its share (the answer is then the daily 429 Zoom would have given), and
+    /// every call waits for its turn in the account's per-second bucket.
+    pub async fn call<T, F, Fut>(&self, user_id: i64, op: ZoomOp, lane: Lane, request: F) -> Result<T, ZoomCallError>
     where
         F: Fn(String, SecretString) -> Fut,
         Fut: Future<Output = Result<T, ApiCallError>>,
     {
         let mut refreshed = false;
+        let mut counted = false;
         // A token refused while another request or process was rotating it is a race, not a dead grant: go round
         // again with the stored tokens (a few times at most).
         for _ in 0..4 {
             let token = self.usable_token(user_id, &mut refreshed).await?;
-            let dead = match request(token.api_base.clone(), token.access).await {
+            if op.counts_toward_daily_cap() && !counted {
+                if !self.limits.take_daily(&token.zoom_user_id, lane).await? {
+                    tracing::info!(user_id, ?lane, "zoom daily meeting budget used up; not calling zoom");
+                    return Err(ZoomCallError::RateLimited { daily: true });
+                }
+                counted = true;
+            }
+            let category = op.category();
+            self.limits
+                .wait_for_turn(&token.zoom_account_id, token.zoom_user_type, category, lane)
+                .await?;
+            let (answer, quota) = observe_quota(request(token.api_base.clone(), token.access)).await;
+            if let (true, Some((DAILY_MEETING_CHANGES, remaining))) = (op.counts_toward_daily_cap(), quota) {
+                self.limits
+                    .zoom_says_daily_remaining(&token.zoom_user_id, remaining)
+                    .await?;
+            }
+            let dead = match answer {
                 Ok(value) => {
                     connections::record_success(&self.db, user_id, self.clock.now_ms()).await?;
                     return Ok(value);
@@ -558,7 +589,15 @@ impl Zoom {
                 Err(ApiCallError::Zoom { status, code, message }) => {
                     return Err(ZoomCallError::Zoom { status, code, message })
                 }
-                Err(ApiCallError::RateLimited { daily }) => return Err(ZoomCallError::RateLimited { daily }),
+                Err(ApiCallError::RateLimited { daily }) => {
+                    if daily && op.counts_toward_daily_cap() {
+                        self.limits.zoom_says_daily_remaining(&token.zoom_user_id, 0).await?;
+                    } else if !daily {
+                        self.limits.slow_down(&token.zoom_account_id, category).await?;
+                    }
+                    tracing::warn!(user_id, ?op, daily, "zoom refused a call for its rate limit");
+                    return Err(ZoomCallError::RateLimited { daily });
+                }
                 Err(ApiCallError::Unavailable) => return Err(ZoomCallError::Unavailable),
             };
             if self.needs_reauth(user_id, token.generation, dead).await? {
@@ -566,6 +605,17 @@ impl Zoom {
             }
         }
         Err(ZoomCallError::Unavailable)
+    }
+
+    /// How many creates/updates `lane` may still send today for this practitioner's Zoom user (`None`: no usable
+    /// connection).
+    pub async fn daily_budget_left(&self, user_id: i64, lane: Lane) -> sqlx::Result<Option<i64>> {
+        match connections::get(&self.db, user_id).await? {
+            Some(row) if row.status == connections::CONNECTED => {
+                Ok(Some(self.limits.daily_left(&row.zoom_user_id, lane).await?))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Marks the connection as needing reauthorization, unless its tokens changed since `generation` was read
@@ -603,6 +653,9 @@ impl Zoom {
                     access: SecretString::from(access),
                     api_base: row.api_url,
                     generation: row.token_generation,
+                    zoom_user_id: row.zoom_user_id,
+                    zoom_account_id: row.zoom_account_id,
+                    zoom_user_type: row.zoom_user_type,
                 });
             }
             self.refresh(user_id, row.token_generation).await?;

@@ -153,6 +153,7 @@ fn settings(database_url: &str, keys: Keyring, dist: Option<PathBuf>, zoom: Zoom
         job_lease: std::time::Duration::from_secs(3),
         job_concurrency: 8,
         status_max_age: std::time::Duration::from_secs(300),
+        zoom_licensed_plan: server::zoom::limits::Plan::Pro,
         calendar_allow_private: true,
         calendar_timeout: std::time::Duration::from_secs(2),
         clock: server::clock::Clock::default(),
