@@ -2,20 +2,23 @@
 //!
 //! Adding an endpoint (e.g. the Meetings API) means: a marker type implementing [`Endpoint`] with its
 //! granular scope, call-log kind and rate-limit label; a handler taking `ZoomAuth<ThatMarker>`; and answering
-//! with [`ZoomAuth::reply`] or an [`ApiError`]. Authentication, 124/4738/4711 and the call log come for free.
+//! with [`ZoomAuth::reply`] or an [`ApiError`]. Authentication, 124/4738/4711, Zoom's account-wide rate limits and
+//! the call log come for free.
 
 use std::marker::PhantomData;
 
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{middleware, Json, Router};
 use serde_json::json;
 
 use crate::calls::CallNote;
-use crate::state::{AccessError, AppState, User};
+pub use crate::rate_limits::RateCategory;
+use crate::rate_limits::{RateLimitKind, Refusal};
+use crate::state::{rfc3339_secs, AccessError, AppState, User};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -33,24 +36,6 @@ pub trait Endpoint: Send + Sync + 'static {
     const SCOPE: &'static str;
     /// Zoom's rate-limit label, sent as `x-ratelimit-category`.
     const CATEGORY: RateCategory;
-}
-
-#[derive(Clone, Copy, Debug)]
-pub enum RateCategory {
-    Light,
-    Medium,
-    #[expect(dead_code, reason = "no Heavy endpoint yet")]
-    Heavy,
-}
-
-impl RateCategory {
-    fn header_value(self) -> &'static str {
-        match self {
-            Self::Light => "Light",
-            Self::Medium => "Medium",
-            Self::Heavy => "Heavy",
-        }
-    }
 }
 
 /// Zoom's API error body: `{"code","message"}`, plus `errors[]` on validation failures (facts §4.1).
@@ -164,10 +149,48 @@ fn has_query_token(parts: &Parts) -> bool {
     url::form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "access_token")
 }
 
-impl<E: Endpoint> FromRequestParts<AppState> for ZoomAuth<E> {
-    type Rejection = ApiError;
+/// Marks `response` as refused by one of Zoom's rate limits, for the call log's `rate_limit`.
+pub fn rate_limited(mut response: Response, kind: RateLimitKind) -> Response {
+    response.extensions_mut().insert(kind);
+    response
+}
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+/// Zoom's answer when an account-wide limit refuses a call (facts §4.2), from `error`, the caller's labelled 429: the
+/// documented message, and `x-ratelimit-type` / `-limit` / `-remaining: 0` (the category header is added for every
+/// `/v2` answer); a daily refusal also names the next 00:00 UTC in `Retry-After` as an ISO date, not seconds, as the
+/// doc's example does.
+fn refusal_response(refusal: Refusal, error: impl FnOnce(ApiError) -> ApiError) -> Response {
+    let (kind, limit, message, rate_type) = match refusal {
+        Refusal::PerSecond { limit } => (
+            RateLimitKind::PerSecond,
+            limit,
+            "You have reached the maximum per-second rate limit for this API. Try again later.",
+            "QPS",
+        ),
+        Refusal::Daily { limit, .. } => (
+            RateLimitKind::Daily,
+            limit,
+            "You have reached the maximum daily rate limit for this API. Refer to the response header for details \
+             on when you can make another request.",
+            "Daily-limit",
+        ),
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert("x-ratelimit-type", HeaderValue::from_static(rate_type));
+    headers.insert("x-ratelimit-limit", HeaderValue::from(limit));
+    headers.insert("x-ratelimit-remaining", HeaderValue::from(0));
+    if let Refusal::Daily { retry_after, .. } = refusal {
+        let value = HeaderValue::from_str(&rfc3339_secs(retry_after)).expect("a date is a header value");
+        headers.insert(header::RETRY_AFTER, value);
+    }
+    let response = error(ApiError::new(StatusCode::TOO_MANY_REQUESTS, 429, message)).into_response();
+    rate_limited((headers, response).into_response(), kind)
+}
+
+impl<E: Endpoint> FromRequestParts<AppState> for ZoomAuth<E> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         // Since 2023-02 Zoom refuses query-string tokens outright, even next to a good header (facts §1.3).
         if has_query_token(parts) {
             let error = ApiError::new(
@@ -175,26 +198,35 @@ impl<E: Endpoint> FromRequestParts<AppState> for ZoomAuth<E> {
                 124,
                 "Access token is not supported as query parameter string.",
             );
-            return Err(error.for_endpoint::<E>());
+            return Err(error.for_endpoint::<E>().into_response());
         }
-        let token = bearer_token(parts).ok_or_else(|| ApiError::invalid_token().for_endpoint::<E>())?;
-        let authenticated = state
-            .lock()
+        let token = bearer_token(parts).ok_or_else(|| ApiError::invalid_token().for_endpoint::<E>().into_response())?;
+        let mut sandbox = state.lock();
+        let authenticated = sandbox
             .authenticate(token)
-            .map_err(|e| ApiError::from_access(e).for_endpoint::<E>())?;
+            .map_err(|e| ApiError::from_access(e).for_endpoint::<E>().into_response())?;
+        let for_user = |error: ApiError| {
+            let mut error = error.for_endpoint::<E>();
+            error.note = error.note.user(authenticated.user.id.clone());
+            error
+        };
         if !authenticated.scopes.iter().any(|s| s == E::SCOPE) {
-            let mut error = ApiError::new(
+            return Err(for_user(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 4711,
                 format!(
                     "Invalid access token, does not contain scopes:[{0}, {0}:admin].",
                     E::SCOPE
                 ),
-            )
-            .for_endpoint::<E>();
-            error.note = error.note.user(authenticated.user.id.clone());
-            return Err(error);
+            ))
+            .into_response());
         }
+        // Zoom counts what it has authenticated, per account and category, before the operation runs; a refused
+        // call does nothing (facts §4.2).
+        if let Err(refusal) = sandbox.admit_api_call(&authenticated.user.account_id, E::CATEGORY) {
+            return Err(refusal_response(refusal, for_user));
+        }
+        drop(sandbox);
         Ok(Self {
             user: authenticated.user,
             grant_id: authenticated.grant_id,

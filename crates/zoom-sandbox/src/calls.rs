@@ -1,7 +1,8 @@
 //! The call log: every request to the Zoom-facing routes, so tests can assert "exactly one refresh".
 //!
-//! Handlers describe their call by putting a [`CallNote`] in the response extensions; the middleware
-//! records it together with method, path (never the query string, which may hold a code or token) and status.
+//! Handlers describe their call by putting a [`CallNote`] (and, when one of Zoom's rate limits refused it, a
+//! `RateLimitKind`) in the response extensions; the middleware records it together with method, path (never the
+//! query string, which may hold a code or token) and status.
 //! Meetings calls also keep their query parameters and JSON bodies (for contract tests): start URLs and zaks
 //! appear there, in the sandbox's own test-only log, but never in tracing output.
 
@@ -17,6 +18,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::faults::{self, FaultMode, Triggered};
+use crate::rate_limits::RateLimitKind;
 use crate::state::{rfc3339_millis, AppState};
 
 /// What a handler knows about its own call.
@@ -65,6 +67,9 @@ pub struct Call {
     /// The injected fault that answered this call, e.g. `error_503`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<&'static str>,
+    /// Which of Zoom's rate limits refused this call: `per_second`, `daily` or `user_daily`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<&'static str>,
 }
 
 #[derive(Debug, Default)]
@@ -193,6 +198,7 @@ fn log(state: &AppState, incoming: &Incoming, response: &Response, response_body
         request_body: incoming.request_body.clone(),
         response_body,
         fault,
+        rate_limit: response.extensions().get::<RateLimitKind>().map(|k| k.name()),
     });
 }
 

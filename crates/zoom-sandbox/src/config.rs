@@ -29,6 +29,10 @@ pub struct SandboxConfig {
     /// The events the app subscribes to besides `app_deauthorized` (the demo app: every meeting event,
     /// `meeting_events::MEETING_EVENTS`).
     pub event_subscriptions: Vec<String>,
+    /// Whether Zoom's per-second rate limits apply (facts §4.2; `rate_limits.rs`). On for the demo and the binary, so
+    /// a client that bursts is refused as Zoom would refuse it; `POST /_sandbox/rate-limits` flips it at run time
+    /// for tests about other things.
+    pub per_second_limits: bool,
 }
 
 impl SandboxConfig {
@@ -46,6 +50,7 @@ impl SandboxConfig {
                 .iter()
                 .map(|e| (*e).to_owned())
                 .collect(),
+            per_second_limits: true,
         }
     }
 }

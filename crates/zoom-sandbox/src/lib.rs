@@ -19,6 +19,7 @@ mod meetings;
 mod meetings_api;
 mod oauth;
 mod pkce;
+mod rate_limits;
 mod state;
 mod webhook;
 
@@ -95,9 +96,10 @@ pub async fn serve_at(listener: TcpListener, config: SandboxConfig, base_url: St
     serve_state(listener, state, base_url)
 }
 
-/// Like [`serve_at`], keeping the sandbox's lasting state (users, grants, tokens, meetings, daily usage, clock) in
-/// `state_file`: read at start when it exists, rewritten after every request that may change it. So "Zoom" survives
-/// a restart of the sandbox process. A file that cannot be read back is an error, never a silent fresh start.
+/// Like [`serve_at`], keeping the sandbox's lasting state (users, grants, tokens, meetings, daily usage, plan
+/// overrides, clock) in `state_file`: read at start when it exists, rewritten after every request that may change
+/// it. So "Zoom" survives a restart of the sandbox process. A file that cannot be read back is an error, never a
+/// silent fresh start.
 pub async fn serve_persisted(
     listener: TcpListener,
     config: SandboxConfig,

@@ -8,10 +8,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::Value;
 
-use crate::api::{check_self, ApiError, Endpoint, RateCategory, ZoomAuth};
+use crate::api::{check_self, rate_limited, ApiError, Endpoint, RateCategory, ZoomAuth};
 use crate::meeting_events;
 use crate::meetings::{ListQuery, MeetingError, Quota, DAILY_CREATE_UPDATE_LIMIT};
-use crate::state::AppState;
+use crate::rate_limits::RateLimitKind;
+use crate::state::{AppState, Sandbox};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -111,6 +112,13 @@ fn with_quota(mut response: Response, remaining: u32) -> Response {
     response
 }
 
+/// The per-user cap refused a create/update: 429 with `remaining: 0`, tallied with the account-wide refusals so
+/// tests can assert that nothing was refused.
+fn user_cap_refused<E: Endpoint>(sandbox: &mut Sandbox, auth: &ZoomAuth<E>, error: MeetingError) -> Response {
+    sandbox.rate_limits.refused.count(RateLimitKind::UserDaily);
+    rate_limited(with_quota(auth.error(api_error(error)), 0), RateLimitKind::UserDaily)
+}
+
 fn quota_error<E: Endpoint>(auth: &ZoomAuth<E>, quota: Quota, error: MeetingError) -> Response {
     with_quota(auth.error(api_error(error)), quota.remaining)
 }
@@ -150,7 +158,7 @@ async fn create_meeting(
     let base_url = sandbox.base_url.clone();
     let quota = match sandbox.meetings.count_create_update(&auth.user.id, now) {
         Ok(quota) => quota,
-        Err(error) => return with_quota(auth.error(api_error(error)), 0),
+        Err(error) => return user_cap_refused(&mut sandbox, &auth, error),
     };
     let body = match json_body(&body) {
         Ok(body) => body,
@@ -222,7 +230,7 @@ async fn update_meeting(
     }
     let quota = match sandbox.meetings.count_create_update(&auth.user.id, now) {
         Ok(quota) => quota,
-        Err(error) => return with_quota(auth.error(api_error(error)), 0),
+        Err(error) => return user_cap_refused(&mut sandbox, &auth, error),
     };
     let body = match json_body(&body) {
         Ok(body) => body,

@@ -15,6 +15,7 @@ use crate::faults::Faults;
 use crate::ids;
 use crate::meetings::MeetingStore;
 use crate::pkce::PkceChallenge;
+use crate::rate_limits::{Plan, RateCategory, RateLimits, Refusal};
 
 /// Shared by every handler. A sandbox serves a handful of requests at a time, so one lock is plenty.
 #[derive(Clone)]
@@ -322,6 +323,7 @@ pub struct Authenticated {
 #[derive(Debug, PartialEq, Eq)]
 pub enum ControlError {
     UnknownUser,
+    UnknownAccount,
     NoActiveGrant,
 }
 
@@ -346,7 +348,7 @@ pub struct Deauthorization {
 }
 
 /// Everything "Zoom" knows. With `--state FILE` the lasting part (users, grants, tokens, codes, meetings, daily
-/// usage, the clock's offset) is written to that file after every change and read back at start, so a restarted
+/// usage, plan overrides, the clock's offset) is written to that file after every change and read back at start, so a restarted
 /// sandbox still honours the grants and meetings it handed out. The app's registration comes from the command line
 /// each start; the call log, webhook deliveries, armed faults and open consent pages are not kept.
 #[derive(Serialize, Deserialize)]
@@ -373,6 +375,9 @@ pub struct Sandbox {
     pub meetings: MeetingStore,
     #[serde(skip)]
     pub faults: Faults,
+    /// Zoom's account-wide rate limits. `default`: state files from before they existed still load.
+    #[serde(default)]
+    pub rate_limits: RateLimits,
     secrets: IssuedSecrets,
 }
 
@@ -382,6 +387,7 @@ impl Sandbox {
             client_secret: config.client_secret.clone(),
             ..IssuedSecrets::default()
         };
+        let rate_limits = RateLimits::new(config.per_second_limits);
         Self {
             config,
             base_url,
@@ -399,6 +405,7 @@ impl Sandbox {
             webhook_deliveries: Vec::new(),
             meetings: MeetingStore::default(),
             faults: Faults::default(),
+            rate_limits,
             secrets,
         }
     }
@@ -407,6 +414,7 @@ impl Sandbox {
     pub fn restore(json: &[u8], config: SandboxConfig, base_url: String) -> Result<Self, serde_json::Error> {
         let mut sandbox: Sandbox = serde_json::from_slice(json)?;
         sandbox.secrets.client_secret = config.client_secret.clone();
+        sandbox.rate_limits.per_second = config.per_second_limits;
         sandbox.config = config;
         sandbox.base_url = base_url;
         Ok(sandbox)
@@ -510,6 +518,29 @@ impl Sandbox {
             self.disabled_accounts.remove(&account_id);
         }
         Ok(())
+    }
+
+    // ---- rate limits -------------------------------------------------------------------------------
+
+    /// The account's plan and whether the control API set it; `None` when no user is on that account. Without an
+    /// override a Zoom account is Free unless one of its users is Licensed (type 2): a Basic user's account gets
+    /// Free limits (facts §4.2).
+    pub fn plan_of(&self, account_id: &str) -> Option<(Plan, bool)> {
+        let mut members = self.users.iter().filter(|u| u.account_id == account_id).peekable();
+        members.peek()?;
+        if let Some(plan) = self.rate_limits.plan_override(account_id) {
+            return Some((plan, true));
+        }
+        let licensed = members.any(|u| u.user_type == 2);
+        Some((if licensed { Plan::Pro } else { Plan::Free }, false))
+    }
+
+    /// Counts one authenticated API call of `account_id` in `category` against Zoom's limits, or refuses it.
+    pub fn admit_api_call(&mut self, account_id: &str, category: RateCategory) -> Result<(), Refusal> {
+        let plan = self.plan_of(account_id).map_or(Plan::Free, |(plan, _)| plan);
+        let now = self.now();
+        self.rate_limits
+            .admit(account_id, plan, category, std::time::Instant::now(), now)
     }
 
     // ---- authorize ---------------------------------------------------------------------------------
@@ -923,6 +954,61 @@ mod tests {
             sandbox.authenticate(&tokens.access_token).unwrap_err(),
             AccessError::Expired
         );
+    }
+
+    #[test]
+    fn an_accounts_plan_comes_from_its_users_unless_overridden() {
+        let (mut sandbox, licensed) = sandbox();
+        let account = sandbox.user(&licensed).unwrap().account_id.clone();
+        assert_eq!(sandbox.plan_of(&account), Some((Plan::Pro, false)));
+        assert_eq!(sandbox.plan_of("nobody"), None);
+        let basic = sandbox
+            .add_user(NewUser {
+                email: "basic@zoom.example".to_owned(),
+                first_name: "C".to_owned(),
+                last_name: "D".to_owned(),
+                user_type: 1,
+                account_id: None,
+                timezone: None,
+            })
+            .unwrap();
+        assert_eq!(sandbox.plan_of(&basic.account_id), Some((Plan::Free, false)));
+        sandbox
+            .rate_limits
+            .set_plan_override(&basic.account_id, Some(Plan::Business));
+        assert_eq!(sandbox.plan_of(&basic.account_id), Some((Plan::Business, true)));
+        sandbox.rate_limits.set_plan_override(&basic.account_id, None);
+        assert_eq!(sandbox.plan_of(&basic.account_id), Some((Plan::Free, false)));
+    }
+
+    #[test]
+    fn plan_overrides_and_account_usage_survive_a_restart_and_old_state_files_still_load() {
+        let (mut sandbox, user) = sandbox();
+        let account = sandbox.user(&user).unwrap().account_id.clone();
+        sandbox.rate_limits.set_plan_override(&account, Some(Plan::Free));
+        let now = sandbox.now();
+        sandbox
+            .rate_limits
+            .set_daily_used(&account, RateCategory::Medium, 1999, now);
+        let mut config = SandboxConfig::demo(REDIRECT, None);
+        config.per_second_limits = false;
+        let restored = Sandbox::restore(&sandbox.snapshot(), config, String::new()).unwrap();
+        assert_eq!(restored.plan_of(&account), Some((Plan::Free, true)));
+        assert_eq!(
+            restored.rate_limits.daily_used(&account, RateCategory::Medium, now),
+            1999
+        );
+        assert!(
+            !restored.rate_limits.per_second,
+            "the switch comes from the command line"
+        );
+
+        let mut old: serde_json::Value = serde_json::from_slice(&sandbox.snapshot()).unwrap();
+        old.as_object_mut().unwrap().remove("rate_limits");
+        let bytes = serde_json::to_vec(&old).unwrap();
+        let restored = Sandbox::restore(&bytes, SandboxConfig::demo(REDIRECT, None), String::new()).unwrap();
+        assert_eq!(restored.plan_of(&account), Some((Plan::Pro, false)));
+        assert!(restored.rate_limits.per_second);
     }
 
     #[test]

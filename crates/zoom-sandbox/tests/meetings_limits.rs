@@ -1,4 +1,8 @@
-//! The Meetings API's limits and refusals (daily cap, 3161, 4711) and injected faults.
+//! The Meetings API's limits and refusals (the per-user daily cap, Zoom's account-wide per-second and daily rate
+//! limits, 3161, 4711) and injected faults.
+//!
+//! The account-wide limit tests start with `start_limited` (per-second limits on, as in the demo); the others use
+//! `start`, which switches them off.
 
 #[path = "harness/harness.rs"]
 mod harness;
@@ -8,11 +12,12 @@ use std::time::{Duration, Instant};
 use harness::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use zoom_sandbox::contract::{self, MEETING_CREATE, MEETING_UPDATE};
+use zoom_sandbox::contract::{self, MEETINGS_LIST, MEETING_CREATE, MEETING_UPDATE};
 use zoom_sandbox::SandboxConfig;
 
 const DAILY_LIMIT_MESSAGE: &str = "You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.";
 const PER_SECOND_MESSAGE: &str = "You have reached the maximum per-second rate limit for this API. Try again later.";
+const ACCOUNT_DAILY_MESSAGE: &str = "You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request.";
 
 async fn setup() -> (Harness, String) {
     let h = start().await;
@@ -123,6 +128,19 @@ async fn the_101st_create_or_update_is_429_until_midnight_utc() {
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
     let ok = h.api("POST", "/users/me/meetings", &token, Some(&json!({}))).await;
     assert_eq!(ok.status, StatusCode::CREATED);
+    // Four 429s from the per-user cap, none from the account-wide limits; the log says which limit refused.
+    assert_eq!(
+        h.rate_limits().await,
+        json!({ "per_second": false, "refused": { "per_second": 0, "daily": 0, "user_daily": 4 } })
+    );
+    let (_, log) = h.control("GET", "/calls", None).await;
+    let refused = log["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["rate_limit"] == "user_daily" && c["status"] == 429)
+        .count();
+    assert_eq!(refused, 4);
     h.assert_calls_follow_contract().await;
 }
 
@@ -435,5 +453,417 @@ async fn hang_after_commit_creates_the_meeting_and_loses_the_answer() {
     assert_eq!(response.status, StatusCode::NO_CONTENT);
     let again = h.api("DELETE", &format!("/meetings/{id}"), &token, None).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
+    h.assert_calls_follow_contract().await;
+}
+
+// ---- Zoom's account-wide rate limits (facts §4.2) ---------------------------------------------------------
+
+/// `n` concurrent `GET /v2{path}`: they all reach the sandbox within the same second. Returns the answers.
+async fn burst(h: &Harness, n: usize, path: &str, token: &str) -> Vec<(StatusCode, reqwest::header::HeaderMap)> {
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let request = h.http.get(h.url(&format!("/v2{path}"))).bearer_auth(token);
+        calls.spawn(async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.headers().clone())
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(answer) = calls.join_next().await {
+        answers.push(answer.unwrap());
+    }
+    answers
+}
+
+/// How many of a burst got `status`; every 429 must carry the QPS headers with `limit`.
+fn count_burst(answers: &[(StatusCode, reqwest::header::HeaderMap)], category: &str, limit: u32) -> (usize, usize) {
+    let ok = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    let refused: Vec<_> = answers
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::TOO_MANY_REQUESTS)
+        .collect();
+    for (_, headers) in &refused {
+        let header = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(header("x-ratelimit-category").as_deref(), Some(category));
+        assert_eq!(header("x-ratelimit-type").as_deref(), Some("QPS"));
+        assert_eq!(header("x-ratelimit-limit"), Some(limit.to_string()));
+        assert_eq!(header("x-ratelimit-remaining").as_deref(), Some("0"));
+    }
+    assert_eq!(ok + refused.len(), answers.len(), "only 200s and 429s");
+    (ok, refused.len())
+}
+
+fn assert_qps_429(response: &ApiResponse, category: &str, limit: &str) {
+    assert_eq!(
+        (response.status, &response.body),
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            &json!({ "code": 429, "message": PER_SECOND_MESSAGE })
+        )
+    );
+    assert_eq!(response.header("x-ratelimit-category"), Some(category));
+    assert_eq!(response.header("x-ratelimit-type"), Some("QPS"));
+    assert_eq!(response.header("x-ratelimit-limit"), Some(limit));
+    assert_eq!(response.header("x-ratelimit-remaining"), Some("0"));
+    assert_eq!(response.header("retry-after"), None);
+}
+
+async fn plan(h: &Harness, account_id: &str) -> Value {
+    let (status, body) = h.control("GET", &format!("/accounts/{account_id}/plan"), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+async fn set_plan(h: &Harness, account_id: &str, plan: Value) -> Value {
+    let (status, body) = h
+        .control(
+            "POST",
+            &format!("/accounts/{account_id}/plan"),
+            Some(json!({ "plan": plan })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn a_free_account_gets_two_creates_and_four_light_calls_a_second_then_a_qps_429() {
+    let h = start_limited().await;
+    assert_eq!(h.rate_limits().await["per_second"], true, "on by default");
+    let account = h.basic().account_id.clone();
+    assert_eq!(
+        plan(&h, &account).await,
+        json!({
+            "account_id": account,
+            "plan": "free",
+            "overridden": false,
+            "per_second": { "light": 4, "medium": 2, "heavy": 1 },
+            "daily": { "light": 6000, "medium": 2000, "heavy": 1000 },
+        }),
+        "a Basic user's account gets Free limits"
+    );
+    let token = h.access_token(h.basic()).await;
+    let first = h.api("POST", "/users/me/meetings", &token, Some(&json!({}))).await;
+    let second = h.api("POST", "/users/me/meetings", &token, Some(&json!({}))).await;
+    let third = h.api("POST", "/users/me/meetings", &token, Some(&json!({}))).await;
+    let list = h.api("GET", "/users/me/meetings", &token, None).await;
+    let id = first.body["id"].as_u64().unwrap();
+    let mut light = Vec::new();
+    for _ in 0..3 {
+        light.push(h.api("GET", &format!("/meetings/{id}"), &token, None).await);
+    }
+    let path = format!("/meetings/{id}");
+    let fourth = json!({ "topic": "fourth light call" });
+    light.push(h.api("PATCH", &path, &token, Some(&fourth)).await);
+    let fifth = h
+        .api("PATCH", &path, &token, Some(&json!({ "topic": "refused" })))
+        .await;
+
+    // The per-user cap's headers on successes are as before.
+    assert_eq!(first.status, StatusCode::CREATED);
+    assert_eq!(second.status, StatusCode::CREATED);
+    assert_eq!(second.header("x-ratelimit-limit"), Some("100"));
+    assert_eq!(second.header("x-ratelimit-remaining"), Some("98"));
+    assert_qps_429(&third, "Medium", "2");
+    assert_qps_429(&list, "Medium", "2");
+    let statuses: Vec<_> = light.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::OK, StatusCode::OK, StatusCode::NO_CONTENT],
+        "Light has its own window"
+    );
+    assert_qps_429(&fifth, "Light", "4");
+    assert_eq!(contract::validate_response(MEETING_CREATE, 429, &third.body), Ok(()));
+    assert_eq!(contract::validate_response(MEETINGS_LIST, 429, &list.body), Ok(()));
+
+    // Refused calls did nothing and did not count toward the per-user cap.
+    let meetings = h.sandbox_meetings().await;
+    assert_eq!(meetings.len(), 2);
+    let patched = meetings.iter().find(|m| m["id"] == id).unwrap();
+    assert_eq!(patched["topic"], "fourth light call");
+    let (_, usage) = h
+        .control("GET", &format!("/users/{}/daily-usage", h.basic().id), None)
+        .await;
+    assert_eq!(usage["used"], 3, "two creates and one update");
+    // They are in the log like any other call.
+    let (_, log) = h.control("GET", "/calls", None).await;
+    let refused: Vec<(&str, &str)> = log["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == 429)
+        .map(|c| {
+            assert_eq!(c["zoom_user_id"], h.basic().id.as_str());
+            (c["kind"].as_str().unwrap(), c["rate_limit"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            ("api.meetings.create", "per_second"),
+            ("api.meetings.list", "per_second"),
+            ("api.meetings.update", "per_second"),
+        ]
+    );
+
+    // A second later the window has room again.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let again = h.api("POST", "/users/me/meetings", &token, Some(&json!({}))).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+    assert_eq!(
+        h.rate_limits().await,
+        json!({ "per_second": true, "refused": { "per_second": 3, "daily": 0, "user_daily": 0 } })
+    );
+    h.assert_calls_follow_contract().await;
+}
+
+#[tokio::test]
+async fn a_licensed_users_account_gets_pro_limits_20_medium_and_30_light_a_second() {
+    let h = start_limited().await;
+    let account = h.licensed().account_id.clone();
+    let pro = plan(&h, &account).await;
+    assert_eq!(pro["plan"], "pro");
+    assert_eq!(pro["per_second"], json!({ "light": 30, "medium": 20, "heavy": 10 }));
+    assert_eq!(pro["daily"], json!({ "light": null, "medium": null, "heavy": null }));
+    let token = h.access_token(h.licensed()).await;
+    let medium = burst(&h, 25, "/users/me/meetings", &token).await;
+    assert_eq!(count_burst(&medium, "Medium", 20), (20, 5));
+    let light = burst(&h, 35, "/users/me", &token).await;
+    assert_eq!(count_burst(&light, "Light", 30), (30, 5));
+    // Another account is not affected.
+    let sam = h.access_token(h.basic()).await;
+    assert_eq!(
+        h.api("GET", "/users/me/meetings", &sam, None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(h.rate_limits().await["refused"]["per_second"], 10);
+    h.assert_calls_follow_contract().await;
+}
+
+#[tokio::test]
+async fn the_limits_are_shared_by_the_account_whose_plan_its_users_decide() {
+    let h = start_limited().await;
+    let account = "shared-free-account";
+    let mut tokens = Vec::new();
+    for email in ["one@zoom.example", "two@zoom.example"] {
+        let (status, user) = h
+            .control(
+                "POST",
+                "/users",
+                Some(json!({ "email": email, "type": 1, "account_id": account })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{user}");
+        let user: zoom_sandbox::User = h
+            .sandbox
+            .as_ref()
+            .unwrap()
+            .users()
+            .into_iter()
+            .find(|u| u.email == email)
+            .unwrap();
+        tokens.push(h.access_token(&user).await);
+    }
+    assert_eq!(plan(&h, account).await["plan"], "free");
+    // Two Basic users of one Free account share its 2 Medium calls a second.
+    assert_eq!(
+        h.api("GET", "/users/me/meetings", &tokens[0], None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        h.api("GET", "/users/me/meetings", &tokens[1], None).await.status,
+        StatusCode::OK
+    );
+    let refused = h.api("GET", "/users/me/meetings", &tokens[1], None).await;
+    assert_qps_429(&refused, "Medium", "2");
+    // One Licensed user makes the account Pro.
+    let (status, _) = h
+        .control(
+            "POST",
+            "/users",
+            Some(json!({ "email": "three@zoom.example", "type": 2, "account_id": account })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(plan(&h, account).await["plan"], "pro");
+    assert_eq!(
+        h.api("GET", "/users/me/meetings", &tokens[1], None).await.status,
+        StatusCode::OK
+    );
+    let (status, _) = h.control("GET", "/accounts/nobody/plan", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = h
+        .control("POST", "/accounts/nobody/plan", Some(json!({ "plan": "pro" })))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_plan_override_sets_the_limits_and_null_returns_to_the_users_plan() {
+    let h = start_limited().await;
+    let account = h.basic().account_id.clone();
+    let business = set_plan(&h, &account, json!("business")).await;
+    assert_eq!(
+        business,
+        json!({
+            "account_id": account,
+            "plan": "business",
+            "overridden": true,
+            "per_second": { "light": 80, "medium": 60, "heavy": 40 },
+            "daily": { "light": null, "medium": null, "heavy": null },
+        })
+    );
+    assert_eq!(plan(&h, &account).await, business);
+    let token = h.access_token(h.basic()).await;
+    let medium = burst(&h, 65, "/users/me/meetings", &token).await;
+    assert_eq!(count_burst(&medium, "Medium", 60), (60, 5));
+
+    // Down to Free: the daily cap applies too.
+    let free = set_plan(&h, &h.licensed().account_id, json!("free")).await;
+    assert_eq!(
+        (free["plan"].clone(), free["overridden"].clone()),
+        (json!("free"), json!(true))
+    );
+    let back = set_plan(&h, &account, Value::Null).await;
+    assert_eq!(
+        (back["plan"].clone(), back["overridden"].clone()),
+        (json!("free"), json!(false))
+    );
+    let back = set_plan(&h, &h.licensed().account_id, Value::Null).await;
+    assert_eq!(back["plan"], "pro");
+    let (status, _) = h
+        .control(
+            "POST",
+            &format!("/accounts/{account}/plan"),
+            Some(json!({ "plan": "platinum" })),
+        )
+        .await;
+    assert!(status.is_client_error());
+}
+
+#[tokio::test]
+async fn the_switch_turns_the_per_second_limits_off_and_on() {
+    assert_eq!(
+        start().await.rate_limits().await["per_second"],
+        false,
+        "the harness's start switches them off"
+    );
+    let h = start_limited().await;
+    let token = h.access_token(h.basic()).await;
+    h.set_per_second_limits(false).await;
+    for _ in 0..6 {
+        h.create_meeting(&token, json!({})).await;
+    }
+    assert_eq!(
+        h.rate_limits().await,
+        json!({ "per_second": false, "refused": { "per_second": 0, "daily": 0, "user_daily": 0 } })
+    );
+    // Calls made while it was off do not fill the window.
+    h.set_per_second_limits(true).await;
+    h.create_meeting(&token, json!({})).await;
+    h.create_meeting(&token, json!({})).await;
+    let refused = h.api("POST", "/users/me/meetings", &token, Some(&json!({}))).await;
+    assert_qps_429(&refused, "Medium", "2");
+    assert_eq!(h.rate_limits().await["refused"]["per_second"], 1);
+    assert_eq!(h.sandbox_meetings().await.len(), 8);
+}
+
+#[tokio::test]
+async fn a_free_accounts_daily_medium_cap_answers_daily_limit_until_midnight_utc() {
+    let h = start_limited().await;
+    h.set_clock("2026-12-05T18:30:00Z").await;
+    let account = h.basic().account_id.clone();
+    let token = h.access_token(h.basic()).await;
+    let (status, usage) = h
+        .control(
+            "POST",
+            &format!("/accounts/{account}/daily-usage"),
+            Some(json!({ "category": "medium", "used": 1999 })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{usage}");
+    assert_eq!(
+        usage,
+        json!({
+            "account_id": account,
+            "day": "2026-12-05",
+            "plan": "free",
+            "categories": {
+                "light": { "used": 0, "limit": 6000, "remaining": 6000 },
+                "medium": { "used": 1999, "limit": 2000, "remaining": 1 },
+                "heavy": { "used": 0, "limit": 1000, "remaining": 1000 },
+            },
+        })
+    );
+    let last = h.api("POST", "/users/me/meetings", &token, Some(&json!({}))).await;
+    assert_eq!(last.status, StatusCode::CREATED);
+    let expected = json!({ "code": 429, "message": ACCOUNT_DAILY_MESSAGE });
+    for (method, path, body) in [
+        ("POST", "/users/me/meetings", Some(json!({}))),
+        ("GET", "/users/me/meetings", None),
+    ] {
+        let refused = h.api(method, path, &token, body.as_ref()).await;
+        assert_eq!(
+            (refused.status, &refused.body),
+            (StatusCode::TOO_MANY_REQUESTS, &expected),
+            "{method} {path}"
+        );
+        assert_eq!(refused.header("x-ratelimit-category"), Some("Medium"));
+        assert_eq!(refused.header("x-ratelimit-type"), Some("Daily-limit"));
+        assert_eq!(refused.header("x-ratelimit-limit"), Some("2000"));
+        assert_eq!(refused.header("x-ratelimit-remaining"), Some("0"));
+        assert_eq!(
+            refused.header("retry-after"),
+            Some("2026-12-06T00:00:00Z"),
+            "an ISO date, not seconds (facts §4.2)"
+        );
+    }
+    // Light calls have a cap of their own; nothing more was created or counted.
+    assert_eq!(h.me(&token).await.0, StatusCode::OK);
+    assert_eq!(h.sandbox_meetings().await.len(), 1);
+    let (_, usage) = h
+        .control("GET", &format!("/accounts/{account}/daily-usage"), None)
+        .await;
+    assert_eq!(usage["categories"]["medium"]["used"], 2000);
+    assert_eq!(usage["categories"]["light"]["used"], 1);
+    let (_, usage) = h
+        .control("GET", &format!("/users/{}/daily-usage", h.basic().id), None)
+        .await;
+    assert_eq!(usage["used"], 1, "the per-user cap did not see the refused create");
+    assert_eq!(
+        h.rate_limits().await["refused"],
+        json!({ "per_second": 0, "daily": 2, "user_daily": 0 })
+    );
+    // A new UTC day starts from zero.
+    h.set_clock("2026-12-06T00:00:00Z").await;
+    let token = h.access_token(h.basic()).await; // the old one expired with the move
+    let fresh = h.api("POST", "/users/me/meetings", &token, Some(&json!({}))).await;
+    assert_eq!(fresh.status, StatusCode::CREATED, "{}", fresh.body);
+    // The Licensed user's Pro account has no daily cap.
+    let licensed = h.licensed().account_id.clone();
+    let (_, usage) = h
+        .control(
+            "POST",
+            &format!("/accounts/{licensed}/daily-usage"),
+            Some(json!({ "category": "medium", "used": 5000 })),
+        )
+        .await;
+    assert_eq!(
+        usage["categories"]["medium"],
+        json!({ "used": 5000, "limit": null, "remaining": null })
+    );
+    let alex = h.access_token(h.licensed()).await;
+    assert_eq!(
+        h.create_meeting(&alex, json!({})).await["topic"],
+        "Alex Rivera's Zoom Meeting"
+    );
+    let (status, _) = h
+        .control(
+            "POST",
+            "/accounts/nobody/daily-usage",
+            Some(json!({ "category": "medium", "used": 1 })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     h.assert_calls_follow_contract().await;
 }

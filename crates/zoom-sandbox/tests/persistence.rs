@@ -83,6 +83,11 @@ async fn a_killed_sandbox_restarted_on_its_state_file_still_knows_its_grants_tok
 
     let first = start_process(&state, "127.0.0.1:0");
     let h = for_process(&first.base, users(&first.base).await);
+    assert_eq!(
+        h.rate_limits().await["per_second"],
+        true,
+        "the binary enforces Zoom's per-second limits"
+    );
     let tokens = h.connect(h.licensed()).await;
     let access = tokens["access_token"].as_str().unwrap().to_owned();
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();

@@ -23,11 +23,28 @@ pub struct Harness {
     pub users: Vec<User>,
 }
 
+/// A seeded demo sandbox with Zoom's per-second rate limits **switched off** (see [`start_with`]).
 pub async fn start() -> Harness {
     start_with(SandboxConfig::demo(REDIRECT, None), true).await
 }
 
+/// Serves `config` with Zoom's per-second rate limits switched off through the control API: most tests are about
+/// something else and make calls as fast as the machine allows, which a Free (Basic) account refuses beyond 2
+/// creates or 4 reads a second (facts §4.2). The daily limits still apply. Tests of the limits use
+/// [`start_limited`].
 pub async fn start_with(config: SandboxConfig, seed: bool) -> Harness {
+    let h = start_limited_with(config, seed).await;
+    h.set_per_second_limits(false).await;
+    h
+}
+
+/// A seeded demo sandbox that enforces Zoom's per-second limits, as the demo and the binary do.
+pub async fn start_limited() -> Harness {
+    start_limited_with(SandboxConfig::demo(REDIRECT, None), true).await
+}
+
+/// Serves `config` as it is (`SandboxConfig::demo` has the per-second limits on).
+pub async fn start_limited_with(config: SandboxConfig, seed: bool) -> Harness {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sandbox = serve(listener, config).await;
     let users = if seed { seed_demo_users(&sandbox) } else { Vec::new() };
@@ -184,6 +201,22 @@ impl Harness {
             request = request.json(&body);
         }
         json(request.send().await.unwrap()).await
+    }
+
+    /// `POST /_sandbox/rate-limits`: switches Zoom's per-second limits on or off.
+    pub async fn set_per_second_limits(&self, on: bool) {
+        let (status, body) = self
+            .control("POST", "/rate-limits", Some(serde_json::json!({ "per_second": on })))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["per_second"], on);
+    }
+
+    /// `GET /_sandbox/rate-limits`: `{"per_second": bool, "refused": {"per_second","daily","user_daily"}}`.
+    pub async fn rate_limits(&self) -> Value {
+        let (status, body) = self.control("GET", "/rate-limits", None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
     }
 
     pub async fn advance_clock(&self, secs: i64) {
