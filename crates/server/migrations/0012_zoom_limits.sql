@@ -7,6 +7,8 @@ CREATE TABLE zoom_daily_budgets (
     zoom_user_id TEXT PRIMARY KEY,
     day          INTEGER NOT NULL,              -- UTC days since 1970-01-01
     used         INTEGER NOT NULL CHECK (used >= 0),
+    -- Of them, the practitioner's own bookings and changes: bulk work leaves them a reserve, which these use up.
+    interactive_used INTEGER NOT NULL DEFAULT 0,
     updated_at   INTEGER NOT NULL
 );
 

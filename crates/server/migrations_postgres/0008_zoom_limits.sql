@@ -3,6 +3,7 @@ CREATE TABLE zoom_daily_budgets (
     zoom_user_id TEXT PRIMARY KEY,
     day          BIGINT NOT NULL,
     used         BIGINT NOT NULL CHECK (used >= 0),
+    interactive_used BIGINT NOT NULL DEFAULT 0,
     updated_at   BIGINT NOT NULL
 );
 

@@ -478,7 +478,7 @@ impl Calendar {
             .zoom
             .daily_budget_left(user_id, Lane::Bulk)
             .await?
-            .unwrap_or(limits::daily_limit(Lane::Bulk));
+            .unwrap_or(limits::daily_left(Lane::Bulk, 0, 0));
         Ok(link_plan(ids, left, self.clock.now_ms()))
     }
 

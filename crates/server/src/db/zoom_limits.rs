@@ -5,22 +5,36 @@ use sqlx::Row;
 
 use super::{begin_write, for_update, Db};
 
-/// Counts one create/update against `zoom_user_id`'s day if fewer than `limit` are used; false (nothing counted)
-/// otherwise. A new UTC day starts the count again.
-pub async fn take_daily(db: &Db, zoom_user_id: &str, day: i64, limit: i64, now: i64) -> sqlx::Result<bool> {
+/// Counts one create/update against `zoom_user_id`'s day if the cap allows it; false (nothing counted) otherwise.
+/// Interactive work may use the whole `cap`; bulk work leaves the part of `reserve` interactive work has not used
+/// yet today. A new UTC day starts the count again.
+pub async fn take_daily(
+    db: &Db,
+    zoom_user_id: &str,
+    day: i64,
+    (cap, reserve): (i64, i64),
+    interactive: bool,
+    now: i64,
+) -> sqlx::Result<bool> {
     let mut tx = begin_write(db).await?;
     start_day(&mut tx, zoom_user_id, day, now).await?;
-    let taken = sqlx::query(
+    let statement = if interactive {
+        "UPDATE zoom_daily_budgets SET used = used + 1, interactive_used = interactive_used + 1, updated_at = $1
+          WHERE zoom_user_id = $2 AND day = $3 AND used < $4"
+    } else {
         "UPDATE zoom_daily_budgets SET used = used + 1, updated_at = $1
-          WHERE zoom_user_id = $2 AND day = $3 AND used < $4",
-    )
-    .bind(now)
-    .bind(zoom_user_id)
-    .bind(day)
-    .bind(limit)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
+          WHERE zoom_user_id = $2 AND day = $3
+            AND used < $4 - CASE WHEN interactive_used >= $5 THEN 0 ELSE $5 - interactive_used END"
+    };
+    let taken = sqlx::query(statement)
+        .bind(now)
+        .bind(zoom_user_id)
+        .bind(day)
+        .bind(cap)
+        .bind(reserve)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
         == 1;
     tx.commit().await?;
     Ok(taken)
@@ -40,16 +54,17 @@ pub async fn set_daily_used(db: &Db, zoom_user_id: &str, day: i64, used: i64, no
     tx.commit().await
 }
 
-/// How many creates/updates `zoom_user_id` has used on `day` (0 for a day not yet counted).
-pub async fn daily_used(db: &Db, zoom_user_id: &str, day: i64) -> sqlx::Result<i64> {
-    Ok(
-        sqlx::query_scalar::<_, i64>("SELECT used FROM zoom_daily_budgets WHERE zoom_user_id = $1 AND day = $2")
-            .bind(zoom_user_id)
-            .bind(day)
-            .fetch_optional(db)
-            .await?
-            .unwrap_or(0),
+/// How many creates/updates `zoom_user_id` has used on `day`, in all and interactively (0 for a day not yet
+/// counted).
+pub async fn daily_used(db: &Db, zoom_user_id: &str, day: i64) -> sqlx::Result<(i64, i64)> {
+    Ok(sqlx::query_as::<_, (i64, i64)>(
+        "SELECT used, interactive_used FROM zoom_daily_budgets WHERE zoom_user_id = $1 AND day = $2",
     )
+    .bind(zoom_user_id)
+    .bind(day)
+    .fetch_optional(db)
+    .await?
+    .unwrap_or((0, 0)))
 }
 
 async fn start_day(
@@ -59,8 +74,9 @@ async fn start_day(
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO zoom_daily_budgets (zoom_user_id, day, used, updated_at) VALUES ($1, $2, 0, $3)
-         ON CONFLICT (zoom_user_id) DO UPDATE SET day = excluded.day, used = 0, updated_at = excluded.updated_at
+        "INSERT INTO zoom_daily_budgets (zoom_user_id, day, used, interactive_used, updated_at) VALUES ($1, $2, 0, 0, $3)
+         ON CONFLICT (zoom_user_id) DO UPDATE SET day = excluded.day, used = 0, interactive_used = 0,
+                                                  updated_at = excluded.updated_at
           WHERE zoom_daily_budgets.day < excluded.day",
     )
     .bind(zoom_user_id)

@@ -2,8 +2,8 @@
 //!
 //! - **The daily meeting cap**: 100 creates/updates per Zoom user per UTC day. Each one is counted before it is
 //!   sent; Zoom's own count (`x-ratelimit-remaining` beside `x-ratelimit-limit: 100`) corrects ours whenever Zoom
-//!   sends it (other apps on the same Zoom user count too). Bulk work may use all but [`INTERACTIVE_DAILY_RESERVE`]
-//!   of the day, so a practitioner booking or moving a session after a large "Add Zoom links" still gets a link.
+//!   sends it (other apps on the same Zoom user count too). Bulk work leaves [`INTERACTIVE_DAILY_RESERVE`] of the day
+//!   (less what the practitioner has already used of it), so a practitioner booking or moving a session after a large "Add Zoom links" still gets a link.
 //! - **The per-second limits**: per Zoom account (shared by every app on it) and rate category, by plan. One token
 //!   bucket per (account, category) in the database, shared by every server instance. Its burst and rate stay under
 //!   Zoom's limit even counted over any one-second window, with room for network jitter; after a per-second 429 it
@@ -189,12 +189,14 @@ pub fn next_reset(at_ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis((utc_day(at_ms) + 1) * 86_400_000).unwrap_or_default()
 }
 
-/// What one lane may use of a day's cap.
-pub fn daily_limit(lane: Lane) -> i64 {
-    match lane {
-        Lane::Interactive => DAILY_MEETING_CHANGES,
-        Lane::Bulk => DAILY_MEETING_CHANGES - INTERACTIVE_DAILY_RESERVE,
-    }
+/// What `lane` may still use of a day's cap, given what was used in all and interactively: bulk work leaves the
+/// part of the reserve the practitioner has not used yet.
+pub fn daily_left(lane: Lane, used: i64, interactive_used: i64) -> i64 {
+    let reserve_left = match lane {
+        Lane::Interactive => 0,
+        Lane::Bulk => (INTERACTIVE_DAILY_RESERVE - interactive_used).max(0),
+    };
+    (DAILY_MEETING_CHANGES - reserve_left - used).max(0)
 }
 
 /// Zoom's limits as BetterBeing keeps them.
@@ -215,13 +217,16 @@ impl Limits {
     /// nothing may be sent until 00:00 UTC).
     pub async fn take_daily(&self, zoom_user_id: &str, lane: Lane) -> sqlx::Result<bool> {
         let now = self.clock.now_ms();
-        zoom_limits::take_daily(&self.db, zoom_user_id, utc_day(now), daily_limit(lane), now).await
+        let limits = (DAILY_MEETING_CHANGES, INTERACTIVE_DAILY_RESERVE);
+        let interactive = lane == Lane::Interactive;
+        zoom_limits::take_daily(&self.db, zoom_user_id, utc_day(now), limits, interactive, now).await
     }
 
     /// How many creates/updates `lane` may still make today for `zoom_user_id`.
     pub async fn daily_left(&self, zoom_user_id: &str, lane: Lane) -> sqlx::Result<i64> {
-        let used = zoom_limits::daily_used(&self.db, zoom_user_id, utc_day(self.clock.now_ms())).await?;
-        Ok((daily_limit(lane) - used).max(0))
+        let (used, interactive_used) =
+            zoom_limits::daily_used(&self.db, zoom_user_id, utc_day(self.clock.now_ms())).await?;
+        Ok(daily_left(lane, used, interactive_used))
     }
 
     /// Zoom said how many creates/updates remain today (`x-ratelimit-remaining` under `x-ratelimit-limit: 100`),
@@ -389,6 +394,18 @@ mod tests {
             utc_day(late.timestamp_millis()) + 1,
             utc_day(late.timestamp_millis() + 1000)
         );
-        assert_eq!(daily_limit(Lane::Bulk), 90);
+        assert_eq!(daily_left(Lane::Bulk, 0, 0), 90);
+        assert_eq!(
+            daily_left(Lane::Bulk, 1, 1),
+            90,
+            "a booking uses the reserve, not the bulk share"
+        );
+        assert_eq!(
+            daily_left(Lane::Bulk, 95, 15),
+            5,
+            "a used-up reserve leaves bulk the rest"
+        );
+        assert_eq!(daily_left(Lane::Interactive, 95, 0), 5);
+        assert_eq!(daily_left(Lane::Bulk, 120, 0), 0);
     }
 }
