@@ -263,6 +263,7 @@ async fn retrying_shows_attempts_next_time_and_reason_and_retries_now() {
         attempts: 3,
         next_attempt_at: Utc.with_ymd_and_hms(2030, 11, 20, 9, 5, 0).unwrap(),
         reason: "Zoom did not answer".into(),
+        code: Some("zoom_unavailable".into()),
     };
     let page = mount_panel(upcoming(sync), Some(connected()), None, &calls);
     tick().await;
@@ -277,6 +278,33 @@ async fn retrying_shows_attempts_next_time_and_reason_and_retries_now() {
     let retry = page.get("[data-testid=retry-zoom]");
     assert_eq!(retry.text_content().unwrap().trim(), "Retry now");
     retry.click();
+    tick().await;
+    assert_eq!(Calls::count(&calls.add_link), 1);
+}
+
+#[wasm_bindgen_test]
+async fn waiting_for_zooms_daily_reset_says_when_and_offers_the_link_now() {
+    let calls = Calls::default();
+    let sync = ZoomSync::Retrying {
+        attempts: 0,
+        next_attempt_at: Utc.with_ymd_and_hms(2030, 11, 21, 0, 0, 0).unwrap(),
+        reason: "Zoom takes 100 new or changed meetings a day per Zoom user, and today's are used.".into(),
+        code: Some("zoom_daily_limit".into()),
+    };
+    let page = mount_panel(upcoming(sync), Some(connected()), None, &calls);
+    tick().await;
+    assert_eq!(state(&page), "retrying");
+    let panel = page.text("[data-testid=zoom-link-state]");
+    assert!(panel.contains("Waiting for Zoom\u{2019}s daily limit"), "{panel}");
+    assert!(!panel.contains("not answered"), "nothing failed: {panel}");
+    assert_eq!(
+        page.text("[data-testid=retry-next]"),
+        "Thursday 21 November 2030, 00:00",
+        "in the calendar's zone (London, GMT)"
+    );
+    let now = page.get("[data-testid=retry-zoom]");
+    assert_eq!(now.text_content().unwrap().trim(), "Make this link now");
+    now.click();
     tick().await;
     assert_eq!(Calls::count(&calls.add_link), 1);
 }

@@ -309,7 +309,29 @@ pub fn SessionPanel(
                 <p>"The link appears here in a moment."</p>
             }
             .into_any(),
-            ZoomSync::Retrying { attempts, next_attempt_at, reason } => {
+            ZoomSync::Retrying { next_attempt_at, reason, code: Some(code), .. }
+                if code == ::api::sessions::codes::ZOOM_DAILY_LIMIT =>
+            {
+                // Nothing failed: Zoom's daily limit is used, and the link follows after its reset.
+                let zone = zone.get();
+                let when = format!(
+                    "{}, {}",
+                    dates::long_date(zone.local(next_attempt_at).date()),
+                    dates::clock_in(&zone, next_attempt_at)
+                );
+                view! { class = class,
+                    <h3>"Waiting for Zoom\u{2019}s daily limit"</h3>
+                    <p data-testid="retry-reason">{reason}</p>
+                    <dl>
+                        <dt>"Link expected after"</dt>
+                        <dd data-testid="retry-next"><time datetime=next_attempt_at.to_rfc3339()>{when}</time></dd>
+                    </dl>
+                    <p>"Need this link sooner? Part of each day is kept for the sessions you book and change yourself."</p>
+                    <RetryButton on_retry=on_add_link busy=link_busy label="Make this link now"/>
+                }
+                .into_any()
+            }
+            ZoomSync::Retrying { attempts, next_attempt_at, reason, .. } => {
                 let next = dates::clock_in(&zone.get(), next_attempt_at);
                 view! { class = class,
                     <h3>"Zoom has not answered yet"</h3>
@@ -557,7 +579,12 @@ pub fn SessionPanel(
 }
 
 #[component]
-fn RetryButton(on_retry: Callback<()>, busy: Signal<bool>) -> impl IntoView {
+fn RetryButton(
+    on_retry: Callback<()>,
+    busy: Signal<bool>,
+    #[prop(optional)] label: Option<&'static str>,
+) -> impl IntoView {
+    let label = label.unwrap_or("Retry now");
     view! {
         <button
             type="button"
@@ -567,7 +594,7 @@ fn RetryButton(on_retry: Callback<()>, busy: Signal<bool>) -> impl IntoView {
             aria-busy=move || busy.get().to_string()
             on:click=move |_| on_retry.run(())
         >
-            {move || if busy.get() { "Retrying\u{2026}" } else { "Retry now" }}
+            {move || if busy.get() { "Retrying\u{2026}" } else { label }}
         </button>
     }
 }

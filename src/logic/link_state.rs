@@ -15,9 +15,15 @@ pub fn sync_name(sync: &ZoomSync) -> &'static str {
     }
 }
 
-/// BetterBeing is still working on it: worth asking again in a moment.
+/// BetterBeing is still working on it: worth asking again in a moment (not when the link waits for Zoom's daily
+/// reset, hours away).
 pub fn is_settling(sync: &ZoomSync) -> bool {
-    matches!(sync, ZoomSync::Pending | ZoomSync::Retrying { .. })
+    matches!(sync, ZoomSync::Pending | ZoomSync::Retrying { .. }) && !waits_for_daily_reset(sync)
+}
+
+/// Zoom's 100 new or changed meetings a day are used: the link follows after 00:00 UTC, nothing failed.
+pub fn waits_for_daily_reset(sync: &ZoomSync) -> bool {
+    matches!(sync, ZoomSync::Retrying { code: Some(code), .. } if code == codes::ZOOM_DAILY_LIMIT)
 }
 
 /// The small marker on a calendar block: a symbol (hidden from screen readers) and words.
@@ -35,6 +41,7 @@ pub fn marker(zoom: &SessionZoom) -> (&'static str, &'static str) {
             ("\u{21bb}", "New Zoom link on its way")
         }
         (ZoomSync::Pending, _) => ("\u{2026}", "Creating Zoom link"),
+        (sync, _) if waits_for_daily_reset(sync) => ("\u{2026}", "Zoom link after Zoom\u{2019}s daily reset"),
         (ZoomSync::Retrying { .. }, _) => ("\u{21bb}", "Zoom link delayed, retrying"),
         (ZoomSync::Failed { .. }, _) => ("!", "Zoom link failed"),
         (ZoomSync::NoLink, _) | (ZoomSync::InSync, false) => ("\u{2013}", "No Zoom link"),
@@ -191,6 +198,7 @@ mod tests {
             attempts: 2,
             next_attempt_at: Utc::now(),
             reason: "x".into(),
+            code: None,
         };
         let failed = ZoomSync::Failed {
             code: "c".into(),

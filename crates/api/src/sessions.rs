@@ -104,6 +104,10 @@ pub enum ZoomSync {
         attempts: u32,
         next_attempt_at: DateTime<Utc>,
         reason: String,
+        /// Why it waits, as a stable code: `zoom_daily_limit` when Zoom's 100 a day are used and the link follows
+        /// at 00:00 UTC (nothing failed), `zoom_unavailable` when Zoom did not answer.
+        #[serde(default)]
+        code: Option<String>,
     },
     /// Zoom refused in a way only the practitioner can fix; `code` is a stable error code, `message` says what to do.
     Failed { code: String, message: String },

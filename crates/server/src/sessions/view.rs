@@ -36,6 +36,7 @@ pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> 
                 .zoom_sync_message
                 .clone()
                 .unwrap_or_else(|| "Zoom did not answer.".into()),
+            code: row.zoom_sync_code.clone(),
         },
         "failed" => ZoomSync::Failed {
             code: row

@@ -455,3 +455,70 @@ async fn retry_now_on_a_delayed_link_makes_it_at_once() {
     assert_eq!(live[0]["join_url"], link.as_str());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn add_zoom_links_says_what_zoom_takes_today_and_a_waiting_session_says_when_its_link_comes() {
+    let (app, browser) = crate::setup().await;
+    crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
+    for (client, days) in [("Ana", 8), ("Ben", 9), ("Cleo", 10)] {
+        create_in_ui(&browser, client, next_weekday(days), "09:30", "Europe/London").await;
+    }
+    // Earlier today 88 of this Zoom user's 100 creates/updates were used: "Add Zoom links" may make 2 (10 stay for
+    // the practitioner's own bookings).
+    let zoom_user = app.zoom_user_id(LICENSED).await;
+    let today = Utc::now().timestamp_millis().div_euclid(86_400_000);
+    sqlx::query("INSERT INTO zoom_daily_budgets (zoom_user_id, day, used, interactive_used, updated_at) VALUES ($1, $2, 88, 0, 0)")
+        .bind(&zoom_user)
+        .bind(today)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    browser.click("[data-testid='nav-zoom']").await;
+    browser.click("[data-testid='connect-zoom']").await;
+    crate::consent(&app, &browser, LICENSED, "#allow").await;
+    browser.wait_for_zoom_state("connected").await;
+    let tomorrow = (Utc::now() + chrono::Duration::days(1))
+        .date_naive()
+        .format("%A %-d %B %Y")
+        .to_string();
+    let budget = format!(
+        "Zoom takes 100 new or changed meetings a day per Zoom user: 2 today, the rest from {tomorrow} at 00:00 UTC, \
+         soonest sessions first."
+    );
+    browser.wait_for("[data-testid='missing-links-budget']").await;
+    assert_eq!(browser.text("[data-testid='missing-links-budget']").await, budget);
+    browser.click("[data-testid='add-missing-links']").await;
+    browser.wait_for("[data-testid='missing-links-done']").await;
+    let done = browser.text("[data-testid='missing-links-done']").await;
+    assert!(
+        done.contains("3 upcoming sessions are getting Zoom links") && done.contains(&budget),
+        "{done}"
+    );
+    browser
+        .assert_accessible("Zoom page, links beyond today's budget")
+        .await;
+    app.wait_for_live_meetings(2).await;
+
+    // The third (latest) session waits for Zoom's reset, and says so; "Make this link now" uses the reserve.
+    let (cleo,): (i64,) = sqlx::query_as("SELECT id FROM sessions WHERE client_name = 'Cleo'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    browser
+        .goto(&app.url(&format!("/console/calendar/sessions/{cleo}")))
+        .await;
+    browser
+        .wait_for("[data-testid='zoom-link-state'][data-state='retrying']")
+        .await;
+    let panel = browser.text("[data-testid='zoom-link-state']").await;
+    assert!(panel.contains("Waiting for Zoom\u{2019}s daily limit"), "{panel}");
+    assert!(panel.contains("soonest sessions first"), "{panel}");
+    browser
+        .assert_accessible("session panel, waiting for Zoom's daily reset")
+        .await;
+    assert_eq!(app.live_meetings().await.len(), 2, "nothing sent beyond today's budget");
+    browser.click("[data-testid='retry-zoom']").await;
+    join_link(&browser).await;
+    assert_eq!(app.live_meetings().await.len(), 3);
+    browser.close().await;
+}
