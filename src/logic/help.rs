@@ -53,6 +53,7 @@ pub const TROUBLESHOOTING: [Topic; 10] = [
         steps: &[
             "Open the session in your calendar and click \u{201c}Add Zoom link\u{201d}.",
             "Or, right after connecting, use the offer at the top of this page to add Zoom links to every upcoming session without one.",
+            "Zoom takes 100 new or changed meetings a day per Zoom user. With more sessions than that, the soonest get their links first and the rest follow after 00:00 UTC each day; each waiting session says when.",
         ],
     },
     Topic {
