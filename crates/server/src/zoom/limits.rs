@@ -10,6 +10,8 @@
 //!   refills at half speed for a minute. Bulk calls leave one token for interactive ones, and yield to them when
 //!   both wait.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -199,6 +201,10 @@ pub fn daily_left(lane: Lane, used: i64, interactive_used: i64) -> i64 {
     (DAILY_MEETING_CHANGES - reserve_left - used).max(0)
 }
 
+/// Who waits for a bucket in this process: one waiter per (account, category, lane) asks the database at a time,
+/// the others queue here in order, so a hundred concurrent calls do not take turns at the write lock.
+type Waiters = Arc<Mutex<HashMap<(String, &'static str, bool), Arc<tokio::sync::Mutex<()>>>>>;
+
 /// Zoom's limits as BetterBeing keeps them.
 #[derive(Clone)]
 pub struct Limits {
@@ -206,11 +212,17 @@ pub struct Limits {
     clock: Clock,
     /// What accounts of licensed users are (Pro unless configured otherwise).
     licensed: Plan,
+    waiters: Waiters,
 }
 
 impl Limits {
     pub fn new(db: Db, clock: Clock, licensed: Plan) -> Self {
-        Limits { db, clock, licensed }
+        Limits {
+            db,
+            clock,
+            licensed,
+            waiters: Arc::default(),
+        }
     }
 
     /// Counts one create/update for `zoom_user_id` today, if `lane` may still make one; false otherwise (then
@@ -246,6 +258,12 @@ impl Limits {
         lane: Lane,
     ) -> sqlx::Result<()> {
         let shape = BucketShape::for_limit(Plan::of_user_type(user_type, self.licensed).zoom_limit(category));
+        let key = (account.to_string(), category.as_str(), lane == Lane::Bulk);
+        let turn = {
+            let mut waiters = self.waiters.lock().unwrap_or_else(|e| e.into_inner());
+            waiters.entry(key).or_default().clone()
+        };
+        let _turn = turn.lock().await;
         loop {
             let now = self.clock.now_ms();
             let wait = zoom_limits::with_bucket(

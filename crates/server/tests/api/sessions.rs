@@ -101,7 +101,7 @@ pub(crate) async fn cancel(app: &TestApp, id: i64) {
     assert_eq!(r.status(), 204);
 }
 
-async fn post(app: &TestApp, path: &str) -> reqwest::Response {
+pub(crate) async fn post(app: &TestApp, path: &str) -> reqwest::Response {
     app.client
         .post(app.url(path))
         .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)

@@ -8,19 +8,10 @@ use api::sessions::{MissingLinks, ZoomSync};
 use chrono::{DateTime, Duration as Days, NaiveDateTime, Utc};
 use serde_json::json;
 
-use crate::sessions::{create, input};
+use crate::sessions::{create, input, post};
 use crate::support::*;
 
 const SESSIONS: usize = 1000;
-
-async fn post(app: &TestApp, path: &str) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .header(api::CSRF_HEADER, api::CSRF_HEADER_VALUE)
-        .send()
-        .await
-        .unwrap()
-}
 
 /// Session `i`'s start: ten a day from three days ahead, 08:00–17:00 UTC.
 fn start_of(i: usize) -> NaiveDateTime {
@@ -54,6 +45,16 @@ async fn linked_by_start(app: &TestApp) -> Vec<(i64, bool)> {
             .await
             .unwrap();
     rows.into_iter().map(|(id, meeting)| (id, meeting.is_some())).collect()
+}
+
+/// Whether each session of the bulk run (all but `booked`) has its link, soonest first.
+async fn bulk_linked(app: &TestApp, booked: i64) -> Vec<bool> {
+    linked_by_start(app)
+        .await
+        .into_iter()
+        .filter(|(id, _)| *id != booked)
+        .map(|(_, linked)| linked)
+        .collect()
 }
 
 /// Waits until `count` sessions have links (bounded; the queue runs in the background).
@@ -131,17 +132,13 @@ async fn a_thousand_sessions_get_links_within_zooms_limits_soonest_first() {
     println!("day 1: {creates} Zoom creates for {SESSIONS} sessions + 1 booking, {refused} refused by Zoom's limits");
     assert_eq!(creates, 91, "exactly today's budget, and the booking");
     assert_eq!(refused, 0, "no call Zoom refused");
-    let sessions = linked_by_start(&app).await;
-    let bulk: Vec<bool> = sessions
-        .iter()
-        .filter(|(id, _)| *id != mine.id)
-        .map(|(_, l)| *l)
-        .collect();
+    let bulk = bulk_linked(&app, mine.id).await;
     assert!(bulk[..90].iter().all(|l| *l), "the 90 soonest are linked");
     assert!(bulk[90..].iter().all(|l| !*l), "the others wait");
 
     // Each waiting session says so, and when.
-    let waiting = crate::sessions::get(&app, sessions.iter().find(|(_, l)| !l).unwrap().0).await;
+    let first_waiting = linked_by_start(&app).await.into_iter().find(|(_, l)| !l).unwrap().0;
+    let waiting = crate::sessions::get(&app, first_waiting).await;
     match waiting.zoom.sync {
         ZoomSync::Retrying {
             next_attempt_at,
@@ -166,15 +163,13 @@ async fn a_thousand_sessions_get_links_within_zooms_limits_soonest_first() {
     let spread = day_two.elapsed().as_secs_f64();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (creates, refused) = creates_and_refusals(&app).await;
-    println!("day 2: {} more Zoom creates in {spread:.1} s, {refused} refused", creates - 91);
+    println!(
+        "day 2: {} more Zoom creates in {spread:.1} s, {refused} refused",
+        creates - 91
+    );
     assert_eq!(creates, 181);
     assert_eq!(refused, 0);
-    let sessions = linked_by_start(&app).await;
-    let bulk: Vec<bool> = sessions
-        .iter()
-        .filter(|(id, _)| *id != mine.id)
-        .map(|(_, l)| *l)
-        .collect();
+    let bulk = bulk_linked(&app, mine.id).await;
     assert!(bulk[..180].iter().all(|l| *l), "the next 90 soonest are linked");
     assert!(bulk[180..].iter().all(|l| !*l));
 }
