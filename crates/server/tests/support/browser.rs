@@ -320,6 +320,16 @@ pub const AXE_TAGS: [&str; 6] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wc
 impl Browser {
     /// Runs axe-core on the page as it is now; returns each violation as `id (impact): help — nodes`.
     pub async fn axe_violations(&self) -> Vec<String> {
+        // A colour transition still running (a button that just became pressed fades over 120 ms) would be measured
+        // half-way: let every running animation and transition finish first.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 Promise.all(document.getAnimations().map(a => a.finished)).then(() => done(true), () => done(true));",
+                vec![],
+            )
+            .await
+            .expect("waiting for animations");
         self.client
             .execute(&format!("{}\nreturn true;", axe_source()), vec![])
             .await
