@@ -22,4 +22,13 @@ pub mod codes {
     pub const INVALID_RETURN_TO: &str = "invalid_return_to";
     pub const INVALID_WEBHOOK_SIGNATURE: &str = "invalid_webhook_signature";
     pub const INTERNAL: &str = "internal";
+    /// The request could not be read: the same `{code, message}` body as every other error, never the framework's
+    /// text.
+    pub const INVALID_JSON: &str = "invalid_json";
+    pub const INVALID_FIELDS: &str = "invalid_fields";
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
+    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
+    pub const INVALID_PATH: &str = "invalid_path";
+    pub const INVALID_QUERY: &str = "invalid_query";
+    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
 }

@@ -37,19 +37,26 @@ pub mod paths {
     pub const SESSIONS: &str = "/api/sessions";
     /// `GET`, `PUT` (edit / reschedule), `DELETE` (cancel).
     pub fn session(id: i64) -> String {
-        format!("/api/sessions/{id}")
+        SESSION_ROUTE.replace("{id}", &id.to_string())
     }
+    /// The server's route patterns of the per-session paths below (`{id}` is the session's id), so the router and
+    /// the SPA take them from one place.
+    pub const SESSION_ROUTE: &str = "/api/sessions/{id}";
+    pub const SESSION_ZOOM_LINK_ROUTE: &str = "/api/sessions/{id}/zoom-link";
+    pub const SESSION_ZOOM_TIME_ROUTE: &str = "/api/sessions/{id}/zoom-time";
+    pub const SESSION_START_ROUTE: &str = "/api/sessions/{id}/start";
+    pub const SESSION_ICS_ROUTE: &str = "/api/sessions/{id}/calendar.ics";
     /// `POST`: add a Zoom link to a session without one, or retry a failed one now.
     pub fn session_zoom_link(id: i64) -> String {
-        format!("/api/sessions/{id}/zoom-link")
+        SESSION_ZOOM_LINK_ROUTE.replace("{id}", &id.to_string())
     }
     /// `POST` `ResolveZoomTime`: the meeting was moved in Zoom; put it back, or follow Zoom's time.
     pub fn session_zoom_time(id: i64) -> String {
-        format!("/api/sessions/{id}/zoom-time")
+        SESSION_ZOOM_TIME_ROUTE.replace("{id}", &id.to_string())
     }
     /// `POST`: a freshly fetched host link (`StartLink`), at the moment Start Zoom Session is clicked.
     pub fn session_start(id: i64) -> String {
-        format!("/api/sessions/{id}/start")
+        SESSION_START_ROUTE.replace("{id}", &id.to_string())
     }
     /// `GET`: upcoming sessions without a link (`MissingLinks`); `POST`: add links to all of them.
     pub const SESSIONS_MISSING_LINKS: &str = "/api/sessions/missing-zoom-links";
@@ -57,7 +64,7 @@ pub mod paths {
     pub const SESSIONS_ATTENTION: &str = "/api/sessions/attention";
     /// `GET`: one session as an `.ics` file (download).
     pub fn session_ics(id: i64) -> String {
-        format!("/api/sessions/{id}/calendar.ics")
+        SESSION_ICS_ROUTE.replace("{id}", &id.to_string())
     }
     /// `GET` the practitioner's subscription URL (`CalendarFeed`, created on first use); `POST` rotates its secret.
     pub const CALENDAR_FEED: &str = "/api/calendar-feed";

@@ -8,6 +8,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod extract;
 pub mod routes;
 pub mod session_link;
 pub mod sessions;

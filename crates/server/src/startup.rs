@@ -206,21 +206,18 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
             get(routes::sessions::missing_links).post(routes::sessions::add_missing_links),
         )
         .route(
-            "/api/sessions/{id}",
+            paths::SESSION_ROUTE,
             get(routes::sessions::get)
                 .put(routes::sessions::update)
                 .delete(routes::sessions::cancel),
         )
-        .route("/api/sessions/{id}/zoom-link", post(routes::sessions::add_link))
-        .route("/api/sessions/{id}/start", post(routes::sessions::start))
+        .route(paths::SESSION_ZOOM_LINK_ROUTE, post(routes::sessions::add_link))
+        .route(paths::SESSION_START_ROUTE, post(routes::sessions::start))
         .route(
-            "/api/sessions/{id}/zoom-time",
+            paths::SESSION_ZOOM_TIME_ROUTE,
             post(routes::sessions::resolve_zoom_time),
         )
-        .route(
-            "/api/sessions/{id}/calendar.ics",
-            get(routes::calendar_feed::session_ics),
-        )
+        .route(paths::SESSION_ICS_ROUTE, get(routes::calendar_feed::session_ics))
         .route(
             paths::CALENDAR_FEED,
             get(routes::calendar_feed::get).post(routes::calendar_feed::rotate),
@@ -253,6 +250,7 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
                 .put(api_not_found)
                 .delete(api_not_found),
         )
+        .method_not_allowed_fallback(api_method_not_allowed)
         .layer(middleware::from_fn(require_csrf_header))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -387,6 +385,14 @@ async fn static_cache_headers(request: Request, next: Next) -> Response {
 
 async fn api_not_found() -> ApiError {
     ApiError::NotFound
+}
+
+async fn api_method_not_allowed() -> ApiError {
+    ApiError::Other {
+        status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        code: api::error::codes::METHOD_NOT_ALLOWED,
+        message: "This address does not take that kind of request.".into(),
+    }
 }
 
 /// State-changing API calls must carry `x-betterbeing-csrf: 1`, which a cross-site form cannot send. Zoom's webhook

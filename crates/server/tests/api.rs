@@ -27,6 +27,8 @@ mod pre_session;
 mod queue;
 #[path = "api/refresh.rs"]
 mod refresh;
+#[path = "api/rejections.rs"]
+mod rejections;
 #[path = "api/session_link.rs"]
 mod session_link;
 #[path = "api/sessions.rs"]

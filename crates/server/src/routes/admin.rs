@@ -9,6 +9,8 @@ use api::identity::{Plan, Role};
 use api::organisation::{AuditEntry, Member, MemberZoomState, OrganisationAdmin, ZoomAccessChange};
 use axum::extract::State;
 use axum::Json;
+
+use crate::extract;
 use chrono::DateTime;
 
 use crate::auth::CurrentUser;
@@ -85,7 +87,7 @@ pub async fn organisation(
 pub async fn set_zoom_access(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Json(change): Json<ZoomAccessChange>,
+    extract::Json(change): extract::Json<ZoomAccessChange>,
 ) -> ApiResult<Json<OrganisationAdmin>> {
     let organisation = administered(&state, user).await?;
     let changed =

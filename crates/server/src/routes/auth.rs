@@ -4,6 +4,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 
+use crate::extract;
+
 use crate::auth::{self, verify_shell_token};
 use crate::db::{self, users::ShellIdentity};
 use crate::error::{ApiError, ApiResult};
@@ -18,7 +20,7 @@ pub async fn demo_people(State(state): State<AppState>) -> ApiResult<Json<Vec<De
 
 pub async fn demo_sign_in(
     State(state): State<AppState>,
-    Json(body): Json<DemoSignIn>,
+    extract::Json(body): extract::Json<DemoSignIn>,
 ) -> ApiResult<(StatusCode, HeaderMap)> {
     if !state.demo {
         return Err(ApiError::NotFound);
@@ -34,7 +36,7 @@ pub async fn demo_sign_in(
 
 pub async fn shell_sign_in(
     State(state): State<AppState>,
-    Json(body): Json<ShellSignIn>,
+    extract::Json(body): extract::Json<ShellSignIn>,
 ) -> ApiResult<(StatusCode, HeaderMap)> {
     let Some(secret) = state.shell_secret.as_ref() else {
         return Err(ApiError::NotFound);

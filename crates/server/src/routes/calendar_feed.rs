@@ -1,5 +1,6 @@
+use crate::extract::Path;
 use api::sessions::CalendarFeed;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

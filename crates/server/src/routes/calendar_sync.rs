@@ -7,6 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
+use crate::extract;
+
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::startup::AppState;
@@ -18,7 +20,7 @@ pub async fn status(State(state): State<AppState>, CurrentUser(user): CurrentUse
 pub async fn connect_caldav(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Json(input): Json<CalDavCredentials>,
+    extract::Json(input): extract::Json<CalDavCredentials>,
 ) -> ApiResult<Json<CalendarConnection>> {
     Ok(Json(state.calendar_push.connect_caldav(user, &input).await?))
 }
@@ -26,7 +28,7 @@ pub async fn connect_caldav(
 pub async fn choose(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Json(input): Json<ChooseCalendar>,
+    extract::Json(input): extract::Json<ChooseCalendar>,
 ) -> ApiResult<Json<CalendarConnection>> {
     Ok(Json(state.calendar_push.choose(user, &input.url).await?))
 }

@@ -1,7 +1,10 @@
+use crate::extract::{Path, Query};
 use api::sessions::{codes, MissingLinks, Preferences, ResolveZoomTime, Session, SessionInput, StartLink};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+
+use crate::extract;
 use chrono::{DateTime, Utc};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
@@ -88,7 +91,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Json(input): Json<SessionInput>,
+    extract::Json(input): extract::Json<SessionInput>,
 ) -> ApiResult<(StatusCode, Json<Session>)> {
     Ok((StatusCode::CREATED, Json(state.calendar.create(user, &input).await?)))
 }
@@ -105,7 +108,7 @@ pub async fn update(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
-    Json(input): Json<SessionInput>,
+    extract::Json(input): extract::Json<SessionInput>,
 ) -> ApiResult<Json<Session>> {
     Ok(Json(state.calendar.update(user, id, &input).await?))
 }
@@ -132,7 +135,7 @@ pub async fn resolve_zoom_time(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
-    Json(body): Json<ResolveZoomTime>,
+    extract::Json(body): extract::Json<ResolveZoomTime>,
 ) -> ApiResult<Json<Session>> {
     Ok(Json(state.calendar.resolve_zoom_time(user, id, body.choice).await?))
 }
@@ -183,7 +186,7 @@ pub async fn preferences(
 pub async fn set_preferences(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Json(body): Json<Preferences>,
+    extract::Json(body): extract::Json<Preferences>,
 ) -> ApiResult<Json<Preferences>> {
     let zone = parse_time_zone(&body.time_zone).map_err(|i| ApiError::bad_request(i.code, i.message))?;
     db::users::set_time_zone(&state.db, user, zone.name()).await?;

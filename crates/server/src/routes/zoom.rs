@@ -1,6 +1,7 @@
+use crate::extract::Query;
 use api::error::codes;
 use api::zoom::{callback, ZoomStatus};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::Json;
