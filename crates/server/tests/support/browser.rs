@@ -206,6 +206,21 @@ impl fantoccini::wd::WebDriverCompatibleCommand for SetPermission {
     }
 }
 
+/// ChromeDriver's bridge to the DevTools protocol (`POST /session/{id}/goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp(&'static str, serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({ "cmd": self.0, "params": self.1 });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// ChromeDriver's network emulation (`POST /session/{id}/chromium/network_conditions`): offline or back online.
 #[derive(Debug)]
 struct NetworkConditions(bool);
@@ -280,6 +295,17 @@ impl Browser {
             .await
             .unwrap();
         text.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Runs `script` at the start of every document this tab opens from now on, before the page's own scripts.
+    pub async fn on_new_document(&self, script: &str) {
+        self.client
+            .issue_cmd(Cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": script }),
+            ))
+            .await
+            .unwrap();
     }
 
     pub async fn allow_clipboard_writes(&self) {

@@ -1,0 +1,454 @@
+//! `scripts/bench` runs this (`cargo bench -p server --bench spa`): what the SPA costs a practitioner, each figure beside
+//! its baseline from the same run. The floor is a bare Leptos 0.8 app with leptos_router, gloo-net and chrono
+//! (`benches/floor`), built by `scripts/bench` with the SPA's profile just before. Prints one table, checks the
+//! budgets of issue 10 (exits 1 when one is missed) and writes `docs/PERFORMANCE.md`.
+//!
+//! Needs the SPA built (`trunk build --release` → `dist/`) and the floor built into `target/bench/floor-dist`
+//! (`BB_FLOOR_DIST`), both precompressed by `scripts/precompress.mjs`.
+
+#[path = "../tests/support/browser.rs"]
+mod browser;
+#[path = "../tests/support/app.rs"]
+mod support;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use api::sessions::SessionInput;
+use browser::Browser;
+use chrono::{Datelike, NaiveDate, Utc};
+use serde_json::json;
+use support::*;
+
+const RUNS: usize = 7;
+
+/// One row of the table: what, the SPA's figure, the floor's (or baseline's), and the budget on their ratio.
+struct Row {
+    what: String,
+    value: f64,
+    unit: &'static str,
+    baseline: Option<f64>,
+    budget: Option<f64>,
+}
+
+impl Row {
+    fn ratio(&self) -> Option<f64> {
+        self.baseline.filter(|b| *b > 0.0).map(|b| self.value / b)
+    }
+    fn missed(&self) -> bool {
+        matches!((self.ratio(), self.budget), (Some(r), Some(b)) if r > b)
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The built wasm, its JS glue and their precompressed copies in `dist`.
+fn sizes(dist: &Path) -> (f64, f64, f64, f64) {
+    let find = |suffix: &str| {
+        std::fs::read_dir(dist)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .find(|p| p.to_string_lossy().ends_with(suffix))
+            .unwrap_or_else(|| panic!("no *{suffix} in {}", dist.display()))
+    };
+    let len = |p: PathBuf| std::fs::metadata(&p).unwrap().len() as f64 / 1024.0;
+    (
+        len(find("_bg.wasm")),
+        len(find("_bg.wasm.gz")),
+        len(find("_bg.wasm.br")),
+        len(std::fs::read_dir(dist)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "js") && !p.to_string_lossy().contains("embed"))
+            .unwrap()),
+    )
+}
+
+/// Bytes over the wire for a first visit (the page and everything it loads, `Accept-Encoding: br`) and a repeat visit
+/// (what the cache headers make the browser ask again), from the server itself.
+async fn wire_bytes(base: &str) -> (f64, usize, f64, usize) {
+    let client = reqwest::Client::new();
+    let get = |path: String, validators: Option<(String, String)>| {
+        let client = client.clone();
+        async move {
+            let mut request = client.get(format!("{base}{path}")).header("accept-encoding", "br");
+            if let Some((name, value)) = validators {
+                request = request.header(name, value);
+            }
+            let r = request.send().await.unwrap();
+            let status = r.status().as_u16();
+            let headers = r.headers().clone();
+            let body = r.bytes().await.unwrap();
+            (status, headers, body)
+        }
+    };
+    let (_, page_headers, page) = get("/".into(), None).await;
+    // The page's asset links, read from an uncompressed copy (what travels is brotli).
+    let html = client
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut assets: Vec<String> = Vec::new();
+    for attr in ["href=\"", "src=\"", "from '", "init('"] {
+        for part in html.split(attr).skip(1) {
+            let url = part.split(['"', '\'']).next().unwrap_or_default();
+            if url.starts_with('/') && !url.starts_with("//") && !assets.contains(&url.to_string()) {
+                assets.push(url.to_string());
+            }
+        }
+    }
+    let (mut first, mut repeat) = (page.len(), 0usize);
+    let mut repeat_requests = 0;
+    let validator = |headers: &reqwest::header::HeaderMap| {
+        headers
+            .get("etag")
+            .map(|v| ("if-none-match".to_string(), v.to_str().unwrap().to_string()))
+            .or_else(|| {
+                headers
+                    .get("last-modified")
+                    .map(|v| ("if-modified-since".to_string(), v.to_str().unwrap().to_string()))
+            })
+    };
+    // The page itself is `no-cache`: a repeat visit revalidates it.
+    let (_, _, again) = get("/".into(), validator(&page_headers)).await;
+    repeat += again.len();
+    repeat_requests += 1;
+    for asset in &assets {
+        let (status, headers, body) = get(asset.clone(), None).await;
+        if status != 200 {
+            continue;
+        }
+        first += body.len();
+        let cache = headers
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        if !cache.contains("immutable") {
+            let (_, _, again) = get(asset.clone(), validator(&headers)).await;
+            repeat += again.len();
+            repeat_requests += 1;
+        }
+    }
+    (
+        first as f64 / 1024.0,
+        assets.len() + 1,
+        repeat as f64 / 1024.0,
+        repeat_requests,
+    )
+}
+
+/// Records, in every page the tab opens from now on, when each of `conditions` (CSS selectors joined by ` && `)
+/// first holds, in ms since the navigation started.
+async fn watch(browser: &Browser, conditions: &[&str]) {
+    let script = format!(
+        r#"(() => {{
+            const conditions = {};
+            window.__bbReady = {{}};
+            const check = () => {{
+              for (const c of conditions) {{
+                if (!(c in window.__bbReady) && c.split(' && ').every(s => document.querySelector(s))) {{
+                  window.__bbReady[c] = performance.now();
+                }}
+              }}
+            }};
+            new MutationObserver(check).observe(document, {{ subtree: true, childList: true, attributes: true }});
+          }})();"#,
+        json!(conditions)
+    );
+    browser.on_new_document(&script).await;
+}
+
+/// Median of `RUNS` warm navigations to `url` until `condition` holds (one unmeasured navigation first).
+async fn ready_ms(browser: &Browser, url: &str, condition: &str) -> f64 {
+    let mut times = Vec::new();
+    for run in 0..=RUNS {
+        browser.goto("about:blank").await;
+        browser.goto(url).await;
+        let mut at = None;
+        for _ in 0..400 {
+            let seen = browser
+                .client
+                .execute(
+                    "return window.__bbReady && window.__bbReady[arguments[0]];",
+                    vec![json!(condition)],
+                )
+                .await
+                .unwrap();
+            if let Some(ms) = seen.as_f64() {
+                at = Some(ms);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let ms = at.unwrap_or_else(|| panic!("{condition} never held at {url}"));
+        if run > 0 {
+            times.push(ms);
+        }
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    times[times.len() / 2]
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Zoom meeting calls the sandbox saw since the last count.
+async fn zoom_calls(app: &TestApp) -> usize {
+    let log = app.sandbox_get("/calls").await;
+    let n = log["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["path"].as_str().unwrap_or_default().starts_with("/v2/"))
+        .count();
+    reqwest::Client::new()
+        .delete(format!("{}/_sandbox/calls", app.sandbox))
+        .send()
+        .await
+        .unwrap();
+    n
+}
+
+fn input(client: &str, start_local: chrono::NaiveDateTime) -> SessionInput {
+    SessionInput {
+        client_name: client.into(),
+        start_local,
+        time_zone: "UTC".into(),
+        duration_minutes: 25,
+        private_notes: String::new(),
+        client_name_in_zoom_topic: false,
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let dist = browser::dist_dir();
+    let floor_dist = std::env::var_os("BB_FLOOR_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/bench/floor-dist"));
+    assert!(
+        floor_dist.join("index.html").exists(),
+        "build the floor first (scripts/bench)"
+    );
+    let mut rows: Vec<Row> = Vec::new();
+    let row = |what: &str, value: f64, unit: &'static str, baseline: Option<f64>, budget: Option<f64>| Row {
+        what: what.into(),
+        value,
+        unit,
+        baseline,
+        budget,
+    };
+
+    // ---- bytes ----
+    let (raw, gz, br, js) = sizes(&dist);
+    let (f_raw, f_gz, f_br, f_js) = sizes(&floor_dist);
+    rows.push(row("wasm, raw", raw, "KB", Some(f_raw), None));
+    rows.push(row("wasm, gzip", gz, "KB", Some(f_gz), Some(2.0)));
+    rows.push(row("wasm, brotli", br, "KB", Some(f_br), None));
+    rows.push(row("JS glue, raw", js, "KB", Some(f_js), None));
+
+    let app = spawn_app_serving(Some(dist.clone())).await;
+    let idle_rss = rss_mb();
+    let floor_server = {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let files = tower_http::services::ServeDir::new(&floor_dist)
+            .precompressed_br()
+            .precompressed_gzip();
+        let router = axum::Router::new().fallback_service(files);
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        base
+    };
+    let (first, first_requests, repeat, repeat_requests) = wire_bytes(&app.base).await;
+    let (f_first, _, f_repeat, _) = wire_bytes(&floor_server).await;
+    rows.push(row(
+        &format!("first visit over the wire ({first_requests} requests, br)"),
+        first,
+        "KB",
+        Some(f_first),
+        None,
+    ));
+    rows.push(row(
+        &format!("repeat visit over the wire ({repeat_requests} revalidations)"),
+        repeat,
+        "KB",
+        Some(f_repeat),
+        None,
+    ));
+
+    // ---- data: 1,000 sessions next month (about 250 a week), then Zoom connected ----
+    app.sign_in(SOLO).await;
+    let today = Utc::now().date_naive();
+    let month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap() + chrono::Months::new(1);
+    for i in 0..1000u32 {
+        let day = month + chrono::Days::new((i % 28) as u64);
+        let start = day.and_hms_opt(7 + (i / 28 % 14), (i % 2) * 30, 0).unwrap();
+        let r = app
+            .send(
+                reqwest::Method::POST,
+                api::paths::SESSIONS,
+                Some(&input("Client", start)),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+    }
+    let mut monday = month + chrono::Days::new(7);
+    while monday.weekday() != chrono::Weekday::Mon {
+        monday = monday.pred_opt().unwrap();
+    }
+    let week_sessions = (0..1000u32)
+        .filter(|i| {
+            let d = month + chrono::Days::new((i % 28) as u64);
+            d >= monday && d < monday + chrono::Days::new(7)
+        })
+        .count();
+    app.connect_as(LICENSED).await;
+
+    // ---- ready times in headless Chromium ----
+    let browser = Browser::start().await;
+    let zoom_ready = "[data-testid='zoom-state'][data-state='connected']";
+    let calendar_ready = "[data-testid='calendar-state'][data-state='ready'] && [data-testid='session-block']";
+    watch(&browser, &["#floor-ready", zoom_ready, calendar_ready]).await;
+    browser.goto(&app.url("/signin")).await;
+    browser.click_button_with_text("Dr. Maya Rivera").await;
+    browser.wait_for("[data-testid='current-user']").await;
+    let floor = ready_ms(&browser, &format!("{floor_server}/"), "#floor-ready").await;
+    let zoom = ready_ms(&browser, &app.url("/console/video-accounts/zoom"), zoom_ready).await;
+    let week = ready_ms(
+        &browser,
+        &app.url(&format!("/console/calendar?view=week&date={monday}")),
+        calendar_ready,
+    )
+    .await;
+    let month_ready = ready_ms(
+        &browser,
+        &app.url(&format!("/console/calendar?view=month&date={month}")),
+        calendar_ready,
+    )
+    .await;
+    browser.close().await;
+    rows.push(row(
+        &format!("ready, bare app (median of {RUNS})"),
+        floor,
+        "ms",
+        None,
+        None,
+    ));
+    rows.push(row("ready, Zoom page", zoom, "ms", Some(floor), Some(1.5)));
+    rows.push(row(
+        &format!("ready, calendar week ({week_sessions} sessions)"),
+        week,
+        "ms",
+        Some(floor),
+        Some(2.5),
+    ));
+    rows.push(row(
+        "ready, calendar month (1,000 sessions)",
+        month_ready,
+        "ms",
+        Some(floor),
+        None,
+    ));
+
+    // ---- Zoom calls per action ----
+    zoom_calls(&app).await;
+    let start = (today + chrono::Days::new(10)).and_hms_opt(9, 0, 0).unwrap();
+    let r = app
+        .send(reqwest::Method::POST, api::paths::SESSIONS, Some(&input("Ana", start)))
+        .await;
+    let created: api::sessions::Session = r.json().await.unwrap();
+    let create = zoom_calls(&app).await;
+    let moved = start + chrono::Duration::hours(2);
+    app.send(
+        reqwest::Method::PUT,
+        &api::paths::session(created.id),
+        Some(&input("Ana", moved)),
+    )
+    .await;
+    app.settle().await;
+    let reschedule = zoom_calls(&app).await;
+    app.send(
+        reqwest::Method::POST,
+        &api::paths::session_start(created.id),
+        None::<&()>,
+    )
+    .await;
+    let start_calls = zoom_calls(&app).await;
+    app.get_json::<serde_json::Value>(api::paths::ZOOM_STATUS).await;
+    let page_view = zoom_calls(&app).await;
+    app.send(reqwest::Method::DELETE, &api::paths::session(created.id), None::<&()>)
+        .await;
+    app.settle().await;
+    let cancel = zoom_calls(&app).await;
+    for (what, n) in [
+        ("Zoom calls: create", create),
+        ("Zoom calls: reschedule", reschedule),
+        ("Zoom calls: cancel", cancel),
+        ("Zoom calls: Start", start_calls),
+        ("Zoom calls: Zoom page view", page_view),
+    ] {
+        rows.push(row(what, n as f64, "calls", None, None));
+    }
+    rows.push(row(
+        "process RSS at idle (server + sandbox)",
+        idle_rss,
+        "MB",
+        None,
+        None,
+    ));
+    rows.push(row("process RSS after the load", rss_mb(), "MB", None, None));
+
+    // ---- the table ----
+    let mut table = String::new();
+    writeln!(table, "| | BetterBeing | floor / baseline | ratio | budget |").unwrap();
+    writeln!(table, "|---|---:|---:|---:|---|").unwrap();
+    for r in &rows {
+        let fmt = |v: f64| match r.unit {
+            "calls" => format!("{v:.0}"),
+            _ => format!("{v:.1} {}", r.unit),
+        };
+        writeln!(
+            table,
+            "| {} | {} | {} | {} | {} |",
+            r.what,
+            fmt(r.value),
+            r.baseline.map(fmt).unwrap_or_default(),
+            r.ratio().map(|x| format!("{x:.2}×")).unwrap_or_default(),
+            r.budget
+                .map(|b| format!("≤ {b}× {}", if r.missed() { "**missed**" } else { "held" }))
+                .unwrap_or_default()
+        )
+        .unwrap();
+    }
+    println!("\n{table}");
+    let missed: Vec<&str> = rows.iter().filter(|r| r.missed()).map(|r| r.what.as_str()).collect();
+    let out = std::env::var("BB_BENCH_TABLE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join("target/bench/spa-table.md"));
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    std::fs::write(&out, &table).unwrap();
+    if missed.is_empty() {
+        println!("every budget held");
+    } else {
+        println!("budgets missed: {}", missed.join("; "));
+        std::process::exit(1);
+    }
+}
