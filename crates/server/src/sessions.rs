@@ -885,7 +885,46 @@ impl Calendar {
             return self.finish(attempt).await.map(|()| Vec::new());
         }
         if row.zoom_meeting_sequence == Some(row.sequence) && row.zoom_meeting_id.is_some() {
-            return self.finish(attempt).await.map(|()| Vec::new());
+            if !earlier_attempts {
+                return self.finish(attempt).await.map(|()| Vec::new());
+            }
+            // Linked already, yet a reconcile was asked for: an attempt whose lease ended while Zoom was answering
+            // may have made a meeting after another attempt linked this one. Everything else Zoom holds for the
+            // session goes.
+            let linked = row.zoom_meeting_id.clone();
+            let strays: Vec<String> = self
+                .meetings_of(&row, attempt.lane())
+                .await?
+                .into_iter()
+                .map(|m| m.id.to_string())
+                .filter(|id| Some(id) != linked.as_ref())
+                .collect();
+            let now = self.clock.now_ms();
+            let mut tx = begin_write(&self.db).await?;
+            let current_link = rows::get_in(&mut tx, session_id).await?.and_then(|c| c.zoom_meeting_id);
+            if !zoom_jobs::finish(&mut tx, job.id, &attempt.token).await? {
+                return Ok(Vec::new());
+            }
+            let mut deletions = Vec::new();
+            for meeting in strays.iter().filter(|id| Some(*id) != current_link.as_ref()) {
+                tracing::info!(
+                    session_id,
+                    "queueing the deletion of a second meeting a lost lease made"
+                );
+                deletions.push(
+                    zoom_jobs::enqueue_for_meeting(
+                        &mut tx,
+                        DELETE_MEETING,
+                        row.user_id,
+                        Some(session_id),
+                        meeting,
+                        now,
+                    )
+                    .await?,
+                );
+            }
+            tx.commit().await?;
+            return Ok(deletions);
         }
         let sequence = row.sequence;
         let marker = agenda_marker(&row.r#ref, sequence);

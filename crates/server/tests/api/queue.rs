@@ -341,3 +341,48 @@ async fn start_finding_the_meeting_a_reschedule_just_replaced_leaves_the_new_lin
         "the session keeps its new link"
     );
 }
+
+/// An attempt whose lease ended while Zoom was answering queues a reconcile; meanwhile another attempt linked the
+/// session to its own meeting. The reconcile must delete the first attempt's meeting even though the session is
+/// linked for its current time (it used to finish at once, leaving a second live meeting: seen once in the PostgreSQL
+/// fault suite).
+#[tokio::test]
+async fn a_reconcile_after_a_lost_lease_deletes_the_meeting_the_late_attempt_made() {
+    let app = spawn_app().await;
+    app.sign_in(SOLO).await;
+    app.connect_as(LICENSED).await;
+    let r = app
+        .send(
+            reqwest::Method::POST,
+            api::paths::SESSIONS,
+            Some(&body("Ana", days_ahead(9))),
+        )
+        .await;
+    let session: Session = r.json().await.unwrap();
+    let first = app.wait_for_live_meetings(1).await[0]["id"].to_string();
+    // The late attempt's meeting stays at Zoom while another attempt makes and links its own.
+    let mut tx = server::db::begin_write(&app.db).await.unwrap();
+    server::db::sessions::clear_link(&mut tx, session.id).await.unwrap();
+    zoom_jobs::enqueue_ensure(&mut tx, SOLO, session.id, app.clock.now_ms(), false)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    app.settle().await;
+    assert_eq!(
+        app.live_meetings().await.len(),
+        2,
+        "the late attempt's meeting and the linked one"
+    );
+    // What the late attempt queues when it finds its lease gone.
+    let mut tx = server::db::begin_write(&app.db).await.unwrap();
+    zoom_jobs::enqueue_ensure(&mut tx, SOLO, session.id, app.clock.now_ms(), true)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    app.settle().await;
+    let live = app.live_meetings().await;
+    assert_eq!(live.len(), 1, "one meeting per session: {live:?}");
+    assert_ne!(live[0]["id"].to_string(), first, "the late one went");
+    let linked: Session = app.get_json(&api::paths::session(session.id)).await;
+    assert_eq!(linked.zoom.link.unwrap().meeting_id, live[0]["id"].to_string());
+}

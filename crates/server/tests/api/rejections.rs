@@ -47,7 +47,15 @@ async fn refused(
 }
 
 /// What is tried, how (method, path, content type, body), and the status and code it must get.
-type Case = (&'static str, Method, String, Option<&'static str>, Vec<u8>, u16, &'static str);
+type Case = (
+    &'static str,
+    Method,
+    String,
+    Option<&'static str>,
+    Vec<u8>,
+    u16,
+    &'static str,
+);
 
 #[tokio::test]
 async fn every_kind_of_unreadable_request_gets_a_code_and_a_readable_message() {

@@ -92,6 +92,10 @@ impl Audit {
             }
             audit.scheduled += 1;
             audit.duplicate_live_meetings += theirs.len().saturating_sub(1);
+            if theirs.len() > 1 {
+                // For whoever reads a failure: the session and every meeting Zoom holds for it (id, sequence).
+                println!("  session ref {session_ref} (sequence {sequence}, linked {meeting:?}): live {theirs:?}");
+            }
             let current = meeting
                 .as_ref()
                 .is_some_and(|id| theirs.iter().any(|(live_id, seq)| live_id == id && seq == sequence));
