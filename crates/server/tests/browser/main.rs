@@ -1,9 +1,9 @@
 //! End-to-end journeys in a real headless Chromium: the built SPA served by the real server, the Zoom sandbox's
 //! consent page, real HTTP and a real SQLite file.
 
-#[path = "support/browser.rs"]
+#[path = "../support/browser.rs"]
 mod browser;
-#[path = "support/app.rs"]
+#[path = "../support/app.rs"]
 mod support;
 
 use browser::{dist_dir, Browser};
@@ -11,21 +11,13 @@ use fantoccini::Locator;
 use serde_json::json;
 use support::*;
 
-#[path = "browser/accessibility.rs"]
 mod accessibility;
-#[path = "browser/calendar_sync.rs"]
 mod calendar_sync;
-#[path = "browser/console.rs"]
 mod console;
-#[path = "browser/keyboard.rs"]
 mod keyboard;
-#[path = "browser/session_link.rs"]
 mod session_link;
-#[path = "browser/sessions.rs"]
 mod sessions;
-#[path = "browser/static_files.rs"]
 mod static_files;
-#[path = "browser/zoom_side.rs"]
 mod zoom_side;
 
 pub async fn setup() -> (TestApp, Browser) {

@@ -1,11 +1,9 @@
 //! The calendar grid and its toolbar: sessions land on the right day and time in the shown zone.
 #![cfg(target_arch = "wasm32")]
 
-#[path = "support/mount.rs"]
-mod support;
-
 use std::sync::{Arc, Mutex};
 
+use crate::support::{mount, session, set_value, Mounted};
 use api::sessions::MissingLinks;
 use api::sessions::{Session, ZoomSync};
 use betterbeing_zoom_web::components::calendar_view::{CalendarGrid, CalendarToolbar};
@@ -15,10 +13,7 @@ use betterbeing_zoom_web::logic::zones::{zone_options, Zone};
 use chrono::{NaiveDate, TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::tick;
-use support::{mount, session, set_value, Mounted};
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

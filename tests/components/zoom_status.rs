@@ -14,8 +14,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlDialogElement, HtmlElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
-
 fn account(plan: ZoomPlan) -> ZoomAccount {
     ZoomAccount {
         email: "dr.rivera@example.com".into(),

@@ -10,8 +10,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
 struct Mounted {
     root: HtmlElement,
     _handle: Box<dyn std::any::Any>,

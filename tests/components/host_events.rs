@@ -2,9 +2,7 @@
 //! the Zoom page firing them as the connection changes (the API answered by a stub `fetch`).
 #![cfg(target_arch = "wasm32")]
 
-#[path = "support/mount.rs"]
-mod support;
-
+use crate::support::{mount, run_js, until, Mounted};
 use api::zoom::{ReauthReason, ZoomAccount, ZoomPlan, ZoomStatus};
 use betterbeing_zoom_web::config::Config;
 use betterbeing_zoom_web::host::HostEvents;
@@ -15,10 +13,7 @@ use leptos::prelude::*;
 use leptos::task::tick;
 use leptos_router::components::Router;
 use serde_json::{json, Value};
-use support::{mount, run_js, until, Mounted};
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 const MOUNT_ID: &str = "host-mount";
 

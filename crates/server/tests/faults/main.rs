@@ -3,13 +3,10 @@
 //! a `kill -9` of the server between a Zoom call and its database write. After the queue settles it compares the
 //! sandbox's meetings with the server's sessions and prints the figures; every one must be 0.
 
-#[path = "faults/audit.rs"]
 mod audit;
-#[path = "faults/crash.rs"]
 mod crash;
-#[path = "faults/instances.rs"]
 mod instances;
-#[path = "support/app.rs"]
+#[path = "../support/app.rs"]
 mod support;
 
 use std::time::{Duration, Instant};

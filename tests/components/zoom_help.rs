@@ -1,18 +1,13 @@
 //! The help panel on the Zoom page: the troubleshooting that applies, and the FAQ.
 #![cfg(target_arch = "wasm32")]
 
-#[path = "support/mount.rs"]
-mod support;
-
+use crate::support::{mount, Mounted};
 use api::zoom::SCOPES;
 use betterbeing_zoom_web::components::zoom_help::ZoomHelp;
 use betterbeing_zoom_web::logic::help::{FAQ, TROUBLESHOOTING};
 use leptos::prelude::*;
 use leptos::task::tick;
-use support::{mount, Mounted};
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn topic(page: &Mounted, id: &str) -> String {
     page.text(&format!("[data-testid=zoom-help] details[data-topic=\"{id}\"]"))

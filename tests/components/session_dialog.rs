@@ -1,11 +1,9 @@
 //! The create / edit dialog: its fields, the checks it makes before saving, and server errors next to their field.
 #![cfg(target_arch = "wasm32")]
 
-#[path = "support/mount.rs"]
-mod support;
-
 use std::sync::{Arc, Mutex};
 
+use crate::support::{mount, set_value, Mounted};
 use api::sessions::SessionInput;
 use betterbeing_zoom_web::components::session_dialog::{SessionDialog, NOTES_HINT};
 use betterbeing_zoom_web::logic::session_form::{Field, FieldError, SessionDraft};
@@ -13,12 +11,9 @@ use betterbeing_zoom_web::logic::zones::zone_options;
 use chrono::{Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use leptos::prelude::*;
 use leptos::task::tick;
-use support::{mount, set_value, Mounted};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlDialogElement, HtmlInputElement, HtmlSelectElement};
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 type Saved = Arc<Mutex<Vec<SessionInput>>>;
 

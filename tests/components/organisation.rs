@@ -2,23 +2,18 @@
 //! what non-admins see.
 #![cfg(target_arch = "wasm32")]
 
-#[path = "support/mount.rs"]
-mod support;
-
 use std::sync::{Arc, Mutex};
 
+use crate::support::{mount, Mounted};
 use api::identity::{Plan, Role};
 use api::organisation::{AuditEntry, Member, MemberZoomState, OrganisationAdmin};
 use betterbeing_zoom_web::components::organisation_admin::{OrganisationAdminView, OrganisationForbidden};
 use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::tick;
-use support::{mount, Mounted};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlInputElement;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn member(id: i64, name: &str, role: Role, state: MemberZoomState, zoom_email: Option<&str>) -> Member {
     Member {

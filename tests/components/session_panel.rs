@@ -2,12 +2,10 @@
 //! practitioner.
 #![cfg(target_arch = "wasm32")]
 
-#[path = "support/mount.rs"]
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::support::{mount, run_js, session, until, Mounted};
 use api::sessions::{ChangedInZoom, Session, ZoomSync, ZoomTimeChoice};
 use api::zoom::{ZoomAccount, ZoomPlan, ZoomStatus};
 use betterbeing_zoom_web::components::session_panel::{SessionPanel, OPEN_ZOOM_NOTE, OUTDATED_NOTE, SESSION_LINK_NOTE};
@@ -16,12 +14,9 @@ use betterbeing_zoom_web::logic::zones::Zone;
 use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::tick;
-use support::{mount, run_js, session, until, Mounted};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlDialogElement;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 const ZOOM_PAGE: &str = "/console/video-accounts/zoom";
 
@@ -334,7 +329,7 @@ async fn failed_explains_what_to_do_and_retries_now() {
 async fn an_outdated_link_is_marked_while_the_new_one_is_made() {
     let calls = Calls::default();
     let mut s = upcoming(ZoomSync::Pending);
-    s.zoom.link = Some(support::link(7));
+    s.zoom.link = Some(crate::support::link(7));
     s.zoom.link_outdated = true;
     let page = mount_panel(s, Some(connected()), None, &calls);
     tick().await;
@@ -563,6 +558,6 @@ async fn the_message_for_the_client_is_copied_with_the_links_and_never_the_notes
     );
     let copied = run_js("return window.__copied;").as_string().unwrap();
     assert!(copied.contains(&join_url), "{copied}");
-    assert!(copied.contains(&support::session_link(7)), "{copied}");
+    assert!(copied.contains(&crate::support::session_link(7)), "{copied}");
     assert!(!copied.contains("private detail"));
 }

@@ -2,23 +2,18 @@
 //! behind its confirmation.
 #![cfg(target_arch = "wasm32")]
 
-#[path = "support/mount.rs"]
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::support::{mount, run_js, until, Mounted};
 use api::sessions::CalendarFeed;
 use betterbeing_zoom_web::components::calendar_feed::{CalendarFeedView, ROTATE_WARNING, WHATS_IN_IT};
 use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::tick;
-use support::{mount, run_js, until, Mounted};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlDialogElement, HtmlInputElement};
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn feed(secret: &str) -> CalendarFeed {
     CalendarFeed {
