@@ -817,6 +817,11 @@ impl Calendar {
             Next::Park { sync, code, message } => (None, *code, *sync, message.as_str()),
         };
         let mut tx = begin_write(&self.db).await?;
+        // The session's row first, then its job, in the order a cancel or an edit takes them (on PostgreSQL the
+        // opposite order could deadlock with a cancel of the same session).
+        if let Some(session) = job.session_id {
+            rows::get_in(&mut tx, session).await?;
+        }
         if !zoom_jobs::reschedule(&mut tx, job.id, &attempt.token, next_attempt_at, code).await? {
             tracing::warn!(
                 job = job.id,
