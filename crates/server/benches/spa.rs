@@ -194,8 +194,25 @@ async fn ready_ms(browser: &Browser, url: &str, condition: &str) -> f64 {
             times.push(ms);
         }
     }
-    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    times[times.len() / 2]
+    median(times)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    values[values.len() / 2]
+}
+
+/// How long the sandbox took for the last call of `method` to a path starting with `path`.
+async fn last_call_ms(app: &TestApp, method: &str, path: &str) -> f64 {
+    let log = app.sandbox_get("/calls").await;
+    log["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|c| c["method"] == method && c["path"].as_str().unwrap_or_default().starts_with(path))
+        .and_then(|c| c["duration_ms"].as_f64())
+        .unwrap_or_else(|| panic!("no {method} {path} in the sandbox's call log"))
 }
 
 fn rss_mb() -> f64 {
@@ -365,6 +382,39 @@ async fn main() {
         month_ready,
         "ms",
         Some(floor),
+        None,
+    ));
+
+    // ---- the server's time over Zoom's own (the sandbox's logged duration of the same call) ----
+    let (mut create, mut create_zoom, mut start, mut start_zoom) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for k in 0..RUNS {
+        zoom_calls(&app).await;
+        let at = (today + chrono::Days::new(12)).and_hms_opt(8 + k as u32, 0, 0).unwrap();
+        let began = std::time::Instant::now();
+        let r = app
+            .send(reqwest::Method::POST, api::paths::SESSIONS, Some(&input("Bo", at)))
+            .await;
+        create.push(began.elapsed().as_secs_f64() * 1000.0);
+        let made: api::sessions::Session = r.json().await.unwrap();
+        create_zoom.push(last_call_ms(&app, "POST", "/v2/users/me/meetings").await);
+        let began = std::time::Instant::now();
+        app.send(reqwest::Method::POST, &api::paths::session_start(made.id), None::<&()>)
+            .await;
+        start.push(began.elapsed().as_secs_f64() * 1000.0);
+        start_zoom.push(last_call_ms(&app, "GET", "/v2/meetings/").await);
+    }
+    rows.push(row(
+        &format!("create with Zoom, server total vs Zoom's time (median of {RUNS})"),
+        median(create),
+        "ms",
+        Some(median(create_zoom)),
+        None,
+    ));
+    rows.push(row(
+        "Start, server total vs Zoom's time",
+        median(start),
+        "ms",
+        Some(median(start_zoom)),
         None,
     ));
 

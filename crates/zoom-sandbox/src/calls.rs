@@ -64,6 +64,9 @@ pub struct Call {
     /// Meetings calls only: the JSON response body (`null` when none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_body: Option<Value>,
+    /// How long the sandbox took to answer, in milliseconds (an injected hang included): the baseline a client's own
+    /// overhead is measured against (`scripts/bench`).
+    pub duration_ms: f64,
     /// The injected fault that answered this call, e.g. `error_503`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<&'static str>,
@@ -111,10 +114,13 @@ struct Incoming {
     request_body: Option<Value>,
     grant_type: Option<String>,
     fault: Option<Triggered>,
+    /// When the call arrived, for its logged duration.
+    started: std::time::Instant,
 }
 
 /// Logs every Zoom-facing call and applies injected faults (see `faults.rs`).
 pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let raw_query = request.uri().query().unwrap_or("").to_owned();
@@ -141,6 +147,7 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         request_body: log_bodies.then(|| body_json(&bytes)),
         grant_type,
         fault,
+        started,
     };
     let response = match fault.map(|f| f.mode) {
         Some(FaultMode::Error500 | FaultMode::Error503 | FaultMode::RateLimit429) => fault_response(&incoming),
@@ -197,6 +204,7 @@ fn log(state: &AppState, incoming: &Incoming, response: &Response, response_body
         query: incoming.query.clone(),
         request_body: incoming.request_body.clone(),
         response_body,
+        duration_ms: (incoming.started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0,
         fault,
         rate_limit: response.extensions().get::<RateLimitKind>().map(|k| k.name()),
     });
