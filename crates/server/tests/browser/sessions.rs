@@ -497,6 +497,7 @@ async fn add_zoom_links_says_what_zoom_takes_today_and_a_waiting_session_says_wh
     browser
         .assert_accessible("Zoom page, links beyond today's budget")
         .await;
+    browser.screenshot_if_asked("zoom-links-budget").await;
     app.wait_for_live_meetings(2).await;
 
     // The third (latest) session waits for Zoom's reset, and says so; "Make this link now" uses the reserve.
@@ -516,6 +517,7 @@ async fn add_zoom_links_says_what_zoom_takes_today_and_a_waiting_session_says_wh
     browser
         .assert_accessible("session panel, waiting for Zoom's daily reset")
         .await;
+    browser.screenshot_if_asked("session-waiting-for-daily-reset").await;
     assert_eq!(app.live_meetings().await.len(), 2, "nothing sent beyond today's budget");
     browser.click("[data-testid='retry-zoom']").await;
     join_link(&browser).await;
