@@ -193,6 +193,27 @@ mod tests {
     }
 
     #[test]
+    fn a_link_waiting_for_zooms_daily_reset_is_not_a_delay_and_is_not_polled() {
+        let waiting = |code: &str| ZoomSync::Retrying {
+            attempts: 0,
+            next_attempt_at: Utc::now(),
+            reason: "x".into(),
+            code: Some(code.into()),
+        };
+        let daily = waiting(codes::ZOOM_DAILY_LIMIT);
+        assert!(waits_for_daily_reset(&daily));
+        assert!(!is_settling(&daily), "hours away: not polled");
+        assert_eq!(
+            marker(&zoom(daily, false, false)).1,
+            "Zoom link after Zoom\u{2019}s daily reset"
+        );
+        let outage = waiting(general::ZOOM_UNAVAILABLE);
+        assert!(!waits_for_daily_reset(&outage));
+        assert!(is_settling(&outage));
+        assert_eq!(marker(&zoom(outage, false, false)).1, "Zoom link delayed, retrying");
+    }
+
+    #[test]
     fn names_match_the_wire_tags() {
         let retrying = ZoomSync::Retrying {
             attempts: 2,

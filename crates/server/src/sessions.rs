@@ -227,7 +227,7 @@ impl Calendar {
         let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
         let job = if queue {
             if sync == "failed" {
-                let (code, message) = needs_reauth_text();
+                let (code, message) = decided_text(&ZoomCallError::NeedsReauth);
                 rows::set_sync(&mut tx, id, "failed", Some(code), Some(&message)).await?;
             }
             Some(zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, false).await?)
@@ -490,7 +490,7 @@ impl Calendar {
         let plan = self.missing_links(user_id).await?;
         let now = self.clock.now_ms();
         let rest_from = limits::next_reset(now).timestamp_millis();
-        let (code, message) = daily_wait_text();
+        let (code, message) = decided_text(&ZoomCallError::RateLimited { daily: true });
         let mut queued = Vec::new();
         let mut tx = begin_write(&self.db).await?;
         for (i, id) in plan.session_ids.iter().enumerate() {
@@ -1117,26 +1117,10 @@ fn link_plan(session_ids: Vec<i64>, left: i64, now: i64) -> MissingLinks {
     }
 }
 
-/// What a session waiting for Zoom's daily reset says (the same words as when Zoom's cap stops its job).
-fn daily_wait_text() -> (&'static str, String) {
-    match jobs::decide(
-        &ZoomCallError::RateLimited { daily: true },
-        1,
-        DateTime::<Utc>::MIN_UTC,
-        Duration::from_secs(1),
-    ) {
-        Next::Park { code, message, .. } => (code, message),
-        Next::RetryAt { code, reason, .. } => (code, reason),
-    }
-}
-
-fn needs_reauth_text() -> (&'static str, String) {
-    match jobs::decide(
-        &ZoomCallError::NeedsReauth,
-        1,
-        DateTime::<Utc>::MIN_UTC,
-        Duration::from_secs(1),
-    ) {
+/// The code and words a session shows for `error`, as the queue's decision gives them (so a session marked up front
+/// says exactly what a job stopped by the same error would).
+fn decided_text(error: &ZoomCallError) -> (&'static str, String) {
+    match jobs::decide(error, 1, DateTime::<Utc>::MIN_UTC, Duration::from_secs(1)) {
         Next::Park { code, message, .. } => (code, message),
         Next::RetryAt { code, reason, .. } => (code, reason),
     }
