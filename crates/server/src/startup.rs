@@ -350,8 +350,10 @@ pub fn content_security_policy(dist_dir: Option<&Path>, allowed_origins: &[Strin
     )
 }
 
-/// Whether a built file's name carries Trunk's content hash (`name-<16 hex>.ext`, `name-<16 hex>_bg.wasm`): such a
-/// file never changes, so browsers may keep it for a year without asking again.
+/// Whether a built file's name carries Trunk's content hash (`name-<hex>.ext`, `name-<hex>_bg.wasm`): such a file
+/// never changes, so browsers may keep it for a year without asking again. Trunk writes the 64-bit hash without
+/// leading zeros, so it is 16 hex digits only 15 times in 16 (one CI build's wasm was `…-80a1a79927f9f5c_bg.wasm`);
+/// 12 to 16 digits count (fewer happens once in 65,536 builds, and then the file is merely revalidated).
 pub fn is_content_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let Some((stem, _ext)) = name.rsplit_once('.') else {
@@ -359,7 +361,7 @@ pub fn is_content_hashed(path: &str) -> bool {
     };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(|(_, hash)| (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Caching of the built SPA: hashed files are immutable for a year; everything else (`index.html`, `embed.js`,
@@ -431,6 +433,10 @@ mod tests {
         assert!(is_content_hashed("/betterbeing-zoom-web-964cd52e1d8d9583_bg.wasm"));
         assert!(is_content_hashed("/betterbeing-zoom-web-964cd52e1d8d9583.js"));
         assert!(is_content_hashed("/app/global-edb8a491ed0e68f8.css"));
+        assert!(
+            is_content_hashed("/betterbeing-zoom-web-80a1a79927f9f5c_bg.wasm"),
+            "a hash with a leading zero"
+        );
         for mutable in [
             "/index.html",
             "/embed.js",
