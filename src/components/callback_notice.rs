@@ -77,7 +77,7 @@ pub fn CallbackNotice(
                     .map(|s| view! { class = class, <li>{s}</li> })
                     .collect_view();
                 view! { class = class,
-                    <div class="notice error" data-testid="callback-error" data-code=code role="alert">
+                    <div class="notice error" data-testid="callback-error" data-code=code.as_str() role="alert">
                         <div class="notice-body">
                             <h2>{g.title}</h2>
                             <p>{g.explanation}</p>

@@ -309,9 +309,7 @@ pub fn SessionPanel(
                 <p>"The link appears here in a moment."</p>
             }
             .into_any(),
-            ZoomSync::Retrying { next_attempt_at, reason, code: Some(code), .. }
-                if code == ::api::sessions::codes::ZOOM_DAILY_LIMIT =>
-            {
+            ZoomSync::Retrying { next_attempt_at, code: code @ ::api::error::ErrorCode::ZoomDailyLimit, .. } => {
                 // Nothing failed: Zoom's daily limit is used, and the link follows after its reset.
                 let zone = zone.get();
                 let when = format!(
@@ -321,7 +319,7 @@ pub fn SessionPanel(
                 );
                 view! { class = class,
                     <h3>"Waiting for Zoom\u{2019}s daily limit"</h3>
-                    <p data-testid="retry-reason">{reason}</p>
+                    <p data-testid="retry-reason">{link_state::retry_reason(code)}</p>
                     <dl>
                         <dt>"Link expected after"</dt>
                         <dd data-testid="retry-next"><time datetime=next_attempt_at.to_rfc3339()>{when}</time></dd>
@@ -331,7 +329,7 @@ pub fn SessionPanel(
                 }
                 .into_any()
             }
-            ZoomSync::Retrying { attempts, next_attempt_at, reason, .. } => {
+            ZoomSync::Retrying { attempts, next_attempt_at, code } => {
                 let next = dates::clock_in(&zone.get(), next_attempt_at);
                 view! { class = class,
                     <h3>"Zoom has not answered yet"</h3>
@@ -342,19 +340,19 @@ pub fn SessionPanel(
                         <dt>"Next attempt"</dt>
                         <dd data-testid="retry-next"><time datetime=next_attempt_at.to_rfc3339()>{next}</time></dd>
                         <dt>"Reason"</dt>
-                        <dd data-testid="retry-reason">{reason}</dd>
+                        <dd data-testid="retry-reason">{link_state::retry_reason(code)}</dd>
                     </dl>
                     <RetryButton on_retry=on_add_link busy=link_busy/>
                 }
                 .into_any()
             }
-            ZoomSync::Failed { code, message } => {
+            ZoomSync::Failed { code, zoom_message } => {
                 let help = link_state::failure_help(&code);
                 let steps = help.steps.clone().into_iter().map(|step| view! { <li>{step}</li> }).collect_view();
                 let needs_page = help.needs_zoom_page;
                 view! { class = class,
                     <h3>{help.title}</h3>
-                    <p data-testid="failed-message">{message}</p>
+                    <p data-testid="failed-message">{link_state::failure_message(code, zoom_message.as_deref())}</p>
                     <p>"What you can do:"</p>
                     <ul data-testid="failed-steps">{steps}</ul>
                     {needs_page.then(|| view! { class = class,

@@ -1,7 +1,7 @@
 //! What to tell a practitioner when Zoom says no, and which of the product documentation's troubleshooting steps
 //! apply. Step texts quote the documentation where it has words for the situation.
 
-use api::zoom::{callback, ReauthReason};
+use api::zoom::{CallbackError, ReauthReason};
 
 /// A headline, one sentence of why, and the steps that help, in the order to try them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,44 +32,44 @@ pub const STEP_REAUTH: &str =
     "Click \u{201c}Reauth\u{201d} and complete the Zoom authorization flow. Your connection will be restored immediately.";
 
 /// For `?zoom_error=<code>` on the return URL.
-pub fn for_callback_error(code: &str) -> Guidance {
+pub fn for_callback_error(code: &CallbackError) -> Guidance {
     match code {
-        callback::DENIED => Guidance {
+        CallbackError::Denied => Guidance {
             title: "Zoom was not connected",
             explanation: "You chose not to allow BetterBeing on Zoom\u{2019}s authorization page, so nothing was connected.",
             steps: vec![STEP_ALLOW],
         },
-        callback::APP_DISABLED => Guidance {
+        CallbackError::AppDisabled => Guidance {
             title: "Your Zoom administrator does not allow BetterBeing",
             explanation: "The organization that manages your Zoom account has not approved BetterBeing, so Zoom refused the connection.",
             steps: vec![STEP_ORG_RESTRICTS, STEP_ASK_ZOOM_ADMIN],
         },
-        callback::CANNOT_HOST => Guidance {
+        CallbackError::CannotHost => Guidance {
             title: "This Zoom account cannot host meetings",
             explanation: "Zoom says this account cannot host or schedule meetings, so BetterBeing could not create session links with it.",
             steps: vec![STEP_TIER, STEP_CORRECT_ACCOUNT],
         },
-        callback::STATE_INVALID => Guidance {
+        CallbackError::StateInvalid => Guidance {
             title: "The connection attempt expired",
             explanation: "The link back from Zoom had expired or was already used, so for your safety it was not accepted.",
             steps: vec![STEP_TRY_AGAIN, STEP_CLEAR_CACHE, STEP_EXTENSIONS],
         },
-        callback::EXCHANGE_FAILED => Guidance {
+        CallbackError::ExchangeFailed => Guidance {
             title: "Zoom did not complete the authorization",
             explanation: "Zoom did not accept BetterBeing\u{2019}s request to finish connecting your account.",
             steps: vec![STEP_TRY_AGAIN, STEP_CLEAR_CACHE, STEP_EXTENSIONS],
         },
-        callback::ZOOM_UNAVAILABLE => Guidance {
+        CallbackError::ZoomUnavailable => Guidance {
             title: "Zoom is not answering",
             explanation: "BetterBeing could not reach Zoom to finish connecting your account.",
             steps: vec![STEP_LATER],
         },
-        callback::BLOCKED_BY_ORGANISATION => Guidance {
+        CallbackError::BlockedByOrganisation => Guidance {
             title: "Zoom is turned off for your organisation",
             explanation: "Your organisation\u{2019}s administrator has not enabled Zoom access in BetterBeing.",
             steps: vec![STEP_ASK_ORG_ADMIN],
         },
-        callback::OTHER_ACCOUNT => Guidance {
+        CallbackError::OtherAccount => Guidance {
             title: "Nothing was switched yet",
             explanation: "Zoom signed you in as another account than the one your upcoming sessions\u{2019} meetings are on. Choose below what you meant.",
             steps: vec![STEP_CORRECT_ACCOUNT],
@@ -117,47 +117,36 @@ pub fn blocked_by_organisation_ask(admin_name: Option<&str>) -> String {
 mod tests {
     use super::*;
 
-    const ALL_CODES: [&str; 8] = [
-        callback::DENIED,
-        callback::APP_DISABLED,
-        callback::CANNOT_HOST,
-        callback::STATE_INVALID,
-        callback::EXCHANGE_FAILED,
-        callback::ZOOM_UNAVAILABLE,
-        callback::BLOCKED_BY_ORGANISATION,
-        callback::OTHER_ACCOUNT,
-    ];
-
     #[test]
     fn every_code_has_its_own_steps() {
-        for code in ALL_CODES {
-            let g = for_callback_error(code);
-            assert!(!g.steps.is_empty(), "{code}");
-            assert_ne!(g, for_callback_error("something_new"), "{code}");
+        for code in CallbackError::ALL {
+            let g = for_callback_error(&code);
+            assert!(!g.steps.is_empty(), "{code:?}");
+            assert_ne!(g, for_callback_error(&CallbackError::Unknown), "{code:?}");
         }
     }
 
     #[test]
     fn documented_steps_match_their_codes() {
         assert_eq!(
-            for_callback_error(callback::APP_DISABLED).steps,
+            for_callback_error(&CallbackError::AppDisabled).steps,
             vec![
                 "Some Zoom accounts managed by an organization may restrict external apps from creating meetings.",
                 "Contact your Zoom administrator to enable third-party meeting creation for your account."
             ]
         );
-        assert!(for_callback_error(callback::CANNOT_HOST)
+        assert!(for_callback_error(&CallbackError::CannotHost)
             .steps
             .contains(&"Ensure your Zoom account tier allows meeting creation."));
-        assert!(for_callback_error(callback::CANNOT_HOST)
+        assert!(for_callback_error(&CallbackError::CannotHost)
             .steps
             .contains(&STEP_CORRECT_ACCOUNT));
-        for code in [callback::STATE_INVALID, callback::EXCHANGE_FAILED] {
-            let steps = for_callback_error(code).steps;
+        for code in [CallbackError::StateInvalid, CallbackError::ExchangeFailed] {
+            let steps = for_callback_error(&code).steps;
             assert!(steps.contains(&STEP_CLEAR_CACHE) && steps.contains(&STEP_EXTENSIONS));
         }
-        assert!(for_callback_error(callback::DENIED).steps[0].contains("Allow"));
-        assert!(for_callback_error(callback::ZOOM_UNAVAILABLE).steps[0].contains("try again"));
+        assert!(for_callback_error(&CallbackError::Denied).steps[0].contains("Allow"));
+        assert!(for_callback_error(&CallbackError::ZoomUnavailable).steps[0].contains("try again"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Where a session stands with Zoom, in words: the marker on the calendar, the guidance in the session panel, and
 //! what to do when Start Zoom Session fails.
 
-use api::error::codes as general;
-use api::sessions::{codes, ChangedInZoom, SessionZoom, ZoomSync};
+use api::error::ErrorCode;
+use api::sessions::{ChangedInZoom, SessionZoom, ZoomSync};
 
 /// The `data-state` of `[data-testid=zoom-link-state]`: the `ZoomSync` tag.
 pub fn sync_name(sync: &ZoomSync) -> &'static str {
@@ -23,7 +23,13 @@ pub fn is_settling(sync: &ZoomSync) -> bool {
 
 /// Zoom's 100 new or changed meetings a day are used: the link follows after 00:00 UTC, nothing failed.
 pub fn waits_for_daily_reset(sync: &ZoomSync) -> bool {
-    matches!(sync, ZoomSync::Retrying { code: Some(code), .. } if code == codes::ZOOM_DAILY_LIMIT)
+    matches!(
+        sync,
+        ZoomSync::Retrying {
+            code: ErrorCode::ZoomDailyLimit,
+            ..
+        }
+    )
 }
 
 /// The small marker on a calendar block: a symbol (hidden from screen readers) and words.
@@ -46,6 +52,45 @@ pub fn marker(zoom: &SessionZoom) -> (&'static str, &'static str) {
         (ZoomSync::Failed { .. }, _) => ("!", "Zoom link failed"),
         (ZoomSync::NoLink, _) | (ZoomSync::InSync, false) => ("\u{2013}", "No Zoom link"),
         (ZoomSync::InSync, true) => ("\u{2713}", "Zoom link ready"),
+    }
+}
+
+/// Why a session's link is still on its way (the panel's "Reason"), by the code the queue recorded.
+pub fn retry_reason(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::ZoomDailyLimit => {
+            "Zoom takes 100 new or changed meetings a day per Zoom user, and today\u{2019}s are used. BetterBeing \
+             makes this link after 00:00 UTC, when Zoom\u{2019}s count starts again, soonest sessions first."
+        }
+        ErrorCode::ZoomRateLimited => "Zoom asked us to slow down. BetterBeing tries again shortly.",
+        _ => "Zoom did not answer. BetterBeing keeps trying on its own; your session is saved.",
+    }
+}
+
+/// What happened when Zoom refused in a way only the practitioner can fix, with Zoom's own words when it gave some.
+pub fn failure_message(code: ErrorCode, zoom_message: Option<&str>) -> String {
+    match code {
+        ErrorCode::ZoomNeedsReauth => "Zoom needs you to re-authorize BetterBeing. Go to BetterBeing Console \u{2192} \
+                                       Video Accounts \u{2192} Zoom and click \u{201c}Reauth\u{201d}; the link is \
+                                       created right after."
+            .into(),
+        ErrorCode::ZoomBlockedByOrganisation => "Your organisation\u{2019}s admin has turned off Zoom access, so no \
+                                                 Zoom link is created. Ask them to turn on \u{201c}Allow \
+                                                 practitioners to connect Zoom\u{201d}; the link is created as soon \
+                                                 as they do."
+            .into(),
+        ErrorCode::ZoomNotConnected => "Zoom is not connected. Connect your Zoom account, then add a Zoom link.".into(),
+        ErrorCode::ZoomCannotHost => "Your Zoom account cannot host or schedule meetings. Ensure your Zoom account \
+                                      tier allows meeting creation, or ask your Zoom administrator to enable it, then \
+                                      retry."
+            .into(),
+        _ => match zoom_message.map(str::trim).filter(|m| !m.is_empty()) {
+            Some(said) => format!(
+                "Zoom refused to create the meeting: {}. Retry, or contact support if it persists.",
+                said.trim_end_matches('.')
+            ),
+            None => "Zoom refused to create the meeting. Retry, or contact support if it persists.".into(),
+        },
     }
 }
 
@@ -76,34 +121,34 @@ const STEP_DAILY_LIMIT: &str =
     "Zoom allows 100 meeting changes a day per user. Creation resumes at 00:00 UTC; click \u{201c}Retry now\u{201d} after that.";
 const STEP_RETRY_LATER: &str = "Wait a few minutes, then click \u{201c}Retry now\u{201d}.";
 
-pub fn failure_help(code: &str) -> FailureHelp {
+pub fn failure_help(code: &ErrorCode) -> FailureHelp {
     match code {
-        general::ZOOM_NEEDS_REAUTH => FailureHelp {
+        ErrorCode::ZoomNeedsReauth => FailureHelp {
             title: "Zoom needs you to re-authorize BetterBeing",
             steps: vec![STEP_GO_REAUTH],
             needs_zoom_page: true,
         },
-        general::ZOOM_NOT_CONNECTED => FailureHelp {
+        ErrorCode::ZoomNotConnected => FailureHelp {
             title: "No Zoom account is connected",
             steps: vec![STEP_GO_CONNECT],
             needs_zoom_page: true,
         },
-        codes::ZOOM_CANNOT_HOST => FailureHelp {
+        ErrorCode::ZoomCannotHost => FailureHelp {
             title: "This Zoom account cannot host meetings",
             steps: vec![STEP_TIER, STEP_CORRECT_ACCOUNT],
             needs_zoom_page: true,
         },
-        general::ZOOM_BLOCKED_BY_ORGANISATION => FailureHelp {
+        ErrorCode::ZoomBlockedByOrganisation => FailureHelp {
             title: "Zoom is turned off for your organisation",
             steps: vec![STEP_ASK_ORG_ADMIN, STEP_WAITS_FOR_ORG],
             needs_zoom_page: false,
         },
-        codes::ZOOM_DAILY_LIMIT => FailureHelp {
+        ErrorCode::ZoomDailyLimit => FailureHelp {
             title: "Zoom\u{2019}s daily limit is reached",
             steps: vec![STEP_DAILY_LIMIT],
             needs_zoom_page: false,
         },
-        codes::ZOOM_REJECTED => FailureHelp {
+        ErrorCode::ZoomRejected => FailureHelp {
             title: "Zoom refused to create the meeting",
             steps: vec![STEP_ORG_RESTRICTS, STEP_ASK_ZOOM_ADMIN],
             needs_zoom_page: false,
@@ -117,14 +162,14 @@ pub fn failure_help(code: &str) -> FailureHelp {
 }
 
 /// Why Start Zoom Session did not open Zoom, and what to do, by the error code of `POST …/start`.
-pub fn start_failure(code: Option<&str>) -> FailureHelp {
+pub fn start_failure(code: Option<ErrorCode>) -> FailureHelp {
     match code {
-        Some(codes::NO_ZOOM_MEETING) => FailureHelp {
+        Some(ErrorCode::NoZoomMeeting) => FailureHelp {
             title: "This session has no Zoom meeting yet",
             steps: vec!["Click \u{201c}Add Zoom link\u{201d} (or \u{201c}Retry now\u{201d}) below, then start the session again."],
             needs_zoom_page: false,
         },
-        Some(general::ZOOM_NEEDS_REAUTH) => FailureHelp {
+        Some(ErrorCode::ZoomNeedsReauth) => FailureHelp {
             title: "Zoom needs you to re-authorize BetterBeing",
             steps: vec![
                 "Go to BetterBeing Console \u{2192} Video Accounts \u{2192} Zoom and click \u{201c}Reauth\u{201d}, then click \u{201c}Start Zoom Session\u{201d} again.",
@@ -132,7 +177,7 @@ pub fn start_failure(code: Option<&str>) -> FailureHelp {
             ],
             needs_zoom_page: true,
         },
-        Some(general::ZOOM_UNAVAILABLE) => FailureHelp {
+        Some(ErrorCode::ZoomUnavailable) => FailureHelp {
             title: "Zoom is not answering right now",
             steps: vec![
                 "Wait a moment, then click \u{201c}Start Zoom Session\u{201d} again.",
@@ -140,12 +185,12 @@ pub fn start_failure(code: Option<&str>) -> FailureHelp {
             ],
             needs_zoom_page: false,
         },
-        Some(codes::ZOOM_CANNOT_HOST) => FailureHelp {
+        Some(ErrorCode::ZoomCannotHost) => FailureHelp {
             title: "This Zoom account cannot host meetings",
             steps: vec![STEP_TIER, STEP_CORRECT_ACCOUNT],
             needs_zoom_page: true,
         },
-        Some(general::ZOOM_NOT_CONNECTED) => FailureHelp {
+        Some(ErrorCode::ZoomNotConnected) => FailureHelp {
             title: "No Zoom account is connected",
             steps: vec!["Go to BetterBeing Console \u{2192} Video Accounts \u{2192} Zoom and click \u{201c}Connect Zoom Account\u{201d}."],
             needs_zoom_page: true,
@@ -194,20 +239,19 @@ mod tests {
 
     #[test]
     fn a_link_waiting_for_zooms_daily_reset_is_not_a_delay_and_is_not_polled() {
-        let waiting = |code: &str| ZoomSync::Retrying {
+        let waiting = |code| ZoomSync::Retrying {
             attempts: 0,
             next_attempt_at: Utc::now(),
-            reason: "x".into(),
-            code: Some(code.into()),
+            code,
         };
-        let daily = waiting(codes::ZOOM_DAILY_LIMIT);
+        let daily = waiting(ErrorCode::ZoomDailyLimit);
         assert!(waits_for_daily_reset(&daily));
         assert!(!is_settling(&daily), "hours away: not polled");
         assert_eq!(
             marker(&zoom(daily, false, false)).1,
             "Zoom link after Zoom\u{2019}s daily reset"
         );
-        let outage = waiting(general::ZOOM_UNAVAILABLE);
+        let outage = waiting(ErrorCode::ZoomUnavailable);
         assert!(!waits_for_daily_reset(&outage));
         assert!(is_settling(&outage));
         assert_eq!(marker(&zoom(outage, false, false)).1, "Zoom link delayed, retrying");
@@ -218,12 +262,11 @@ mod tests {
         let retrying = ZoomSync::Retrying {
             attempts: 2,
             next_attempt_at: Utc::now(),
-            reason: "x".into(),
-            code: None,
+            code: ErrorCode::ZoomUnavailable,
         };
         let failed = ZoomSync::Failed {
-            code: "c".into(),
-            message: "m".into(),
+            code: ErrorCode::ZoomRejected,
+            zoom_message: None,
         };
         for sync in [ZoomSync::InSync, ZoomSync::NoLink, ZoomSync::Pending, retrying, failed] {
             let json = serde_json::to_value(&sync).unwrap();
@@ -236,8 +279,8 @@ mod tests {
         assert!(is_settling(&ZoomSync::Pending));
         assert!(!is_settling(&ZoomSync::InSync));
         assert!(!is_settling(&ZoomSync::Failed {
-            code: "c".into(),
-            message: "m".into()
+            code: ErrorCode::ZoomRejected,
+            zoom_message: None,
         }));
     }
 
@@ -253,8 +296,8 @@ mod tests {
         assert_eq!(
             marker(&zoom(
                 ZoomSync::Failed {
-                    code: "c".into(),
-                    message: "m".into()
+                    code: ErrorCode::ZoomRejected,
+                    zoom_message: None,
                 },
                 false,
                 false
@@ -276,13 +319,13 @@ mod tests {
 
     #[test]
     fn failures_say_what_to_do() {
-        assert!(failure_help(general::ZOOM_NEEDS_REAUTH).needs_zoom_page);
-        assert!(failure_help(general::ZOOM_NEEDS_REAUTH).steps[0].contains("Reauth"));
-        assert!(failure_help(codes::ZOOM_CANNOT_HOST).steps.contains(&STEP_TIER));
-        assert!(failure_help(codes::ZOOM_DAILY_LIMIT).steps[0].contains("00:00 UTC"));
-        assert!(failure_help("brand_new").steps[0].contains("Retry now"));
-        assert!(start_failure(Some(general::ZOOM_NEEDS_REAUTH)).needs_zoom_page);
-        assert!(start_failure(Some(codes::NO_ZOOM_MEETING)).steps[0].contains("Add Zoom link"));
+        assert!(failure_help(&ErrorCode::ZoomNeedsReauth).needs_zoom_page);
+        assert!(failure_help(&ErrorCode::ZoomNeedsReauth).steps[0].contains("Reauth"));
+        assert!(failure_help(&ErrorCode::ZoomCannotHost).steps.contains(&STEP_TIER));
+        assert!(failure_help(&ErrorCode::ZoomDailyLimit).steps[0].contains("00:00 UTC"));
+        assert!(failure_help(&ErrorCode::Unknown).steps[0].contains("Retry now"));
+        assert!(start_failure(Some(ErrorCode::ZoomNeedsReauth)).needs_zoom_page);
+        assert!(start_failure(Some(ErrorCode::NoZoomMeeting)).steps[0].contains("Add Zoom link"));
         assert!(start_failure(None).title.contains("could not be started"));
     }
 }

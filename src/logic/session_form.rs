@@ -1,8 +1,9 @@
 //! The create / edit dialog's rules, mirroring the server's (`api::sessions`): what a draft needs before it is sent,
 //! and which field a server error code belongs to.
 
+use api::error::ErrorCode;
 use api::sessions::{
-    client_name_has_invalid_characters, codes, latest_start, notes_have_invalid_characters, Session, SessionInput,
+    client_name_has_invalid_characters, latest_start, notes_have_invalid_characters, Session, SessionInput,
     MAX_CLIENT_NAME_CHARS, MAX_DURATION_MINUTES, MAX_NOTES_CHARS, MIN_DURATION_MINUTES,
 };
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -227,29 +228,29 @@ pub fn validate(
 }
 
 /// The field a server validation code belongs to, with the words to show there.
-pub fn field_error_for_code(code: &str, draft: &SessionDraft) -> Option<FieldError> {
+pub fn field_error_for_code(code: &ErrorCode, draft: &SessionDraft) -> Option<FieldError> {
     let e = match code {
-        codes::INVALID_CLIENT_NAME => {
+        ErrorCode::InvalidClientName => {
             if draft.client_name.trim().is_empty() {
                 error(Field::ClientName, CLIENT_MISSING)
             } else {
                 error(Field::ClientName, client_too_long())
             }
         }
-        codes::INVALID_TIME_ZONE => error(Field::TimeZone, ZONE_UNKNOWN),
-        codes::INVALID_DURATION => error(Field::Duration, duration_message()),
-        codes::NONEXISTENT_LOCAL_TIME => match (parse_date(&draft.date), parse_time(&draft.time)) {
+        ErrorCode::InvalidTimeZone => error(Field::TimeZone, ZONE_UNKNOWN),
+        ErrorCode::InvalidDuration => error(Field::Duration, duration_message()),
+        ErrorCode::NonexistentLocalTime => match (parse_date(&draft.date), parse_time(&draft.time)) {
             (Some(d), Some(t)) => error(Field::Start, start_message_nonexistent(d, t, &draft.time_zone)),
             _ => error(
                 Field::Start,
                 "That time does not exist in this time zone. Choose a later time.",
             ),
         },
-        codes::CLIENT_NAME_INVALID_CHARACTERS => error(Field::ClientName, CLIENT_CONTROL_CHARACTERS),
-        codes::START_IN_PAST => error(Field::Start, START_IN_PAST),
-        codes::START_TOO_FAR_AHEAD => error(Field::Start, START_TOO_FAR_AHEAD),
-        codes::NOTES_TOO_LONG => error(Field::Notes, notes_too_long()),
-        codes::NOTES_INVALID_CHARACTERS => error(Field::Notes, NOTES_CONTROL_CHARACTERS),
+        ErrorCode::ClientNameInvalidCharacters => error(Field::ClientName, CLIENT_CONTROL_CHARACTERS),
+        ErrorCode::StartInPast => error(Field::Start, START_IN_PAST),
+        ErrorCode::StartTooFarAhead => error(Field::Start, START_TOO_FAR_AHEAD),
+        ErrorCode::NotesTooLong => error(Field::Notes, notes_too_long()),
+        ErrorCode::NotesInvalidCharacters => error(Field::Notes, NOTES_CONTROL_CHARACTERS),
         _ => return None,
     };
     Some(e)
@@ -355,11 +356,11 @@ mod tests {
         d.date = "2028-11-22".into();
         assert!(validate(&d, now(), None).is_ok());
         for code in [
-            codes::CLIENT_NAME_INVALID_CHARACTERS,
-            codes::NOTES_INVALID_CHARACTERS,
-            codes::START_TOO_FAR_AHEAD,
+            ErrorCode::ClientNameInvalidCharacters,
+            ErrorCode::NotesInvalidCharacters,
+            ErrorCode::StartTooFarAhead,
         ] {
-            assert!(field_error_for_code(code, &d).is_some(), "{code} has a field");
+            assert!(field_error_for_code(&code, &d).is_some(), "{code} has a field");
         }
     }
 
@@ -398,17 +399,17 @@ mod tests {
     fn server_codes_land_on_their_fields() {
         let d = draft();
         for (code, field) in [
-            (codes::INVALID_CLIENT_NAME, Field::ClientName),
-            (codes::INVALID_TIME_ZONE, Field::TimeZone),
-            (codes::INVALID_DURATION, Field::Duration),
-            (codes::NONEXISTENT_LOCAL_TIME, Field::Start),
-            (codes::START_IN_PAST, Field::Start),
-            (codes::NOTES_TOO_LONG, Field::Notes),
+            (ErrorCode::InvalidClientName, Field::ClientName),
+            (ErrorCode::InvalidTimeZone, Field::TimeZone),
+            (ErrorCode::InvalidDuration, Field::Duration),
+            (ErrorCode::NonexistentLocalTime, Field::Start),
+            (ErrorCode::StartInPast, Field::Start),
+            (ErrorCode::NotesTooLong, Field::Notes),
         ] {
             let err = ApiError::Http {
                 status: 400,
                 body: Some(ErrorBody {
-                    code: code.into(),
+                    code,
                     message: "m".into(),
                 }),
             };
@@ -417,7 +418,7 @@ mod tests {
         let other = ApiError::Http {
             status: 400,
             body: Some(ErrorBody {
-                code: "bad_request".into(),
+                code: ErrorCode::BadRequest,
                 message: "m".into(),
             }),
         };

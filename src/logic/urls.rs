@@ -1,7 +1,7 @@
 //! String work behind every URL the SPA builds or reads. `crate::routes` is the only caller that should assemble
 //! URLs from these pieces.
 
-use api::zoom::callback;
+use api::zoom::{callback, CallbackError};
 
 /// `<meta name="betterbeing:base-path">` as the router wants it: `""` for the site root, otherwise `/seg/seg`
 /// (leading slash, no trailing slash). A host shell may write it either way.
@@ -117,9 +117,9 @@ pub fn strip_callback_params(search: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallbackOutcome {
     Connected,
-    /// One of `api::zoom::callback`'s codes (or an unknown one from a newer server).
+    /// Why not (`Unknown` for a code from a newer server).
     Failed {
-        code: String,
+        code: CallbackError,
     },
 }
 
@@ -128,7 +128,7 @@ pub fn parse_callback_outcome(search: &str) -> Option<CallbackOutcome> {
     let pairs = parse_query(search);
     if let Some((_, code)) = pairs.iter().find(|(k, _)| k == callback::QUERY_ERROR) {
         return Some(CallbackOutcome::Failed {
-            code: code.trim().to_string(),
+            code: CallbackError::parse(code.trim()),
         });
     }
     pairs
@@ -244,7 +244,7 @@ mod tests {
         assert_eq!(
             parse_callback_outcome("?zoom_error=cannot_host"),
             Some(CallbackOutcome::Failed {
-                code: "cannot_host".into()
+                code: CallbackError::CannotHost
             })
         );
         assert_eq!(parse_callback_outcome("?zoom=maybe"), None);

@@ -155,12 +155,12 @@ pub fn SessionPanelPage() -> impl IntoView {
                             let _ = w.close();
                         }
                         let code = match &e {
-                            ApiError::Http { body: Some(b), .. } => Some(b.code.clone()),
+                            ApiError::Http { body: Some(b), .. } => Some(b.code),
                             _ => None,
                         };
                         start_problem.set(Some(match e {
                             ApiError::Network => link_state::start_unreachable(),
-                            _ => link_state::start_failure(code.as_deref()),
+                            _ => link_state::start_failure(code),
                         }));
                     }
                 }

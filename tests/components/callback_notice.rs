@@ -1,7 +1,7 @@
 //! The message a practitioner sees after coming back from Zoom's consent page.
 #![cfg(target_arch = "wasm32")]
 
-use api::zoom::callback;
+use api::zoom::CallbackError;
 use betterbeing_zoom_web::components::callback_notice::CallbackNotice;
 use betterbeing_zoom_web::logic::urls::CallbackOutcome;
 use leptos::prelude::*;
@@ -43,8 +43,8 @@ fn mount_outcome(outcome: Signal<Option<CallbackOutcome>>) -> Mounted {
     }
 }
 
-fn failed(code: &str) -> Signal<Option<CallbackOutcome>> {
-    let outcome = CallbackOutcome::Failed { code: code.into() };
+fn failed(code: CallbackError) -> Signal<Option<CallbackOutcome>> {
+    let outcome = CallbackOutcome::Failed { code };
     Signal::derive(move || Some(outcome.clone()))
 }
 
@@ -67,24 +67,24 @@ async fn nothing_to_say_without_an_outcome() {
 
 #[wasm_bindgen_test]
 async fn each_error_code_gets_its_troubleshooting() {
-    let cases: [(&str, &[&str]); 7] = [
-        (callback::DENIED, &["Allow", "Connect Zoom Account"]),
+    let cases: [(CallbackError, &[&str]); 7] = [
+        (CallbackError::Denied, &["Allow", "Connect Zoom Account"]),
         (
-            callback::APP_DISABLED,
+            CallbackError::AppDisabled,
             &[
                 "Some Zoom accounts managed by an organization may restrict external apps from creating meetings.",
                 "Contact your Zoom administrator to enable third-party meeting creation for your account.",
             ],
         ),
         (
-            callback::CANNOT_HOST,
+            CallbackError::CannotHost,
             &[
                 "Ensure your Zoom account tier allows meeting creation.",
                 "Ensure you are logged into the correct Zoom account.",
             ],
         ),
         (
-            callback::STATE_INVALID,
+            CallbackError::StateInvalid,
             &[
                 "Try again",
                 "Clear your browser cache and cookies and try again.",
@@ -92,23 +92,23 @@ async fn each_error_code_gets_its_troubleshooting() {
             ],
         ),
         (
-            callback::EXCHANGE_FAILED,
+            CallbackError::ExchangeFailed,
             &[
                 "Try again",
                 "Clear your browser cache and cookies and try again.",
                 "Disable browser extensions that may block third-party OAuth flows.",
             ],
         ),
-        (callback::ZOOM_UNAVAILABLE, &["try again"]),
-        (callback::BLOCKED_BY_ORGANISATION, &["administrator"]),
+        (CallbackError::ZoomUnavailable, &["try again"]),
+        (CallbackError::BlockedByOrganisation, &["administrator"]),
     ];
     for (code, expected) in cases {
         let page = mount_outcome(failed(code));
         tick().await;
         let panel = page
             .find("[data-testid=callback-error]")
-            .unwrap_or_else(|| panic!("{code}: no error panel"));
-        assert_eq!(panel.get_attribute("data-code").as_deref(), Some(code));
+            .unwrap_or_else(|| panic!("{code:?}: no error panel"));
+        assert_eq!(panel.get_attribute("data-code").as_deref(), Some(code.as_str()));
         assert_eq!(panel.get_attribute("role").as_deref(), Some("alert"));
         let steps = page
             .find("[data-testid=troubleshooting]")
@@ -116,7 +116,7 @@ async fn each_error_code_gets_its_troubleshooting() {
             .text_content()
             .unwrap();
         for words in expected {
-            assert!(steps.contains(words), "{code}: {words:?} missing from {steps:?}");
+            assert!(steps.contains(words), "{code:?}: {words:?} missing from {steps:?}");
         }
         assert!(page.find("[data-testid=callback-success]").is_none());
     }
@@ -124,7 +124,7 @@ async fn each_error_code_gets_its_troubleshooting() {
 
 #[wasm_bindgen_test]
 async fn the_steps_do_not_mix_codes() {
-    let page = mount_outcome(failed(callback::DENIED));
+    let page = mount_outcome(failed(CallbackError::Denied));
     tick().await;
     let steps = page
         .find("[data-testid=troubleshooting]")

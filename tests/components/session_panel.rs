@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::support::{mount, run_js, session, until, Mounted};
+use api::error::ErrorCode;
 use api::sessions::{ChangedInZoom, Session, ZoomSync, ZoomTimeChoice};
 use api::zoom::{ZoomAccount, ZoomPlan, ZoomStatus};
 use betterbeing_zoom_web::components::session_panel::{SessionPanel, OPEN_ZOOM_NOTE, OUTDATED_NOTE, SESSION_LINK_NOTE};
@@ -257,8 +258,7 @@ async fn retrying_shows_attempts_next_time_and_reason_and_retries_now() {
     let sync = ZoomSync::Retrying {
         attempts: 3,
         next_attempt_at: Utc.with_ymd_and_hms(2030, 11, 20, 9, 5, 0).unwrap(),
-        reason: "Zoom did not answer".into(),
-        code: Some("zoom_unavailable".into()),
+        code: ErrorCode::ZoomUnavailable,
     };
     let page = mount_panel(upcoming(sync), Some(connected()), None, &calls);
     tick().await;
@@ -269,7 +269,10 @@ async fn retrying_shows_attempts_next_time_and_reason_and_retries_now() {
         "09:05",
         "in the calendar's zone (London, GMT)"
     );
-    assert_eq!(page.text("[data-testid=retry-reason]"), "Zoom did not answer");
+    assert_eq!(
+        page.text("[data-testid=retry-reason]"),
+        "Zoom did not answer. BetterBeing keeps trying on its own; your session is saved."
+    );
     let retry = page.get("[data-testid=retry-zoom]");
     assert_eq!(retry.text_content().unwrap().trim(), "Retry now");
     retry.click();
@@ -283,8 +286,7 @@ async fn waiting_for_zooms_daily_reset_says_when_and_offers_the_link_now() {
     let sync = ZoomSync::Retrying {
         attempts: 0,
         next_attempt_at: Utc.with_ymd_and_hms(2030, 11, 21, 0, 0, 0).unwrap(),
-        reason: "Zoom takes 100 new or changed meetings a day per Zoom user, and today's are used.".into(),
-        code: Some("zoom_daily_limit".into()),
+        code: ErrorCode::ZoomDailyLimit,
     };
     let page = mount_panel(upcoming(sync), Some(connected()), None, &calls);
     tick().await;
@@ -292,6 +294,7 @@ async fn waiting_for_zooms_daily_reset_says_when_and_offers_the_link_now() {
     let panel = page.text("[data-testid=zoom-link-state]");
     assert!(panel.contains("Waiting for Zoom\u{2019}s daily limit"), "{panel}");
     assert!(!panel.contains("not answered"), "nothing failed: {panel}");
+    assert!(panel.contains("100 new or changed meetings a day"), "{panel}");
     assert_eq!(
         page.text("[data-testid=retry-next]"),
         "Thursday 21 November 2030, 00:00",
@@ -308,8 +311,8 @@ async fn waiting_for_zooms_daily_reset_says_when_and_offers_the_link_now() {
 async fn failed_explains_what_to_do_and_retries_now() {
     let calls = Calls::default();
     let sync = ZoomSync::Failed {
-        code: "zoom_needs_reauth".into(),
-        message: "Zoom needs you to re-authorize BetterBeing.".into(),
+        code: ErrorCode::ZoomNeedsReauth,
+        zoom_message: None,
     };
     let page = mount_panel(upcoming(sync), Some(connected()), None, &calls);
     tick().await;
@@ -344,7 +347,7 @@ async fn an_outdated_link_is_marked_while_the_new_one_is_made() {
 #[wasm_bindgen_test]
 async fn a_start_failure_says_what_to_do() {
     let calls = Calls::default();
-    let help = start_failure(Some("zoom_needs_reauth"));
+    let help = start_failure(Some(ErrorCode::ZoomNeedsReauth));
     let page = mount_panel(upcoming(ZoomSync::InSync), Some(connected()), Some(help), &calls);
     tick().await;
     let error = page.get("[data-testid=start-error]");

@@ -73,16 +73,3 @@ pub struct CalendarTest {
     pub ok: bool,
     pub message: String,
 }
-
-/// Stable error codes of the connected calendar.
-pub mod codes {
-    pub const CALENDAR_URL_INVALID: &str = "calendar_url_invalid";
-    pub const CALENDAR_AUTH_FAILED: &str = "calendar_auth_failed";
-    pub const CALENDAR_UNREACHABLE: &str = "calendar_unreachable";
-    pub const CALENDAR_NOT_CALDAV: &str = "calendar_not_caldav";
-    pub const CALENDAR_NONE_FOUND: &str = "calendar_none_found";
-    pub const CALENDAR_NOT_OFFERED: &str = "calendar_not_offered";
-    pub const CALENDAR_GONE: &str = "calendar_gone";
-    pub const CALENDAR_NOT_CONNECTED: &str = "calendar_not_connected";
-    pub const CALENDAR_REFUSED: &str = "calendar_refused";
-}

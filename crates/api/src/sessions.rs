@@ -5,6 +5,8 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::error::ErrorCode;
+
 /// Shortest and longest session the calendar accepts, in minutes.
 pub const MIN_DURATION_MINUTES: u32 = 5;
 pub const MAX_DURATION_MINUTES: u32 = 480;
@@ -99,18 +101,21 @@ pub enum ZoomSync {
     NoLink,
     /// Zoom is being asked right now (or will be within seconds).
     Pending,
-    /// Zoom failed temporarily; BetterBeing retries on its own.
+    /// Zoom failed temporarily, or Zoom's daily limit is used; BetterBeing retries on its own. `code` says why:
+    /// `zoom_daily_limit` (the link follows after 00:00 UTC, nothing failed), `zoom_rate_limited`, or
+    /// `zoom_unavailable`. The SPA words it.
     Retrying {
         attempts: u32,
         next_attempt_at: DateTime<Utc>,
-        reason: String,
-        /// Why it waits, as a stable code: `zoom_daily_limit` when Zoom's 100 a day are used and the link follows
-        /// at 00:00 UTC (nothing failed), `zoom_unavailable` when Zoom did not answer.
-        #[serde(default)]
-        code: Option<String>,
+        code: ErrorCode,
     },
-    /// Zoom refused in a way only the practitioner can fix; `code` is a stable error code, `message` says what to do.
-    Failed { code: String, message: String },
+    /// Zoom refused in a way only the practitioner can fix. `code` says why (the SPA words it and says what to do);
+    /// `zoom_message` is Zoom's own explanation when Zoom gave one (`zoom_rejected`).
+    Failed {
+        code: ErrorCode,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        zoom_message: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,34 +272,6 @@ pub struct CalendarFeed {
     /// The same feed as `webcal://…`: opens Apple Calendar's subscribe dialog.
     pub webcal_url: String,
     pub created_at: DateTime<Utc>,
-}
-
-/// Stable error codes of the sessions API (besides the general ones in `error::codes`).
-pub mod codes {
-    pub const INVALID_CLIENT_NAME: &str = "invalid_client_name";
-    pub const INVALID_TIME_ZONE: &str = "invalid_time_zone";
-    pub const INVALID_DURATION: &str = "invalid_duration";
-    /// The wall-clock time does not exist in that zone (skipped by a DST change).
-    pub const NONEXISTENT_LOCAL_TIME: &str = "nonexistent_local_time";
-    pub const START_IN_PAST: &str = "start_in_past";
-    pub const NOTES_TOO_LONG: &str = "notes_too_long";
-    /// The client's name holds a control character (see `client_name_has_invalid_characters`).
-    pub const CLIENT_NAME_INVALID_CHARACTERS: &str = "client_name_invalid_characters";
-    /// The notes hold a control character other than a line break or tab.
-    pub const NOTES_INVALID_CHARACTERS: &str = "notes_invalid_characters";
-    /// The start is more than `MAX_MONTHS_AHEAD` months from now.
-    pub const START_TOO_FAR_AHEAD: &str = "start_too_far_ahead";
-    pub const SESSION_CANCELLED: &str = "session_cancelled";
-    pub const NO_ZOOM_MEETING: &str = "no_zoom_meeting";
-    /// Zoom: the account cannot host or schedule meetings (3161).
-    pub const ZOOM_CANNOT_HOST: &str = "zoom_cannot_host";
-    /// Zoom: 100 meeting creations / updates per day per user reached; resumes at 00:00 UTC.
-    pub const ZOOM_DAILY_LIMIT: &str = "zoom_daily_limit";
-    pub const ZOOM_REJECTED: &str = "zoom_rejected";
-    /// "Put back" / "Use Zoom's time" asked of a session whose meeting Zoom does not have at another time.
-    pub const ZOOM_TIME_MATCHES: &str = "zoom_time_matches";
-    /// Zoom's time for the meeting cannot be a session's (too long, too short, too far ahead).
-    pub const ZOOM_TIME_UNUSABLE: &str = "zoom_time_unusable";
 }
 
 #[cfg(test)]

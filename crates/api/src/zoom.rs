@@ -202,40 +202,69 @@ impl ZoomStatus {
     }
 }
 
-/// Outcome codes put on the return URL after the OAuth callback: `?zoom=connected` or `?zoom_error=<code>`.
+/// The query keys put on the return URL after the OAuth callback: `?zoom=connected` or `?zoom_error=<code>`.
 pub mod callback {
     pub const QUERY_OK: &str = "zoom";
     pub const OK_VALUE: &str = "connected";
     pub const QUERY_ERROR: &str = "zoom_error";
+}
 
+/// Why the OAuth callback did not connect Zoom: the `zoom_error` on the return URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallbackError {
     /// The person clicked Deny on Zoom's consent page.
-    pub const DENIED: &str = "denied";
+    Denied,
     /// The Zoom account's admin does not allow this app (4738 / pre-approval).
-    pub const APP_DISABLED: &str = "app_disabled";
+    AppDisabled,
     /// The Zoom account cannot host or schedule meetings (unassigned user, 3161).
-    pub const CANNOT_HOST: &str = "cannot_host";
+    CannotHost,
     /// The state did not match (expired, used twice, or forged): start again.
-    pub const STATE_INVALID: &str = "state_invalid";
+    StateInvalid,
     /// Zoom refused the code exchange.
-    pub const EXCHANGE_FAILED: &str = "exchange_failed";
+    ExchangeFailed,
     /// Zoom did not answer.
-    pub const ZOOM_UNAVAILABLE: &str = "zoom_unavailable";
+    ZoomUnavailable,
     /// The organisation's admin has not enabled Zoom access.
-    pub const BLOCKED_BY_ORGANISATION: &str = "blocked_by_organisation";
+    BlockedByOrganisation,
     /// Zoom authorized another account than the one the sessions' meetings are on: nothing switched yet; the Zoom
     /// page asks what to do.
-    pub const OTHER_ACCOUNT: &str = "other_account";
+    OtherAccount,
+    /// A code from a newer server.
+    Unknown,
+}
 
-    pub const ALL: [&str; 8] = [
-        DENIED,
-        APP_DISABLED,
-        CANNOT_HOST,
-        STATE_INVALID,
-        EXCHANGE_FAILED,
-        ZOOM_UNAVAILABLE,
-        BLOCKED_BY_ORGANISATION,
-        OTHER_ACCOUNT,
+impl CallbackError {
+    pub const ALL: [CallbackError; 8] = [
+        CallbackError::Denied,
+        CallbackError::AppDisabled,
+        CallbackError::CannotHost,
+        CallbackError::StateInvalid,
+        CallbackError::ExchangeFailed,
+        CallbackError::ZoomUnavailable,
+        CallbackError::BlockedByOrganisation,
+        CallbackError::OtherAccount,
     ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallbackError::Denied => "denied",
+            CallbackError::AppDisabled => "app_disabled",
+            CallbackError::CannotHost => "cannot_host",
+            CallbackError::StateInvalid => "state_invalid",
+            CallbackError::ExchangeFailed => "exchange_failed",
+            CallbackError::ZoomUnavailable => "zoom_unavailable",
+            CallbackError::BlockedByOrganisation => "blocked_by_organisation",
+            CallbackError::OtherAccount => "other_account",
+            CallbackError::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(wire: &str) -> CallbackError {
+        CallbackError::ALL
+            .into_iter()
+            .find(|c| c.as_str() == wire)
+            .unwrap_or(CallbackError::Unknown)
+    }
 }
 
 #[cfg(test)]

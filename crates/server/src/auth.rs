@@ -59,7 +59,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         user_from(parts, state)
             .await?
             .map(CurrentUser)
-            .ok_or(ApiError::Unauthenticated)
+            .ok_or(ApiError::unauthenticated())
     }
 }
 

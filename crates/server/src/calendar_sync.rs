@@ -27,10 +27,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use api::calendar_sync::{
-    codes, CalDavCredentials, CalendarChoice, CalendarConnection, CalendarProvider, CalendarState, CalendarSync,
-    CalendarTest,
+    CalDavCredentials, CalendarChoice, CalendarConnection, CalendarProvider, CalendarState, CalendarSync, CalendarTest,
 };
-use axum::http::StatusCode;
+use api::error::ErrorCode;
 use chrono::DateTime;
 use secrecy::SecretString;
 use sqlx::{Any, Transaction};
@@ -41,7 +40,8 @@ use crate::calendar_feed;
 use crate::clock::Clock;
 use crate::crypto::{random_token, Keyring};
 use crate::db::calendar_sync::{self as store, ConnectionRow, EventRow, JobRow, NewConnection, State};
-use crate::db::sessions::{self as session_rows, CANCELLED};
+use crate::db::sessions as session_rows;
+use crate::db::vocab::SessionStatus;
 use crate::db::{begin_write, Db};
 use crate::error::ApiError;
 use caldav::{CalDav, CalDavError, FoundCalendar, Precondition, UrlRule};
@@ -147,7 +147,7 @@ enum Next {
     RetryAt(i64, String),
     /// Only the practitioner can fix it: the connection shows `problem`; work waits until they do.
     Park {
-        code: &'static str,
+        code: ErrorCode,
         problem: String,
     },
 }
@@ -164,14 +164,6 @@ pub struct CalendarPush {
     attempt_ended: Arc<Notify>,
 }
 
-fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::Other {
-        status,
-        code,
-        message: message.into(),
-    }
-}
-
 fn host_of(url: &str) -> String {
     Url::parse(url)
         .ok()
@@ -180,25 +172,22 @@ fn host_of(url: &str) -> String {
 }
 
 /// The practitioner-facing account of a CalDAV failure while connecting or testing.
-fn explain(error: &CalDavError, server_url: &str) -> (StatusCode, &'static str, String) {
+fn explain(error: &CalDavError, server_url: &str) -> (ErrorCode, String) {
     let host = host_of(server_url);
     match error {
         CalDavError::Unauthorized => (
-            StatusCode::BAD_REQUEST,
-            codes::CALENDAR_AUTH_FAILED,
+            ErrorCode::CalendarAuthFailed,
             format!(
                 "{host} did not accept this username and password. Apple iCloud and Fastmail need an app-specific \
                  password, not your account password: create one in your account's security settings and try again."
             ),
         ),
         CalDavError::Unreachable(why) => (
-            StatusCode::BAD_GATEWAY,
-            codes::CALENDAR_UNREACHABLE,
+            ErrorCode::CalendarUnreachable,
             format!("BetterBeing could not reach {host} ({why}). Check the server URL and try again in a moment."),
         ),
         CalDavError::NotCalDav | CalDavError::Refused(_) => (
-            StatusCode::BAD_REQUEST,
-            codes::CALENDAR_NOT_CALDAV,
+            ErrorCode::CalendarNotCaldav,
             format!(
                 "{server_url} does not answer as a CalDAV server. Use your provider's CalDAV address, for example \
                  https://caldav.icloud.com for iCloud, https://caldav.fastmail.com for Fastmail or \
@@ -206,17 +195,15 @@ fn explain(error: &CalDavError, server_url: &str) -> (StatusCode, &'static str, 
             ),
         ),
         CalDavError::CalendarGone => (
-            StatusCode::CONFLICT,
-            codes::CALENDAR_GONE,
+            ErrorCode::CalendarGone,
             "The calendar BetterBeing writes to is no longer on the server. Connect again and pick a calendar."
                 .to_string(),
         ),
         CalDavError::PreconditionFailed => (
-            StatusCode::BAD_GATEWAY,
-            codes::CALENDAR_REFUSED,
+            ErrorCode::CalendarRefused,
             format!("{host} refused the request. Try again in a moment."),
         ),
-        CalDavError::UrlRefused(why) => (StatusCode::BAD_REQUEST, codes::CALENDAR_URL_INVALID, why.clone()),
+        CalDavError::UrlRefused(why) => (ErrorCode::CalendarUrlInvalid, why.clone()),
     }
 }
 
@@ -309,14 +296,14 @@ impl CalendarPush {
         let server = parse_server_url(&input.server_url)?;
         let username = input.username.trim();
         if username.is_empty() || username.chars().count() > 320 {
-            return Err(ApiError::bad_request(
-                codes::CALENDAR_AUTH_FAILED,
+            return Err(ApiError::refused(
+                ErrorCode::CalendarAuthFailed,
                 "Enter the username of your calendar account (often your email address).",
             ));
         }
         if input.password.is_empty() || input.password.len() > 1024 {
-            return Err(ApiError::bad_request(
-                codes::CALENDAR_AUTH_FAILED,
+            return Err(ApiError::refused(
+                ErrorCode::CalendarAuthFailed,
                 "Enter the app-specific password of your calendar account.",
             ));
         }
@@ -334,9 +321,8 @@ impl CalendarPush {
             .await
             .map_err(|e| refused_as(&e, server.as_str()))?;
         if found.is_empty() {
-            return Err(refused(
-                StatusCode::BAD_REQUEST,
-                codes::CALENDAR_NONE_FOUND,
+            return Err(ApiError::refused(
+                ErrorCode::CalendarNoneFound,
                 format!(
                     "Your account on {} has no calendar that can hold events. Create one in your calendar app, then \
                      connect again.",
@@ -354,7 +340,7 @@ impl CalendarPush {
             &self.db,
             user_id,
             &NewConnection {
-                provider: "caldav",
+                provider: crate::db::vocab::CalendarProvider::CalDav,
                 server_url: server.as_str(),
                 username,
                 secret_enc: &secret_enc,
@@ -372,8 +358,8 @@ impl CalendarPush {
         let row = store::connection(&self.db, user_id).await?.ok_or_else(not_connected)?;
         let calendars: Vec<CalendarChoice> = serde_json::from_str(&row.calendars).unwrap_or_default();
         let Some(choice) = calendars.into_iter().find(|c| c.url == url) else {
-            return Err(ApiError::bad_request(
-                codes::CALENDAR_NOT_OFFERED,
+            return Err(ApiError::refused(
+                ErrorCode::CalendarNotOffered,
                 "Pick one of the calendars listed for your account.",
             ));
         };
@@ -408,7 +394,7 @@ impl CalendarPush {
                 })
             }
             Err(e) => {
-                let (_, code, message) = explain(&e, &row.server_url);
+                let (code, message) = explain(&e, &row.server_url);
                 if matches!(e, CalDavError::Unauthorized | CalDavError::CalendarGone) {
                     store::mark_failed(&self.db, user_id, code, &message, now).await?;
                 }
@@ -527,7 +513,7 @@ impl CalendarPush {
         let connector = Connector::CalDav { client, calendar };
         let session = session_rows::get(&self.db, job.session_id).await.map_err(db_error)?;
         let known = store::event(&self.db, job.session_id).await.map_err(db_error)?;
-        let Some(session) = session.clone().filter(|s| s.status != CANCELLED) else {
+        let Some(session) = session.clone().filter(|s| s.status != SessionStatus::Cancelled) else {
             // Cancelled (or gone): its event must go. Nothing was ever written unless an event is recorded or an
             // earlier attempt of this job may have reached the server.
             let href = match (&known, &session) {
@@ -597,21 +583,21 @@ impl CalendarPush {
         };
         let next = match error {
             CalDavError::Unauthorized => Next::Park {
-                code: codes::CALENDAR_AUTH_FAILED,
+                code: ErrorCode::CalendarAuthFailed,
                 problem: format!(
                     "{host} no longer accepts BetterBeing's password for your calendar. Connect again with a new \
                      app-specific password; your sessions go to your calendar right after."
                 ),
             },
             CalDavError::CalendarGone => Next::Park {
-                code: codes::CALENDAR_GONE,
+                code: ErrorCode::CalendarGone,
                 problem: format!(
                     "The calendar \u{201c}{calendar_name}\u{201d} is no longer on {host}. Connect again and pick a \
                      calendar; your sessions go to it right after."
                 ),
             },
             CalDavError::UrlRefused(why) => Next::Park {
-                code: codes::CALENDAR_URL_INVALID,
+                code: ErrorCode::CalendarUrlInvalid,
                 problem: why.clone(),
             },
             CalDavError::Unreachable(why) => retry(format!(
@@ -636,16 +622,15 @@ impl CalendarPush {
 }
 
 fn not_connected() -> ApiError {
-    refused(
-        StatusCode::CONFLICT,
-        codes::CALENDAR_NOT_CONNECTED,
+    ApiError::refused(
+        ErrorCode::CalendarNotConnected,
         "No calendar is connected. Connect one on Console → Calendar sync.",
     )
 }
 
 fn refused_as(error: &CalDavError, server_url: &str) -> ApiError {
-    let (status, code, message) = explain(error, server_url);
-    refused(status, code, message)
+    let (code, message) = explain(error, server_url);
+    ApiError::refused(code, message)
 }
 
 /// The server URL as typed: `https://` is assumed when no scheme is given.
@@ -658,8 +643,8 @@ fn parse_server_url(input: &str) -> Result<Url, ApiError> {
     };
     match Url::parse(&with_scheme) {
         Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) && !input.is_empty() => Ok(url),
-        _ => Err(ApiError::bad_request(
-            codes::CALENDAR_URL_INVALID,
+        _ => Err(ApiError::refused(
+            ErrorCode::CalendarUrlInvalid,
             "Enter your calendar server's address, for example https://caldav.icloud.com.",
         )),
     }

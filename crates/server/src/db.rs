@@ -8,6 +8,7 @@ pub mod oauth_states;
 pub mod organisations;
 pub mod sessions;
 pub mod users;
+pub mod vocab;
 pub mod web_sessions;
 pub mod webhooks;
 pub mod zoom_jobs;

@@ -3,7 +3,7 @@
 //! query) answer with the `{code, message}` body of every other API error, not axum's plain-text explanation with
 //! serde's internals in it. Responses still use `axum::Json`.
 
-use api::error::codes;
+use api::error::ErrorCode;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
@@ -28,46 +28,30 @@ pub struct Query<T>(pub T);
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         tracing::info!(rejection = %rejection.body_text(), "request body refused");
-        let (status, code, message) = match &rejection {
+        let (code, message) = match &rejection {
             JsonRejection::MissingJsonContentType(_) => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                codes::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
                 "Send the request body as JSON, with Content-Type: application/json.",
             ),
-            JsonRejection::JsonSyntaxError(_) => (
-                StatusCode::BAD_REQUEST,
-                codes::INVALID_JSON,
-                "The request body is not valid JSON.",
-            ),
+            JsonRejection::JsonSyntaxError(_) => (ErrorCode::InvalidJson, "The request body is not valid JSON."),
             JsonRejection::JsonDataError(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                codes::INVALID_FIELDS,
+                ErrorCode::InvalidFields,
                 "The request body is JSON, but a field is missing or has the wrong type.",
             ),
-            JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                codes::PAYLOAD_TOO_LARGE,
-                "The request body is too large.",
-            ),
-            _ => (
-                StatusCode::BAD_REQUEST,
-                codes::BAD_REQUEST,
-                "The request body could not be read.",
-            ),
+            JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                (ErrorCode::PayloadTooLarge, "The request body is too large.")
+            }
+            _ => (ErrorCode::BadRequest, "The request body could not be read."),
         };
-        ApiError::Other {
-            status,
-            code,
-            message: message.into(),
-        }
+        ApiError::refused(code, message)
     }
 }
 
 impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> Self {
         tracing::info!(rejection = %rejection.body_text(), "request path refused");
-        ApiError::bad_request(
-            codes::INVALID_PATH,
+        ApiError::refused(
+            ErrorCode::InvalidPath,
             "This address is not valid here: an id in it must be a whole number.",
         )
     }
@@ -76,8 +60,8 @@ impl From<PathRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         tracing::info!(rejection = %rejection.body_text(), "request query refused");
-        ApiError::bad_request(
-            codes::INVALID_QUERY,
+        ApiError::refused(
+            ErrorCode::InvalidQuery,
             "A value in the address's query is missing or of the wrong kind.",
         )
     }

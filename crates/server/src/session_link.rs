@@ -18,7 +18,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::db::sessions::{self as rows, SessionRow, CANCELLED};
+use crate::db::sessions::{self as rows, SessionRow};
+use crate::db::vocab::{SessionStatus, SyncState};
 use crate::startup::AppState;
 
 /// Where the stable links live on the server.
@@ -130,10 +131,10 @@ pub fn when(row: &SessionRow) -> String {
 pub fn outcome(row: Option<&SessionRow>) -> Outcome {
     let Some(row) = row else { return Outcome::Unknown };
     let when = when(row);
-    if row.status == CANCELLED {
+    if row.status == SessionStatus::Cancelled {
         return Outcome::Cancelled { when };
     }
-    let preparing = matches!(row.zoom_sync.as_str(), "pending" | "retrying");
+    let preparing = matches!(row.zoom_sync, SyncState::Pending | SyncState::Retrying);
     match (row.working_join_url(), row.zoom_meeting_sequence) {
         (Some(url), Some(seq)) if seq == row.sequence => Outcome::Redirect(url.to_string()),
         (Some(_), _) => Outcome::Moved { when, preparing },
@@ -351,12 +352,12 @@ mod tests {
             time_zone: "America/New_York".into(),
             private_notes: String::new(),
             client_name_in_zoom_topic: false,
-            status: "scheduled".into(),
+            status: SessionStatus::Scheduled,
             sequence: 1,
             zoom_meeting_id: Some("851".into()),
             zoom_join_url: Some("https://zoom.example/j/851?pwd=x".into()),
             zoom_meeting_sequence: Some(1),
-            zoom_sync: "in_sync".into(),
+            zoom_sync: SyncState::InSync,
             zoom_sync_code: None,
             zoom_sync_message: None,
             updated_at: 0,
@@ -379,7 +380,7 @@ mod tests {
         let when = "Tuesday 8 December 2026, 05:00 (America/New_York, UTC-05:00)".to_string();
         let moving = SessionRow {
             sequence: 2,
-            zoom_sync: "pending".into(),
+            zoom_sync: SyncState::Pending,
             ..row()
         };
         assert_eq!(
@@ -390,7 +391,7 @@ mod tests {
             }
         );
         let stuck = SessionRow {
-            zoom_sync: "failed".into(),
+            zoom_sync: SyncState::Failed,
             ..moving.clone()
         };
         assert_eq!(
@@ -404,7 +405,7 @@ mod tests {
             zoom_meeting_id: None,
             zoom_join_url: None,
             zoom_meeting_sequence: None,
-            zoom_sync: "no_link".into(),
+            zoom_sync: SyncState::NoLink,
             ..row()
         };
         assert_eq!(
@@ -415,12 +416,12 @@ mod tests {
             }
         );
         let cancelled = SessionRow {
-            status: "cancelled".into(),
+            status: SessionStatus::Cancelled,
             ..none
         };
         assert_eq!(outcome(Some(&cancelled)), Outcome::Cancelled { when: when.clone() });
         let deleted_in_zoom = SessionRow {
-            zoom_remote: Some("deleted".into()),
+            zoom_remote: Some(crate::db::vocab::RemoteChange::Deleted),
             ..row()
         };
         assert_eq!(

@@ -12,6 +12,7 @@ pub mod zoom_side;
 use std::sync::Arc;
 use std::time::Duration;
 
+use api::error::ErrorCode;
 use api::sessions::{MissingLinks, Session, SessionInput, ZoomTimeChoice};
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
@@ -21,8 +22,10 @@ use crate::calendar_sync::{self, CalendarPush};
 use crate::clock::Clock;
 use crate::crypto::random_token;
 use crate::db::connections;
-use crate::db::sessions::{self as rows, SessionFields, SessionRow, CANCELLED, REMOTE_DELETED, REMOTE_MOVED};
-use crate::db::zoom_jobs::{self, JobRow, DELETE_MEETING, ENSURE_MEETING, UPDATE_MEETING};
+use crate::db::sessions::{self as rows, SessionFields, SessionRow};
+use crate::db::vocab::ConnectionStatus;
+use crate::db::vocab::{JobKind, RemoteChange, RepairNotice, SessionStatus, SyncState};
+use crate::db::zoom_jobs::{self, JobRow};
 use crate::db::{begin_write, Db};
 use crate::session_link::SessionLinks;
 use crate::zoom::limits::{self, Lane, ZoomOp};
@@ -197,15 +200,15 @@ impl Calendar {
     }
 
     /// What a new session's Zoom side starts as, given the practitioner's connection.
-    async fn initial_sync(&self, user_id: i64) -> Result<(&'static str, bool), SessionError> {
+    async fn initial_sync(&self, user_id: i64) -> Result<(SyncState, bool), SessionError> {
         if !self.zoom.allowed_for(user_id).await? {
-            return Ok(("no_link", false));
+            return Ok((SyncState::NoLink, false));
         }
         Ok(match connections::get(&self.db, user_id).await? {
-            None => ("no_link", false),
-            Some(c) if c.status == connections::CONNECTED => ("pending", true),
+            None => (SyncState::NoLink, false),
+            Some(c) if c.status == ConnectionStatus::Connected => (SyncState::Pending, true),
             // Saved with the reason; the queued job runs once the practitioner re-authorizes.
-            Some(_) => ("failed", true),
+            Some(_) => (SyncState::Failed, true),
         })
     }
 
@@ -226,9 +229,8 @@ impl Calendar {
         .await?;
         let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
         let job = if queue {
-            if sync == "failed" {
-                let (code, message) = decided_text(&ZoomCallError::NeedsReauth);
-                rows::set_sync(&mut tx, id, "failed", Some(code), Some(&message)).await?;
+            if sync == SyncState::Failed {
+                rows::set_sync(&mut tx, id, SyncState::Failed, Some(ErrorCode::ZoomNeedsReauth), None).await?;
             }
             Some(zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, false).await?)
         } else {
@@ -236,7 +238,7 @@ impl Calendar {
         };
         tx.commit().await?;
         self.poke_if(pushed);
-        if let (Some(job), "pending") = (job, sync) {
+        if let (Some(job), SyncState::Pending) = (job, sync) {
             self.run_soon([job]).await;
         }
         self.get(user_id, id).await
@@ -260,11 +262,11 @@ impl Calendar {
             valid.duration_minutes as i64 != row.duration_minutes || valid.time_zone.name() != row.time_zone;
         let retitle = topic(&valid.client_name, valid.client_name_in_zoom_topic)
             != topic(&row.client_name, row.client_name_in_zoom_topic);
-        let has_zoom_work = row.zoom_meeting_id.is_some() || row.zoom_sync != "no_link";
+        let has_zoom_work = row.zoom_meeting_id.is_some() || row.zoom_sync != SyncState::NoLink;
         // The meeting Zoom has was made for the session's current time (not mid-reschedule, not deleted in Zoom).
         let meeting_current = row.zoom_meeting_id.is_some()
             && row.zoom_meeting_sequence == Some(row.sequence)
-            && row.zoom_remote.as_deref() != Some(REMOTE_DELETED);
+            && row.zoom_remote != Some(RemoteChange::Deleted);
         let change = match (start_changed, length_changed) {
             (true, _) => rows::TimeChange::Moved,
             (false, true) if meeting_current || !has_zoom_work => rows::TimeChange::Relengthened,
@@ -275,13 +277,14 @@ impl Calendar {
         rows::update_fields(&mut tx, id, &fields(&valid), change, now).await?;
         let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
         let mut job = None;
-        if (change == rows::TimeChange::Moved && has_zoom_work) || (!has_zoom_work && link_now == "pending") {
-            rows::set_sync(&mut tx, id, "pending", None, None).await?;
+        if (change == rows::TimeChange::Moved && has_zoom_work) || (!has_zoom_work && link_now == SyncState::Pending) {
+            rows::set_sync(&mut tx, id, SyncState::Pending, None, None).await?;
             job = Some(zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, false).await?);
         } else if retitle || (change == rows::TimeChange::Relengthened && meeting_current) {
             if let Some(meeting) = &row.zoom_meeting_id {
                 job = Some(
-                    zoom_jobs::enqueue_for_meeting(&mut tx, UPDATE_MEETING, user_id, Some(id), meeting, now).await?,
+                    zoom_jobs::enqueue_for_meeting(&mut tx, JobKind::UpdateMeeting, user_id, Some(id), meeting, now)
+                        .await?,
                 );
             }
         }
@@ -303,7 +306,7 @@ impl Calendar {
             Some(row) if row.user_id == user_id => row,
             _ => return Err(SessionError::NotFound),
         };
-        if row.status == CANCELLED {
+        if row.status == SessionStatus::Cancelled {
             return Ok(());
         }
         rows::cancel(&mut tx, id, now).await?;
@@ -311,7 +314,10 @@ impl Calendar {
         zoom_jobs::on_cancel(&mut tx, id, now).await?;
         let mut job = None;
         if let Some(meeting) = &row.zoom_meeting_id {
-            job = Some(zoom_jobs::enqueue_for_meeting(&mut tx, DELETE_MEETING, user_id, Some(id), meeting, now).await?);
+            job = Some(
+                zoom_jobs::enqueue_for_meeting(&mut tx, JobKind::DeleteMeeting, user_id, Some(id), meeting, now)
+                    .await?,
+            );
             rows::clear_link(&mut tx, id).await?;
         }
         tx.commit().await?;
@@ -324,7 +330,7 @@ impl Calendar {
     /// "Add Zoom link" (a session made while Zoom was not connected) and "Retry now".
     pub async fn add_link(&self, user_id: i64, id: i64) -> Result<Session, SessionError> {
         let row = self.owned(user_id, id).await?;
-        if row.status == CANCELLED {
+        if row.status == SessionStatus::Cancelled {
             return Err(SessionError::Cancelled);
         }
         self.ready_for_zoom(user_id).await?;
@@ -351,14 +357,14 @@ impl Calendar {
         }
         match connections::get(&self.db, user_id).await? {
             None => Err(SessionError::Zoom(ZoomCallError::NotConnected)),
-            Some(c) if c.status != connections::CONNECTED => Err(SessionError::Zoom(ZoomCallError::NeedsReauth)),
+            Some(c) if c.status != ConnectionStatus::Connected => Err(SessionError::Zoom(ZoomCallError::NeedsReauth)),
             Some(_) => Ok(()),
         }
     }
 
     /// Queues a new link for a scheduled session that has none (or whose meeting was deleted in Zoom), inside the
     /// caller's write transaction; `None` when it needs none (already linked, cancelled, another's). `waiting` is
-    /// what the session says until its job runs (work beyond today's Zoom budget), instead of "pending".
+    /// why the session waits until its job runs (work beyond today's Zoom budget), instead of "pending".
     async fn queue_link_in(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -366,12 +372,12 @@ impl Calendar {
         id: i64,
         now: i64,
         how: zoom_jobs::Ensure,
-        waiting: Option<(&str, &str)>,
+        waiting: Option<ErrorCode>,
     ) -> Result<Option<i64>, SessionError> {
         let Ok(row) = scheduled_in(tx, user_id, id).await else {
             return Ok(None);
         };
-        let deleted_in_zoom = row.zoom_remote.as_deref() == Some(REMOTE_DELETED);
+        let deleted_in_zoom = row.zoom_remote == Some(RemoteChange::Deleted);
         if row.zoom_meeting_sequence == Some(row.sequence) && row.zoom_meeting_id.is_some() && !deleted_in_zoom {
             return Ok(None);
         }
@@ -385,8 +391,8 @@ impl Calendar {
             calendar_sync::enqueue(tx, user_id, id, now).await?;
         }
         match waiting {
-            Some((code, message)) => rows::set_sync(tx, id, "retrying", Some(code), Some(message)).await?,
-            None => rows::set_sync(tx, id, "pending", None, None).await?,
+            Some(code) => rows::set_sync(tx, id, SyncState::Retrying, Some(code), None).await?,
+            None => rows::set_sync(tx, id, SyncState::Pending, None, None).await?,
         }
         Ok(Some(zoom_jobs::enqueue_ensure_with(tx, user_id, id, now, how).await?))
     }
@@ -402,14 +408,15 @@ impl Calendar {
         let now = self.clock.now_ms();
         let mut tx = begin_write(&self.db).await?;
         let row = scheduled_in(&mut tx, user_id, id).await?;
-        let (Some(meeting), Some(REMOTE_MOVED)) = (&row.zoom_meeting_id, row.zoom_remote.as_deref()) else {
+        let (Some(meeting), Some(RemoteChange::Moved)) = (&row.zoom_meeting_id, row.zoom_remote) else {
             return Err(SessionError::NotMovedInZoom);
         };
         match choice {
             ZoomTimeChoice::PutBack => {
                 // The PATCH carries the session's whole time; the mismatch clears when Zoom has taken it.
                 let job =
-                    zoom_jobs::enqueue_for_meeting(&mut tx, UPDATE_MEETING, user_id, Some(id), meeting, now).await?;
+                    zoom_jobs::enqueue_for_meeting(&mut tx, JobKind::UpdateMeeting, user_id, Some(id), meeting, now)
+                        .await?;
                 tx.commit().await?;
                 self.run_soon([job]).await;
             }
@@ -436,11 +443,11 @@ impl Calendar {
             .await?
             .into_iter()
             .filter_map(|row| {
-                let reason = match (row.zoom_remote.as_deref(), row.zoom_notice.as_deref()) {
-                    (Some(REMOTE_DELETED), _) => AttentionReason::DeletedInZoom,
-                    (Some(REMOTE_MOVED), _) => AttentionReason::MovedInZoom,
-                    (_, Some(rows::NOTICE_REMADE_AFTER_DELETION)) => AttentionReason::RemadeAfterDeletion,
-                    (_, Some(rows::NOTICE_REMADE_AFTER_ACCOUNT_SWITCH)) => AttentionReason::RemadeAfterAccountSwitch,
+                let reason = match (row.zoom_remote, row.zoom_notice) {
+                    (Some(RemoteChange::Deleted), _) => AttentionReason::DeletedInZoom,
+                    (Some(RemoteChange::Moved), _) => AttentionReason::MovedInZoom,
+                    (_, Some(RepairNotice::RemadeAfterDeletion)) => AttentionReason::RemadeAfterDeletion,
+                    (_, Some(RepairNotice::RemadeAfterAccountSwitch)) => AttentionReason::RemadeAfterAccountSwitch,
                     _ => return None,
                 };
                 Some(AttentionItem {
@@ -490,7 +497,6 @@ impl Calendar {
         let plan = self.missing_links(user_id).await?;
         let now = self.clock.now_ms();
         let rest_from = limits::next_reset(now).timestamp_millis();
-        let (code, message) = decided_text(&ZoomCallError::RateLimited { daily: true });
         let mut queued = Vec::new();
         let mut tx = begin_write(&self.db).await?;
         for (i, id) in plan.session_ids.iter().enumerate() {
@@ -500,7 +506,7 @@ impl Calendar {
                 bulk: true,
                 reconcile: false,
             };
-            let waiting = (!today).then_some((code, message.as_str()));
+            let waiting = (!today).then_some(ErrorCode::ZoomDailyLimit);
             if self
                 .queue_link_in(&mut tx, user_id, *id, now, how, waiting)
                 .await?
@@ -528,7 +534,7 @@ impl Calendar {
     /// A freshly fetched host link for Start Zoom Session. Never stored, never logged.
     pub async fn start_link(&self, user_id: i64, id: i64) -> Result<SecretString, SessionError> {
         let row = self.owned(user_id, id).await?;
-        if row.status == CANCELLED {
+        if row.status == SessionStatus::Cancelled {
             return Err(SessionError::Cancelled);
         }
         let meeting = row.zoom_meeting_id.clone().ok_or(SessionError::NoMeeting)?;
@@ -548,7 +554,7 @@ impl Calendar {
                 // attempt looks at Zoom's meetings first, so it adopts rather than duplicates what is there.
                 let mut tx = begin_write(&self.db).await?;
                 if rows::clear_link_if(&mut tx, id, &meeting).await? {
-                    rows::set_sync(&mut tx, id, "pending", None, None).await?;
+                    rows::set_sync(&mut tx, id, SyncState::Pending, None, None).await?;
                     let now = self.clock.now_ms();
                     let job = zoom_jobs::enqueue_ensure(&mut tx, user_id, id, now, true).await?;
                     let pushed = calendar_sync::enqueue(&mut tx, user_id, id, now).await?;
@@ -579,8 +585,8 @@ impl Calendar {
                 continue;
             }
             rows::clear_link(&mut tx, id).await?;
-            rows::set_sync(&mut tx, id, "pending", None, None).await?;
-            rows::set_notice(&mut tx, id, Some(rows::NOTICE_REMADE_AFTER_ACCOUNT_SWITCH), now).await?;
+            rows::set_sync(&mut tx, id, SyncState::Pending, None, None).await?;
+            rows::set_notice(&mut tx, id, Some(RepairNotice::RemadeAfterAccountSwitch), now).await?;
             let how = zoom_jobs::Ensure {
                 due_at: now,
                 bulk: true,
@@ -797,24 +803,27 @@ impl Calendar {
     async fn attempt(&self, attempt: &Attempt) -> Result<Vec<i64>, ZoomCallError> {
         let job = &attempt.job;
         // Deleting is always allowed: turning Zoom access off must never leave a cancelled meeting live.
-        if job.kind != DELETE_MEETING && !self.zoom.allowed_for(job.user_id).await? {
+        if job.kind != JobKind::DeleteMeeting && !self.zoom.allowed_for(job.user_id).await? {
             return Err(ZoomCallError::BlockedByOrganisation);
         }
-        match job.kind.as_str() {
-            ENSURE_MEETING => self.ensure_meeting(attempt).await,
-            UPDATE_MEETING => self.update_meeting(attempt).await.map(|()| Vec::new()),
-            DELETE_MEETING => self.delete_meeting(attempt).await.map(|()| Vec::new()),
-            other => Err(ZoomCallError::Internal(format!("unknown job kind {other}"))),
+        match job.kind {
+            JobKind::EnsureMeeting => self.ensure_meeting(attempt).await,
+            JobKind::UpdateMeeting => self.update_meeting(attempt).await.map(|()| Vec::new()),
+            JobKind::DeleteMeeting => self.delete_meeting(attempt).await.map(|()| Vec::new()),
         }
     }
 
     async fn after_failure(&self, attempt: &Attempt, error: &ZoomCallError) -> Result<(), sqlx::Error> {
         let job = &attempt.job;
         let decision = jobs::decide(error, job.attempts, self.clock.now(), self.queue.retry_base);
-        tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = ?error, "zoom job failed");
-        let (next_attempt_at, code, sync, message) = match &decision {
-            Next::RetryAt { at, code, reason } => (Some(at.timestamp_millis()), *code, "retrying", reason.as_str()),
-            Next::Park { sync, code, message } => (None, *code, *sync, message.as_str()),
+        tracing::warn!(job = job.id, kind = job.kind.as_str(), attempts = job.attempts, error = ?error, "zoom job failed");
+        let (next_attempt_at, code, sync, zoom_message) = match &decision {
+            Next::RetryAt { at, code } => (Some(at.timestamp_millis()), *code, SyncState::Retrying, None),
+            Next::Park {
+                sync,
+                code,
+                zoom_message,
+            } => (None, *code, *sync, zoom_message.as_deref()),
         };
         let mut tx = begin_write(&self.db).await?;
         // The session's row first, then its job, in the order a cancel or an edit takes them (on PostgreSQL the
@@ -822,20 +831,20 @@ impl Calendar {
         if let Some(session) = job.session_id {
             rows::get_in(&mut tx, session).await?;
         }
-        if !zoom_jobs::reschedule(&mut tx, job.id, &attempt.token, next_attempt_at, code).await? {
+        if !zoom_jobs::reschedule(&mut tx, job.id, &attempt.token, next_attempt_at, code.as_str()).await? {
             tracing::warn!(
                 job = job.id,
                 "zoom job no longer leased by this attempt; leaving it to its holder"
             );
             return Ok(());
         }
-        if let (Some(session), true) = (job.session_id, job.kind != DELETE_MEETING) {
-            rows::set_sync(&mut tx, session, sync, Some(code), Some(message)).await?;
+        if let (Some(session), true) = (job.session_id, job.kind != JobKind::DeleteMeeting) {
+            rows::set_sync(&mut tx, session, sync, Some(code), zoom_message).await?;
         }
         if let (ZoomCallError::RateLimited { daily: true }, Some(until)) = (error, next_attempt_at) {
             // Today's budget is spent: the practitioner's other bulk work waits for the reset too, without asking
             // Zoom, and ordered by session start when it falls due.
-            let held = zoom_jobs::hold_bulk_until(&mut tx, job.user_id, until, code, message).await?;
+            let held = zoom_jobs::hold_bulk_until(&mut tx, job.user_id, until, code).await?;
             if held > 0 {
                 tracing::info!(user_id = job.user_id, held, "zoom work waits for the daily reset");
             }
@@ -872,13 +881,13 @@ impl Calendar {
         let job = &attempt.job;
         let session_id = job
             .session_id
-            .ok_or_else(|| ZoomCallError::Internal("ensure without session".into()))?;
+            .ok_or_else(|| ZoomCallError::Internal(anyhow::anyhow!("ensure job {} without a session", job.id)))?;
         let Some(row) = rows::get(&self.db, session_id).await? else {
             return self.finish(attempt).await.map(|()| Vec::new());
         };
         // An earlier attempt may have reached Zoom and lost its answer (or its server): look before acting.
         let earlier_attempts = job.attempts > 1;
-        if row.status == CANCELLED {
+        if row.status == SessionStatus::Cancelled {
             // Cancelled while a creation was in flight or after its answer was lost: delete whatever it made.
             if earlier_attempts {
                 for meeting in self.meetings_of(&row, attempt.lane()).await? {
@@ -919,7 +928,7 @@ impl Calendar {
                 deletions.push(
                     zoom_jobs::enqueue_for_meeting(
                         &mut tx,
-                        DELETE_MEETING,
+                        JobKind::DeleteMeeting,
                         row.user_id,
                         Some(session_id),
                         meeting,
@@ -981,13 +990,13 @@ impl Calendar {
             .filter(|id| Some(id) != current_link.as_ref() && *id != meeting_id)
             .collect();
         let kept = match current {
-            Some(s) if s.status != CANCELLED && s.sequence == sequence => {
+            Some(s) if s.status != SessionStatus::Cancelled && s.sequence == sequence => {
                 to_delete.extend(s.zoom_meeting_id.filter(|old| *old != meeting_id));
                 rows::set_link(&mut tx, session_id, &meeting_id, &join_url, sequence).await?;
                 pushed = calendar_sync::enqueue(&mut tx, row.user_id, session_id, now).await?;
                 zoom_jobs::finish(&mut tx, job.id, &attempt.token).await?
             }
-            Some(s) if s.status != CANCELLED => {
+            Some(s) if s.status != SessionStatus::Cancelled => {
                 // Rescheduled again while Zoom was answering: this meeting is for an old time. Delete it and go
                 // round again for the new time.
                 to_delete.push(meeting_id.clone());
@@ -1018,8 +1027,15 @@ impl Calendar {
                 "queueing the deletion of a meeting this session no longer uses"
             );
             deletions.push(
-                zoom_jobs::enqueue_for_meeting(&mut tx, DELETE_MEETING, row.user_id, Some(session_id), meeting, now)
-                    .await?,
+                zoom_jobs::enqueue_for_meeting(
+                    &mut tx,
+                    JobKind::DeleteMeeting,
+                    row.user_id,
+                    Some(session_id),
+                    meeting,
+                    now,
+                )
+                .await?,
             );
         }
         tx.commit().await?;
@@ -1032,7 +1048,11 @@ impl Calendar {
         let Some(row) = rows::get(&self.db, job.session_id.unwrap_or_default()).await? else {
             return self.finish(attempt).await;
         };
-        let Some(meeting) = row.zoom_meeting_id.clone().filter(|_| row.status != CANCELLED) else {
+        let Some(meeting) = row
+            .zoom_meeting_id
+            .clone()
+            .filter(|_| row.status != SessionStatus::Cancelled)
+        else {
             return self.finish(attempt).await;
         };
         let spec = meeting_spec(&row);
@@ -1049,7 +1069,7 @@ impl Calendar {
             let same_time = current.starts_at == row.starts_at && current.duration_minutes == row.duration_minutes;
             if same_time
                 && current.zoom_meeting_id.as_deref() == Some(meeting.as_str())
-                && current.zoom_remote.as_deref() == Some(REMOTE_MOVED)
+                && current.zoom_remote == Some(RemoteChange::Moved)
             {
                 rows::set_remote(&mut tx, row.id, None, None, None).await?;
             }
@@ -1063,7 +1083,7 @@ impl Calendar {
         let meeting = job
             .meeting_id
             .clone()
-            .ok_or_else(|| ZoomCallError::Internal("delete without id".into()))?;
+            .ok_or_else(|| ZoomCallError::Internal(anyhow::anyhow!("delete job {} without a meeting id", job.id)))?;
         self.delete_in_zoom(job.user_id, &meeting, attempt.lane()).await?;
         tracing::info!(job = job.id, "zoom meeting deleted");
         self.finish(attempt).await
@@ -1088,7 +1108,7 @@ async fn scheduled_in(
 ) -> Result<SessionRow, SessionError> {
     match rows::get_in(tx, id).await? {
         Some(row) if row.user_id != user_id => Err(SessionError::NotFound),
-        Some(row) if row.status == CANCELLED => Err(SessionError::Cancelled),
+        Some(row) if row.status == SessionStatus::Cancelled => Err(SessionError::Cancelled),
         Some(row) => Ok(row),
         None => Err(SessionError::NotFound),
     }
@@ -1114,14 +1134,5 @@ fn link_plan(session_ids: Vec<i64>, left: i64, now: i64) -> MissingLinks {
         today: today as u32,
         session_ids,
         daily_limit: limits::DAILY_MEETING_CHANGES as u32,
-    }
-}
-
-/// The code and words a session shows for `error`, as the queue's decision gives them (so a session marked up front
-/// says exactly what a job stopped by the same error would).
-fn decided_text(error: &ZoomCallError) -> (&'static str, String) {
-    match jobs::decide(error, 1, DateTime::<Utc>::MIN_UTC, Duration::from_secs(1)) {
-        Next::Park { code, message, .. } => (code, message),
-        Next::RetryAt { code, reason, .. } => (code, reason),
     }
 }

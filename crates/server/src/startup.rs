@@ -11,7 +11,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -23,6 +23,8 @@ use crate::calendar_sync::{CalendarPush, SyncSettings};
 use crate::config::Settings;
 use crate::crypto::Keyring;
 use crate::db::{self, Db};
+use api::error::ErrorCode;
+
 use crate::error::ApiError;
 use crate::routes;
 use crate::routes::return_to::DEFAULT_RETURN_TO;
@@ -252,6 +254,7 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         )
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(middleware::from_fn(require_csrf_header))
+        .layer(middleware::from_fn(crate::error::log_internal_errors))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -386,15 +389,14 @@ async fn static_cache_headers(request: Request, next: Next) -> Response {
 }
 
 async fn api_not_found() -> ApiError {
-    ApiError::NotFound
+    ApiError::not_found()
 }
 
 async fn api_method_not_allowed() -> ApiError {
-    ApiError::Other {
-        status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        code: api::error::codes::METHOD_NOT_ALLOWED,
-        message: "This address does not take that kind of request.".into(),
-    }
+    ApiError::refused(
+        ErrorCode::MethodNotAllowed,
+        "This address does not take that kind of request.",
+    )
 }
 
 /// State-changing API calls must carry `x-betterbeing-csrf: 1`, which a cross-site form cannot send. Zoom's webhook
@@ -409,14 +411,11 @@ async fn require_csrf_header(request: Request, next: Next) -> Response {
     if safe || exempt || present {
         return next.run(request).await;
     }
-    (
-        StatusCode::FORBIDDEN,
-        Json(api::ErrorBody {
-            code: api::error::codes::CSRF_HEADER_MISSING.into(),
-            message: "This request was refused because it did not come from the BetterBeing app.".into(),
-        }),
+    ApiError::refused(
+        ErrorCode::CsrfHeaderMissing,
+        "This request was refused because it did not come from the BetterBeing app.",
     )
-        .into_response()
+    .into_response()
 }
 
 /// Never print a secret: only its length.

@@ -2,44 +2,19 @@
 //! session, and the persisted queue that writes them. One job per session ("make its event match the session"):
 //! a later change of the session raises the job's `version`, so no change is lost while an attempt runs.
 
+use api::error::ErrorCode;
 use sqlx::any::AnyRow;
 use sqlx::{Any, FromRow, Row, Transaction};
 
+use super::vocab::CalendarProvider;
 use super::{Backend, Db};
 
-/// Where a connection stands (the migration's `CHECK` lists the same three).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
-    /// Credentials accepted; the practitioner has not picked a calendar yet.
-    Choosing,
-    Connected,
-    /// The server refused the credentials or the calendar is gone: only the practitioner can fix it.
-    Failed,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Choosing => "choosing",
-            State::Connected => "connected",
-            State::Failed => "failed",
-        }
-    }
-
-    fn parse(s: &str) -> sqlx::Result<Self> {
-        match s {
-            "choosing" => Ok(State::Choosing),
-            "connected" => Ok(State::Connected),
-            "failed" => Ok(State::Failed),
-            other => Err(sqlx::Error::Decode(format!("unknown calendar state {other}").into())),
-        }
-    }
-}
+pub use super::vocab::CalendarState as State;
 
 #[derive(Debug, Clone)]
 pub struct ConnectionRow {
     pub user_id: i64,
-    pub provider: String,
+    pub provider: CalendarProvider,
     pub server_url: String,
     pub username: String,
     pub secret_enc: String,
@@ -48,7 +23,7 @@ pub struct ConnectionRow {
     pub calendar_url: Option<String>,
     pub calendar_name: Option<String>,
     pub state: State,
-    pub problem_code: Option<String>,
+    pub problem_code: Option<ErrorCode>,
     pub problem: Option<String>,
     pub last_pushed_at: Option<i64>,
 }
@@ -64,8 +39,10 @@ impl FromRow<'_, AnyRow> for ConnectionRow {
             calendars: r.try_get("calendars")?,
             calendar_url: r.try_get("calendar_url")?,
             calendar_name: r.try_get("calendar_name")?,
-            state: State::parse(&r.try_get::<String, _>("state")?)?,
-            problem_code: r.try_get("problem_code")?,
+            state: r.try_get("state")?,
+            problem_code: r
+                .try_get::<Option<String>, _>("problem_code")?
+                .map(|c| ErrorCode::parse(&c)),
             problem: r.try_get("problem")?,
             last_pushed_at: r.try_get("last_pushed_at")?,
         })
@@ -80,7 +57,7 @@ pub async fn connection(db: &Db, user_id: i64) -> sqlx::Result<Option<Connection
 }
 
 pub struct NewConnection<'a> {
-    pub provider: &'a str,
+    pub provider: CalendarProvider,
     pub server_url: &'a str,
     pub username: &'a str,
     pub secret_enc: &'a str,
@@ -155,12 +132,12 @@ pub async fn choose(
     Ok(queued)
 }
 
-pub async fn mark_failed(db: &Db, user_id: i64, code: &str, problem: &str, now: i64) -> sqlx::Result<()> {
+pub async fn mark_failed(db: &Db, user_id: i64, code: ErrorCode, problem: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE calendar_connections SET state = 'failed', problem_code = $1, problem = $2, updated_at = $3
           WHERE user_id = $4 AND state = 'connected'",
     )
-    .bind(code)
+    .bind(code.as_str())
     .bind(problem)
     .bind(now)
     .bind(user_id)

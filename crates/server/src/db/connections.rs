@@ -1,6 +1,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
+use super::vocab::ConnectionStatus;
 use super::Db;
 
 #[derive(Debug, Clone)]
@@ -13,7 +14,7 @@ pub struct ConnectionRow {
     pub zoom_user_type: i64,
     pub scopes: String,
     pub api_url: String,
-    pub status: String,
+    pub status: ConnectionStatus,
     pub reauth_reason: Option<String>,
     pub access_token_enc: Option<String>,
     pub refresh_token_enc: Option<String>,
@@ -51,9 +52,6 @@ impl FromRow<'_, AnyRow> for ConnectionRow {
         })
     }
 }
-
-pub const CONNECTED: &str = "connected";
-pub const NEEDS_REAUTH: &str = "needs_reauth";
 
 pub async fn get(db: &Db, user_id: i64) -> sqlx::Result<Option<ConnectionRow>> {
     sqlx::query_as("SELECT * FROM zoom_connections WHERE user_id = $1")

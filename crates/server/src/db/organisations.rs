@@ -2,14 +2,15 @@
 
 use sqlx::Row;
 
+use super::vocab::{AdminAction, ConnectionStatus, StoredRole};
 use super::Db;
 
 pub struct MemberRow {
     pub id: i64,
     pub name: String,
     pub email: String,
-    pub role: String,
-    pub zoom_status: Option<String>,
+    pub role: StoredRole,
+    pub zoom_status: Option<ConnectionStatus>,
     pub zoom_email: Option<String>,
     pub last_zoom_success_at: Option<i64>,
 }
@@ -40,7 +41,7 @@ pub async fn members(db: &Db, organisation_id: i64) -> sqlx::Result<Vec<MemberRo
 pub struct AuditRow {
     pub at: i64,
     pub actor_name: String,
-    pub action: String,
+    pub action: AdminAction,
 }
 
 pub async fn audit(db: &Db, organisation_id: i64) -> sqlx::Result<Vec<AuditRow>> {
@@ -84,9 +85,9 @@ pub async fn set_zoom_allowed(
             .bind(organisation_id)
             .bind(actor_user_id)
             .bind(if allowed {
-                "zoom_access_enabled"
+                AdminAction::ZoomAccessEnabled
             } else {
-                "zoom_access_disabled"
+                AdminAction::ZoomAccessDisabled
             })
             .bind(now)
             .execute(&mut *tx)

@@ -1,8 +1,10 @@
 //! Sessions on practitioners' calendars.
 
+use api::error::ErrorCode;
 use sqlx::any::AnyRow;
 use sqlx::{Any, FromRow, Row, Transaction};
 
+use super::vocab::{RemoteChange, RepairNotice, SessionStatus, SyncState};
 use super::Db;
 
 #[derive(Debug, Clone)]
@@ -18,29 +20,27 @@ pub struct SessionRow {
     pub time_zone: String,
     pub private_notes: String,
     pub client_name_in_zoom_topic: bool,
-    pub status: String,
+    pub status: SessionStatus,
     pub sequence: i64,
     pub zoom_meeting_id: Option<String>,
     pub zoom_join_url: Option<String>,
     pub zoom_meeting_sequence: Option<i64>,
-    pub zoom_sync: String,
-    pub zoom_sync_code: Option<String>,
+    pub zoom_sync: SyncState,
+    /// The stable code of a retry or a failure (`api::error::ErrorCode`'s word).
+    pub zoom_sync_code: Option<ErrorCode>,
     pub zoom_sync_message: Option<String>,
     pub updated_at: i64,
-    /// What happened to the meeting in Zoom itself: `deleted` or `moved` (to `zoom_remote_starts_at` /
+    /// What happened to the meeting in Zoom itself: deleted, or moved (to `zoom_remote_starts_at` /
     /// `zoom_remote_duration`), `None` when Zoom has it as BetterBeing made it.
-    pub zoom_remote: Option<String>,
+    pub zoom_remote: Option<RemoteChange>,
     pub zoom_remote_starts_at: Option<i64>,
     pub zoom_remote_duration: Option<i64>,
     /// Set while the meeting is running (Zoom's `meeting.started` until `meeting.ended`).
     pub zoom_started_at: Option<i64>,
-    /// What a pre-session check repaired (`remade_after_deletion`), and when.
-    pub zoom_notice: Option<String>,
+    /// What a pre-session check repaired, and when.
+    pub zoom_notice: Option<RepairNotice>,
     pub zoom_notice_at: Option<i64>,
 }
-
-pub const NOTICE_REMADE_AFTER_DELETION: &str = "remade_after_deletion";
-pub const NOTICE_REMADE_AFTER_ACCOUNT_SWITCH: &str = "remade_after_account_switch";
 
 /// The two pre-session checkpoints: how long before the start each runs, and the column that claims it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +101,12 @@ pub async fn unclaim_check(db: &Db, id: i64, checkpoint: Checkpoint) -> sqlx::Re
     Ok(())
 }
 
-pub async fn set_notice(tx: &mut Transaction<'_, Any>, id: i64, notice: Option<&str>, at: i64) -> sqlx::Result<()> {
+pub async fn set_notice(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    notice: Option<RepairNotice>,
+    at: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE sessions SET zoom_notice = $1, zoom_notice_at = $2 WHERE id = $3")
         .bind(notice)
         .bind(notice.map(|_| at))
@@ -126,14 +131,11 @@ pub async fn needing_attention(db: &Db, user_id: i64, now: i64) -> sqlx::Result<
     .await
 }
 
-pub const REMOTE_DELETED: &str = "deleted";
-pub const REMOTE_MOVED: &str = "moved";
-
 impl SessionRow {
     /// The join link a client can use now: none when the meeting was deleted in Zoom.
     pub fn working_join_url(&self) -> Option<&str> {
-        match self.zoom_remote.as_deref() {
-            Some(REMOTE_DELETED) => None,
+        match self.zoom_remote {
+            Some(RemoteChange::Deleted) => None,
             _ => self.zoom_join_url.as_deref(),
         }
     }
@@ -158,7 +160,9 @@ impl FromRow<'_, AnyRow> for SessionRow {
             zoom_join_url: r.try_get("zoom_join_url")?,
             zoom_meeting_sequence: r.try_get("zoom_meeting_sequence")?,
             zoom_sync: r.try_get("zoom_sync")?,
-            zoom_sync_code: r.try_get("zoom_sync_code")?,
+            zoom_sync_code: r
+                .try_get::<Option<String>, _>("zoom_sync_code")?
+                .map(|c| ErrorCode::parse(&c)),
             zoom_sync_message: r.try_get("zoom_sync_message")?,
             updated_at: r.try_get("updated_at")?,
             zoom_remote: r.try_get("zoom_remote")?,
@@ -170,9 +174,6 @@ impl FromRow<'_, AnyRow> for SessionRow {
         })
     }
 }
-
-pub const SCHEDULED: &str = "scheduled";
-pub const CANCELLED: &str = "cancelled";
 
 /// The editable part of a session.
 pub struct SessionFields<'a> {
@@ -190,7 +191,7 @@ pub async fn insert(
     session_ref: &str,
     link_token: &str,
     f: &SessionFields<'_>,
-    zoom_sync: &str,
+    zoom_sync: SyncState,
     now: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
@@ -318,7 +319,7 @@ pub async fn meeting_in_use(db: &Db, meeting_id: &str) -> sqlx::Result<bool> {
 pub async fn set_remote(
     tx: &mut Transaction<'_, Any>,
     id: i64,
-    remote: Option<&str>,
+    remote: Option<RemoteChange>,
     starts_at: Option<i64>,
     duration: Option<i64>,
 ) -> sqlx::Result<()> {
@@ -425,8 +426,8 @@ pub async fn missing_links(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Vec<
 pub async fn set_sync(
     tx: &mut Transaction<'_, Any>,
     id: i64,
-    sync: &str,
-    code: Option<&str>,
+    sync: SyncState,
+    code: Option<ErrorCode>,
     message: Option<&str>,
 ) -> sqlx::Result<()> {
     // A cancelled session's Zoom state is final: late news from its old work never shows on it.
@@ -434,7 +435,7 @@ pub async fn set_sync(
         "UPDATE sessions SET zoom_sync = $1, zoom_sync_code = $2, zoom_sync_message = $3 WHERE id = $4 AND status = 'scheduled'",
     )
         .bind(sync)
-        .bind(code)
+        .bind(code.map(ErrorCode::as_str))
         .bind(message)
         .bind(id)
         .execute(&mut **tx)

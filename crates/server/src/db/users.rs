@@ -1,38 +1,8 @@
 use api::identity::{DemoPerson, Me, Organisation, Plan, Role};
 use sqlx::Row;
 
+use super::vocab::{StoredPlan, StoredRole};
 use super::Db;
-
-fn plan_from(s: &str) -> Plan {
-    match s {
-        "clinic" => Plan::Clinic,
-        "enterprise" => Plan::Enterprise,
-        _ => Plan::Solo,
-    }
-}
-
-pub fn plan_str(plan: Plan) -> &'static str {
-    match plan {
-        Plan::Solo => "solo",
-        Plan::Clinic => "clinic",
-        Plan::Enterprise => "enterprise",
-    }
-}
-
-fn role_from(s: &str) -> Role {
-    if s == "admin" {
-        Role::Admin
-    } else {
-        Role::Practitioner
-    }
-}
-
-pub fn role_str(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "admin",
-        Role::Practitioner => "practitioner",
-    }
-}
 
 pub async fn me(db: &Db, user_id: i64) -> sqlx::Result<Option<Me>> {
     let row = sqlx::query(
@@ -46,12 +16,12 @@ pub async fn me(db: &Db, user_id: i64) -> sqlx::Result<Option<Me>> {
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| {
-        let plan = plan_from(r.get::<String, _>("plan").as_str());
+        let plan: Plan = r.get::<StoredPlan, _>("plan").into();
         Me {
             id: r.get("id"),
             name: r.get("name"),
             email: r.get("email"),
-            role: role_from(r.get::<String, _>("role").as_str()),
+            role: r.get::<StoredRole, _>("role").into(),
             organisation: Organisation {
                 id: r.get("org_id"),
                 name: r.get("org_name"),
@@ -141,7 +111,7 @@ pub async fn upsert_from_shell(db: &Db, who: &ShellIdentity<'_>) -> sqlx::Result
     )
     .bind(who.org_external_id)
     .bind(who.org_name)
-    .bind(plan_str(who.plan))
+    .bind(StoredPlan::from(who.plan))
     .fetch_one(&mut *tx)
     .await?;
     let user_id: i64 = sqlx::query_scalar(
@@ -154,7 +124,7 @@ pub async fn upsert_from_shell(db: &Db, who: &ShellIdentity<'_>) -> sqlx::Result
     .bind(org_id)
     .bind(who.name)
     .bind(who.email)
-    .bind(role_str(who.role))
+    .bind(StoredRole::from(who.role))
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;

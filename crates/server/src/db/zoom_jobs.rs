@@ -1,21 +1,19 @@
 //! The persisted queue of Zoom work. A job is leased before it runs, so one job runs once at a time across every
 //! server process sharing the database, and only the holder of an attempt's lease can finish or reschedule it.
 
+use api::error::ErrorCode;
 use sqlx::any::AnyRow;
 use sqlx::{Any, FromRow, Row, Transaction};
 
+use super::vocab::JobKind;
 use super::{Backend, Db};
-
-pub const ENSURE_MEETING: &str = "ensure_meeting";
-pub const UPDATE_MEETING: &str = "update_meeting";
-pub const DELETE_MEETING: &str = "delete_meeting";
 
 #[derive(Debug, Clone)]
 pub struct JobRow {
     pub id: i64,
     pub user_id: i64,
     pub session_id: Option<i64>,
-    pub kind: String,
+    pub kind: JobKind,
     pub meeting_id: Option<String>,
     pub attempts: i64,
     pub next_attempt_at: Option<i64>,
@@ -102,21 +100,19 @@ pub async fn hold_bulk_until(
     tx: &mut Transaction<'_, Any>,
     user_id: i64,
     until: i64,
-    code: &str,
-    message: &str,
+    code: ErrorCode,
 ) -> sqlx::Result<u64> {
     const HELD: &str = "SELECT j.session_id FROM zoom_jobs j JOIN sessions s ON s.id = j.session_id
           WHERE j.user_id = $1 AND j.bulk = 1 AND j.kind IN ('ensure_meeting', 'update_meeting')
             AND s.status = 'scheduled' AND j.lease_owner IS NULL
             AND j.next_attempt_at IS NOT NULL AND j.next_attempt_at < $2";
     sqlx::query(&format!(
-        "UPDATE sessions SET zoom_sync = 'retrying', zoom_sync_code = $3, zoom_sync_message = $4
+        "UPDATE sessions SET zoom_sync = 'retrying', zoom_sync_code = $3, zoom_sync_message = NULL
           WHERE zoom_sync IN ('pending', 'retrying') AND id IN ({HELD})"
     ))
     .bind(user_id)
     .bind(until)
-    .bind(code)
-    .bind(message)
+    .bind(code.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(sqlx::query(&format!(
@@ -125,7 +121,7 @@ pub async fn hold_bulk_until(
     ))
     .bind(user_id)
     .bind(until)
-    .bind(code)
+    .bind(code.as_str())
     .execute(&mut **tx)
     .await?
     .rows_affected())
@@ -133,7 +129,7 @@ pub async fn hold_bulk_until(
 
 pub async fn enqueue_for_meeting(
     tx: &mut Transaction<'_, Any>,
-    kind: &str,
+    kind: JobKind,
     user_id: i64,
     session_id: Option<i64>,
     meeting_id: &str,

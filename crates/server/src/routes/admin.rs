@@ -14,15 +14,18 @@ use crate::extract;
 use chrono::DateTime;
 
 use crate::auth::CurrentUser;
+use crate::db::vocab::{AdminAction, ConnectionStatus};
 use crate::db::{self, now_ms};
 use crate::error::{ApiError, ApiResult};
 use crate::startup::AppState;
 
 /// The caller's organisation, if they administer a Clinic or Enterprise one.
 async fn administered(state: &AppState, user: i64) -> ApiResult<api::identity::Organisation> {
-    let me = db::users::me(&state.db, user).await?.ok_or(ApiError::Unauthenticated)?;
+    let me = db::users::me(&state.db, user)
+        .await?
+        .ok_or(ApiError::unauthenticated())?;
     if me.role != Role::Admin || me.organisation.plan == Plan::Solo {
-        return Err(ApiError::Forbidden);
+        return Err(ApiError::forbidden());
     }
     Ok(me.organisation)
 }
@@ -39,14 +42,10 @@ async fn view(state: &AppState, organisation: api::identity::Organisation) -> Ap
             id: m.id,
             name: m.name,
             email: m.email,
-            role: if m.role == "admin" {
-                Role::Admin
-            } else {
-                Role::Practitioner
-            },
-            zoom_state: match m.zoom_status.as_deref() {
-                Some("connected") => MemberZoomState::Connected,
-                Some(_) => MemberZoomState::NeedsReauth,
+            role: m.role.into(),
+            zoom_state: match m.zoom_status {
+                Some(ConnectionStatus::Connected) => MemberZoomState::Connected,
+                Some(ConnectionStatus::NeedsReauth) => MemberZoomState::NeedsReauth,
                 None => MemberZoomState::NotConnected,
             },
             zoom_email: m.zoom_email,
@@ -59,10 +58,9 @@ async fn view(state: &AppState, organisation: api::identity::Organisation) -> Ap
         .map(|a| AuditEntry {
             at: instant(a.at),
             actor_name: a.actor_name,
-            summary: if a.action == "zoom_access_enabled" {
-                "Turned on “Allow practitioners to connect Zoom”".into()
-            } else {
-                "Turned off “Allow practitioners to connect Zoom”".into()
+            summary: match a.action {
+                AdminAction::ZoomAccessEnabled => "Turned on “Allow practitioners to connect Zoom”".into(),
+                AdminAction::ZoomAccessDisabled => "Turned off “Allow practitioners to connect Zoom”".into(),
             },
         })
         .collect();

@@ -1,4 +1,4 @@
-use api::error::codes;
+use api::error::ErrorCode;
 use api::identity::{DemoPerson, DemoSignIn, ShellSignIn};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -13,7 +13,7 @@ use crate::startup::AppState;
 
 pub async fn demo_people(State(state): State<AppState>) -> ApiResult<Json<Vec<DemoPerson>>> {
     if !state.demo {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::not_found());
     }
     Ok(Json(db::users::demo_people(&state.db).await?))
 }
@@ -23,11 +23,11 @@ pub async fn demo_sign_in(
     extract::Json(body): extract::Json<DemoSignIn>,
 ) -> ApiResult<(StatusCode, HeaderMap)> {
     if !state.demo {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::not_found());
     }
     if !db::users::is_demo_person(&state.db, body.user_id).await? {
-        return Err(ApiError::bad_request(
-            codes::BAD_REQUEST,
+        return Err(ApiError::refused(
+            ErrorCode::BadRequest,
             "There is no demo person with that id.",
         ));
     }
@@ -39,12 +39,12 @@ pub async fn shell_sign_in(
     extract::Json(body): extract::Json<ShellSignIn>,
 ) -> ApiResult<(StatusCode, HeaderMap)> {
     let Some(secret) = state.shell_secret.as_ref() else {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::not_found());
     };
     let claims = verify_shell_token(secret, &body.token, chrono::Utc::now().timestamp()).map_err(|e| {
         tracing::warn!(reason = %e, "shell identity refused");
-        ApiError::bad_request(
-            codes::INVALID_SHELL_TOKEN,
+        ApiError::refused(
+            ErrorCode::InvalidShellToken,
             "The sign-in hand-over from BetterBeing was not valid. Reload the page to try again.",
         )
     })?;

@@ -106,9 +106,9 @@ pub async fn session_ics(
     let row = db::sessions::get(&state.db, id)
         .await?
         .filter(|r| r.user_id == user)
-        .ok_or(ApiError::NotFound)?;
-    if row.status == db::sessions::CANCELLED {
-        return Err(ApiError::NotFound);
+        .ok_or(ApiError::not_found())?;
+    if row.status == db::vocab::SessionStatus::Cancelled {
+        return Err(ApiError::not_found());
     }
     Ok(ics(
         calendar_feed::single(&row, Utc::now(), &state.links),

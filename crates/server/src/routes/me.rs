@@ -11,5 +11,5 @@ pub async fn me(State(state): State<AppState>, CurrentUser(user_id): CurrentUser
     db::users::me(&state.db, user_id)
         .await?
         .map(Json)
-        .ok_or(ApiError::Unauthenticated)
+        .ok_or(ApiError::unauthenticated())
 }

@@ -1,5 +1,6 @@
 use crate::extract::{Path, Query};
-use api::sessions::{codes, MissingLinks, Preferences, ResolveZoomTime, Session, SessionInput, StartLink};
+use api::error::ErrorCode;
+use api::sessions::{MissingLinks, Preferences, ResolveZoomTime, Session, SessionInput, StartLink};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -15,55 +16,27 @@ use crate::error::{ApiError, ApiResult};
 use crate::sessions::validation::parse_time_zone;
 use crate::sessions::SessionError;
 use crate::startup::AppState;
-use crate::zoom::ZoomCallError;
 
 impl From<SessionError> for ApiError {
     fn from(e: SessionError) -> Self {
-        let other = |status, code, message: &str| ApiError::Other {
-            status,
-            code,
-            message: message.to_string(),
-        };
         match e {
-            SessionError::NotFound => ApiError::NotFound,
-            SessionError::Invalid(invalid) => ApiError::bad_request(invalid.code, invalid.message),
-            SessionError::Cancelled => other(
-                StatusCode::CONFLICT,
-                codes::SESSION_CANCELLED,
-                "This session was cancelled.",
-            ),
-            SessionError::NoMeeting => other(
-                StatusCode::CONFLICT,
-                codes::NO_ZOOM_MEETING,
+            SessionError::NotFound => ApiError::not_found(),
+            SessionError::Invalid(invalid) | SessionError::ZoomTimeUnusable(invalid) => {
+                ApiError::refused(invalid.code, invalid.message)
+            }
+            SessionError::Cancelled => ApiError::refused(ErrorCode::SessionCancelled, "This session was cancelled."),
+            SessionError::NoMeeting => ApiError::refused(
+                ErrorCode::NoZoomMeeting,
                 "This session has no Zoom meeting yet. Add a Zoom link first; if it just disappeared from Zoom, a \
                  new one is being created.",
             ),
-            SessionError::BlockedByOrganisation | SessionError::Zoom(ZoomCallError::BlockedByOrganisation) => {
-                ApiError::ZoomBlockedByOrganisation { admin_name: None }
-            }
-            SessionError::Zoom(ZoomCallError::NotConnected) => ApiError::ZoomNotConnected,
-            SessionError::Zoom(ZoomCallError::NeedsReauth) => ApiError::ZoomNeedsReauth,
-            SessionError::Zoom(ZoomCallError::Unavailable) | SessionError::Zoom(ZoomCallError::RateLimited { .. }) => {
-                ApiError::ZoomUnavailable
-            }
-            SessionError::Zoom(ZoomCallError::Zoom { code: 3161, .. }) => other(
-                StatusCode::CONFLICT,
-                codes::ZOOM_CANNOT_HOST,
-                "Your Zoom account cannot host meetings. Ensure your Zoom account tier allows meeting creation.",
-            ),
-            SessionError::Zoom(ZoomCallError::Zoom { .. }) => other(
-                StatusCode::BAD_GATEWAY,
-                codes::ZOOM_REJECTED,
-                "Zoom refused the request. Please try again; contact support if it persists.",
-            ),
-            SessionError::Zoom(ZoomCallError::Internal(cause)) => ApiError::Internal(anyhow::anyhow!(cause)),
-            SessionError::NotMovedInZoom => other(
-                StatusCode::CONFLICT,
-                codes::ZOOM_TIME_MATCHES,
+            SessionError::BlockedByOrganisation => ApiError::ZoomBlockedByOrganisation { admin_name: None },
+            SessionError::Zoom(zoom) => zoom.into(),
+            SessionError::NotMovedInZoom => ApiError::refused(
+                ErrorCode::ZoomTimeMatches,
                 "Zoom has this meeting at the session's time: there is nothing to put back or follow.",
             ),
-            SessionError::ZoomTimeUnusable(invalid) => other(StatusCode::CONFLICT, invalid.code, &invalid.message),
-            SessionError::Db(e) => ApiError::Internal(e.into()),
+            SessionError::Db(e) => e.into(),
         }
     }
 }
@@ -80,8 +53,8 @@ pub async fn list(
     Query(range): Query<Range>,
 ) -> ApiResult<Json<Vec<Session>>> {
     if range.to <= range.from || range.to - range.from > chrono::Duration::days(62) {
-        return Err(ApiError::bad_request(
-            api::error::codes::BAD_REQUEST,
+        return Err(ApiError::refused(
+            ErrorCode::BadRequest,
             "Ask for a range of at most 62 days, with `to` after `from`.",
         ));
     }
@@ -188,7 +161,7 @@ pub async fn set_preferences(
     CurrentUser(user): CurrentUser,
     extract::Json(body): extract::Json<Preferences>,
 ) -> ApiResult<Json<Preferences>> {
-    let zone = parse_time_zone(&body.time_zone).map_err(|i| ApiError::bad_request(i.code, i.message))?;
+    let zone = parse_time_zone(&body.time_zone).map_err(|i| ApiError::refused(i.code, i.message))?;
     db::users::set_time_zone(&state.db, user, zone.name()).await?;
     Ok(Json(Preferences {
         time_zone: zone.name().to_string(),

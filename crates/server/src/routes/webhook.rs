@@ -1,4 +1,4 @@
-use api::error::codes;
+use api::error::ErrorCode;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -27,11 +27,11 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
                 SignatureError::Stale => "The webhook timestamp is outside the accepted window.",
                 SignatureError::Missing | SignatureError::Mismatch => "The webhook signature is not valid.",
             };
-            return Err(ApiError::WebhookSignature(message));
+            return Err(ApiError::refused(ErrorCode::InvalidWebhookSignature, message));
         }
     };
     let event: Event = serde_json::from_slice(&body)
-        .map_err(|_| ApiError::bad_request(codes::BAD_REQUEST, "The webhook body is not a Zoom event."))?;
+        .map_err(|_| ApiError::refused(ErrorCode::BadRequest, "The webhook body is not a Zoom event."))?;
     if event.event == "endpoint.url_validation" {
         let plain = event
             .payload
@@ -56,7 +56,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     match event.event.as_str() {
         "app_deauthorized" => {
             let deauth: Deauthorization = serde_json::from_value(event.payload)
-                .map_err(|_| ApiError::bad_request(codes::BAD_REQUEST, "app_deauthorized without a user_id."))?;
+                .map_err(|_| ApiError::refused(ErrorCode::BadRequest, "app_deauthorized without a user_id."))?;
             if deauth.client_id.as_deref().is_some_and(|c| c != state.zoom_client_id) {
                 tracing::warn!("app_deauthorized for another client id ignored");
             } else {

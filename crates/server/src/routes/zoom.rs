@@ -1,6 +1,6 @@
 use crate::extract::Query;
-use api::error::codes;
-use api::zoom::{callback, ZoomStatus};
+use api::error::ErrorCode;
+use api::zoom::{callback, CallbackError, ZoomStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Redirect;
@@ -11,23 +11,10 @@ use super::return_to;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{ApiError, ApiResult};
 use crate::startup::AppState;
-use crate::zoom::ZoomCallError;
-
-fn map_call_error(e: ZoomCallError) -> ApiError {
-    match e {
-        ZoomCallError::NotConnected => ApiError::ZoomNotConnected,
-        ZoomCallError::BlockedByOrganisation => ApiError::ZoomBlockedByOrganisation { admin_name: None },
-        ZoomCallError::NeedsReauth => ApiError::ZoomNeedsReauth,
-        ZoomCallError::Unavailable | ZoomCallError::Zoom { .. } | ZoomCallError::RateLimited { .. } => {
-            ApiError::ZoomUnavailable
-        }
-        ZoomCallError::Internal(cause) => ApiError::Internal(anyhow::anyhow!(cause)),
-    }
-}
 
 /// From the database only (no Zoom call on a page view); see `Zoom::status`.
 pub async fn status(State(state): State<AppState>, CurrentUser(user_id): CurrentUser) -> ApiResult<Json<ZoomStatus>> {
-    state.zoom.status(user_id).await.map(Json).map_err(map_call_error)
+    state.zoom.status(user_id).await.map(Json).map_err(ApiError::from)
 }
 
 /// "Check again": asks Zoom now.
@@ -35,7 +22,7 @@ pub async fn check_again(
     State(state): State<AppState>,
     CurrentUser(user_id): CurrentUser,
 ) -> ApiResult<Json<ZoomStatus>> {
-    state.zoom.check_now(user_id).await.map(Json).map_err(map_call_error)
+    state.zoom.check_now(user_id).await.map(Json).map_err(ApiError::from)
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,7 +38,7 @@ pub async fn connect(
     Query(query): Query<ConnectQuery>,
 ) -> ApiResult<Redirect> {
     let return_to = return_to::sanitize(query.return_to.as_deref(), &state.allowed_origins)
-        .map_err(|_| ApiError::bad_request(codes::INVALID_RETURN_TO, "return_to must be a path on this site."))?;
+        .map_err(|_| ApiError::refused(ErrorCode::InvalidReturnTo, "return_to must be a path on this site."))?;
     let Some(user_id) = user else {
         return Ok(Redirect::to(&format!(
             "/signin?next={}",
@@ -62,7 +49,7 @@ pub async fn connect(
         return Ok(Redirect::to(&return_to::with_outcome(
             &return_to,
             callback::QUERY_ERROR,
-            callback::BLOCKED_BY_ORGANISATION,
+            CallbackError::BlockedByOrganisation.as_str(),
         )));
     }
     let url = state.zoom.begin_authorization(user_id, &return_to).await?;
@@ -101,15 +88,15 @@ pub async fn callback(
             return_to::with_outcome(&outcome.return_to, callback::QUERY_OK, callback::OK_VALUE)
         }
         Err(code) => {
-            tracing::info!(outcome = code, "zoom authorization did not complete");
-            return_to::with_outcome(&outcome.return_to, callback::QUERY_ERROR, code)
+            tracing::info!(outcome = code.as_str(), "zoom authorization did not complete");
+            return_to::with_outcome(&outcome.return_to, callback::QUERY_ERROR, code.as_str())
         }
     };
     Redirect::to(&target)
 }
 
 pub async fn disconnect(State(state): State<AppState>, CurrentUser(user_id): CurrentUser) -> ApiResult<StatusCode> {
-    state.zoom.disconnect(user_id).await.map_err(map_call_error)?;
+    state.zoom.disconnect(user_id).await.map_err(ApiError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -130,7 +117,7 @@ pub async fn confirm_account_switch(
     CurrentUser(user_id): CurrentUser,
 ) -> ApiResult<Json<api::zoom::AccountSwitched>> {
     let Some(account) = state.zoom.confirm_switch(user_id).await? else {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::not_found());
     };
     let session_ids = state.calendar.remake_links_after_switch(user_id).await?;
     Ok(Json(api::zoom::AccountSwitched { account, session_ids }))

@@ -1,24 +1,22 @@
-//! What to do when Zoom fails, as a pure decision: retry later (and when), or park until the practitioner acts.
+//! What to do when Zoom fails, as a pure decision: retry later (and when), or park until the practitioner acts. The
+//! decision carries a stable code, never words: the SPA words each code (`src/logic/link_state.rs`).
 
-use api::error::codes as general;
-use api::sessions::codes;
+use api::error::ErrorCode;
 use chrono::{DateTime, Duration, Utc};
 
+use crate::db::vocab::SyncState;
 use crate::zoom::ZoomCallError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Next {
-    /// Temporary: try again at this instant; the session shows "retrying" with `reason`.
-    RetryAt {
-        at: DateTime<Utc>,
-        code: &'static str,
-        reason: String,
-    },
-    /// Only the practitioner can fix it: the session shows "failed" (or "no link") with `message`.
+    /// Temporary: try again at this instant; the session shows "retrying" with `code`.
+    RetryAt { at: DateTime<Utc>, code: ErrorCode },
+    /// Only the practitioner can fix it: the session shows `sync` (failed, or no link) with `code`, and Zoom's own
+    /// words when it gave some.
     Park {
-        sync: &'static str,
-        code: &'static str,
-        message: String,
+        sync: SyncState,
+        code: ErrorCode,
+        zoom_message: Option<String>,
     },
 }
 
@@ -38,59 +36,30 @@ pub fn next_utc_midnight(now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 pub fn decide(error: &ZoomCallError, attempts: i64, now: DateTime<Utc>, base: std::time::Duration) -> Next {
-    let retry = |code: &'static str, reason: &str| Next::RetryAt {
+    let retry = |code| Next::RetryAt {
         at: now + backoff(base, attempts),
         code,
-        reason: reason.to_string(),
+    };
+    let park = |sync, code| Next::Park {
+        sync,
+        code,
+        zoom_message: None,
     };
     match error {
-        ZoomCallError::Unavailable | ZoomCallError::Internal(_) => retry(
-            general::ZOOM_UNAVAILABLE,
-            "Zoom did not answer. BetterBeing keeps trying on its own; your session is saved.",
-        ),
-        ZoomCallError::RateLimited { daily: false } => retry(
-            general::ZOOM_UNAVAILABLE,
-            "Zoom asked us to slow down. BetterBeing tries again shortly.",
-        ),
+        ZoomCallError::Unavailable | ZoomCallError::Internal(_) => retry(ErrorCode::ZoomUnavailable),
+        ZoomCallError::RateLimited { daily: false } => retry(ErrorCode::ZoomRateLimited),
         ZoomCallError::RateLimited { daily: true } => Next::RetryAt {
             at: next_utc_midnight(now),
-            code: codes::ZOOM_DAILY_LIMIT,
-            reason: "Zoom takes 100 new or changed meetings a day per Zoom user, and today's are used. BetterBeing \
-                     makes this link after 00:00 UTC, when Zoom's count starts again, soonest sessions first."
-                .into(),
+            code: ErrorCode::ZoomDailyLimit,
         },
-        ZoomCallError::NeedsReauth => Next::Park {
-            sync: "failed",
-            code: general::ZOOM_NEEDS_REAUTH,
-            message: "Zoom needs you to re-authorize BetterBeing. Go to BetterBeing Console → Video Accounts → Zoom \
-                      and click \"Reauth\"; the link is created right after."
-                .into(),
-        },
-        ZoomCallError::BlockedByOrganisation => Next::Park {
-            sync: "failed",
-            code: general::ZOOM_BLOCKED_BY_ORGANISATION,
-            message: "Your organisation's admin has turned off Zoom access, so no Zoom link is created. Ask them to \
-                      turn on \"Allow practitioners to connect Zoom\"; the link is created as soon as they do."
-                .into(),
-        },
-        ZoomCallError::NotConnected => Next::Park {
-            sync: "no_link",
-            code: general::ZOOM_NOT_CONNECTED,
-            message: "Zoom is not connected. Connect your Zoom account, then add a Zoom link.".into(),
-        },
-        ZoomCallError::Zoom { code: 3161, .. } => Next::Park {
-            sync: "failed",
-            code: codes::ZOOM_CANNOT_HOST,
-            message: "Your Zoom account cannot host or schedule meetings. Ensure your Zoom account tier allows \
-                      meeting creation, or ask your Zoom administrator to enable it, then retry."
-                .into(),
-        },
+        ZoomCallError::NeedsReauth => park(SyncState::Failed, ErrorCode::ZoomNeedsReauth),
+        ZoomCallError::BlockedByOrganisation => park(SyncState::Failed, ErrorCode::ZoomBlockedByOrganisation),
+        ZoomCallError::NotConnected => park(SyncState::NoLink, ErrorCode::ZoomNotConnected),
+        ZoomCallError::Zoom { code: 3161, .. } => park(SyncState::Failed, ErrorCode::ZoomCannotHost),
         ZoomCallError::Zoom { message, .. } => Next::Park {
-            sync: "failed",
-            code: codes::ZOOM_REJECTED,
-            message: format!(
-                "Zoom refused to create the meeting: {message}. Retry, or contact support if it persists."
-            ),
+            sync: SyncState::Failed,
+            code: ErrorCode::ZoomRejected,
+            zoom_message: Some(message.clone()),
         },
     }
 }
@@ -123,7 +92,7 @@ mod tests {
         match next {
             Next::RetryAt { at, code, .. } => {
                 assert_eq!(at.to_rfc3339(), "2026-11-24T00:00:00+00:00");
-                assert_eq!(code, codes::ZOOM_DAILY_LIMIT);
+                assert_eq!(code, ErrorCode::ZoomDailyLimit);
             }
             other => panic!("{other:?}"),
         }
@@ -134,11 +103,17 @@ mod tests {
         let base = std::time::Duration::from_secs(1);
         assert!(matches!(
             decide(&ZoomCallError::NeedsReauth, 1, now(), base),
-            Next::Park { sync: "failed", .. }
+            Next::Park {
+                sync: SyncState::Failed,
+                ..
+            }
         ));
         assert!(matches!(
             decide(&ZoomCallError::NotConnected, 1, now(), base),
-            Next::Park { sync: "no_link", .. }
+            Next::Park {
+                sync: SyncState::NoLink,
+                ..
+            }
         ));
         let cannot_host = ZoomCallError::Zoom {
             status: 400,
@@ -148,7 +123,7 @@ mod tests {
         assert!(matches!(
             decide(&cannot_host, 1, now(), base),
             Next::Park {
-                code: codes::ZOOM_CANNOT_HOST,
+                code: ErrorCode::ZoomCannotHost,
                 ..
             }
         ));

@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use crate::calendar_sync;
 use crate::db::begin_write;
-use crate::db::sessions::{self as rows, Checkpoint, SessionRow, NOTICE_REMADE_AFTER_DELETION};
+use crate::db::sessions::{self as rows, Checkpoint, SessionRow};
+use crate::db::vocab::{RemoteChange, RepairNotice, SessionStatus, SyncState};
 use crate::db::zoom_jobs;
 use crate::zoom::limits::{Lane, ZoomOp};
 use crate::zoom::ZoomCallError;
@@ -78,10 +79,12 @@ impl Calendar {
                 let Some(current) = rows::get_in(&mut tx, row.id).await? else {
                     return Ok(());
                 };
-                if current.zoom_meeting_id.as_deref() != Some(meeting.as_str()) || current.status != rows::SCHEDULED {
+                if current.zoom_meeting_id.as_deref() != Some(meeting.as_str())
+                    || current.status != SessionStatus::Scheduled
+                {
                     return Ok(());
                 }
-                if current.zoom_remote.as_deref() == Some(rows::REMOTE_DELETED) {
+                if current.zoom_remote == Some(RemoteChange::Deleted) {
                     // Zoom has it again (recovered from its trash): the link works.
                     rows::set_remote(&mut tx, row.id, None, None, None).await?;
                 }
@@ -94,7 +97,9 @@ impl Calendar {
                 let Some(current) = rows::get_in(&mut tx, row.id).await? else {
                     return Ok(());
                 };
-                if current.zoom_meeting_id.as_deref() != Some(meeting.as_str()) || current.status != rows::SCHEDULED {
+                if current.zoom_meeting_id.as_deref() != Some(meeting.as_str())
+                    || current.status != SessionStatus::Scheduled
+                {
                     return Ok(()); // replaced or cancelled meanwhile
                 }
                 tracing::info!(
@@ -104,8 +109,8 @@ impl Calendar {
                 );
                 rows::release_meeting(&mut tx, &meeting, row.user_id, row.id, now).await?;
                 rows::clear_link(&mut tx, row.id).await?;
-                rows::set_sync(&mut tx, row.id, "pending", None, None).await?;
-                rows::set_notice(&mut tx, row.id, Some(NOTICE_REMADE_AFTER_DELETION), now).await?;
+                rows::set_sync(&mut tx, row.id, SyncState::Pending, None, None).await?;
+                rows::set_notice(&mut tx, row.id, Some(RepairNotice::RemadeAfterDeletion), now).await?;
                 let job = zoom_jobs::enqueue_ensure(&mut tx, row.user_id, row.id, now, false).await?;
                 let pushed = calendar_sync::enqueue(&mut tx, row.user_id, row.id, now).await?;
                 tx.commit().await?;

@@ -1,7 +1,8 @@
 //! Turning what the session dialog sends into a session we can store, with one stable error code per problem.
 
+use api::error::ErrorCode;
 use api::sessions::{
-    client_name_has_invalid_characters, codes, latest_start, notes_have_invalid_characters, SessionInput,
+    client_name_has_invalid_characters, latest_start, notes_have_invalid_characters, SessionInput,
     MAX_CLIENT_NAME_CHARS, MAX_DURATION_MINUTES, MAX_NOTES_CHARS, MIN_DURATION_MINUTES,
 };
 use chrono::{DateTime, LocalResult, TimeZone, Utc};
@@ -19,11 +20,11 @@ pub struct ValidSession {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
-fn invalid(code: &'static str, message: impl Into<String>) -> Invalid {
+fn invalid(code: ErrorCode, message: impl Into<String>) -> Invalid {
     Invalid {
         code,
         message: message.into(),
@@ -33,7 +34,7 @@ fn invalid(code: &'static str, message: impl Into<String>) -> Invalid {
 pub fn parse_time_zone(name: &str) -> Result<Tz, Invalid> {
     name.parse::<Tz>().map_err(|_| {
         invalid(
-            codes::INVALID_TIME_ZONE,
+            ErrorCode::InvalidTimeZone,
             format!("\"{name}\" is not a time zone we know. Pick one from the list."),
         )
     })
@@ -50,24 +51,24 @@ pub fn validate(
 ) -> Result<ValidSession, Invalid> {
     let client_name = input.client_name.trim().to_string();
     if client_name.is_empty() {
-        return Err(invalid(codes::INVALID_CLIENT_NAME, "Enter the client's name."));
+        return Err(invalid(ErrorCode::InvalidClientName, "Enter the client's name."));
     }
     if client_name.chars().count() > MAX_CLIENT_NAME_CHARS {
         return Err(invalid(
-            codes::INVALID_CLIENT_NAME,
+            ErrorCode::InvalidClientName,
             format!("The client's name can be at most {MAX_CLIENT_NAME_CHARS} characters."),
         ));
     }
     if client_name_has_invalid_characters(&client_name) {
         return Err(invalid(
-            codes::CLIENT_NAME_INVALID_CHARACTERS,
+            ErrorCode::ClientNameInvalidCharacters,
             "The client's name cannot contain line breaks, tabs or other control characters.",
         ));
     }
     let time_zone = parse_time_zone(&input.time_zone)?;
     if !(MIN_DURATION_MINUTES..=MAX_DURATION_MINUTES).contains(&input.duration_minutes) {
         return Err(invalid(
-            codes::INVALID_DURATION,
+            ErrorCode::InvalidDuration,
             format!("A session lasts between {MIN_DURATION_MINUTES} and {MAX_DURATION_MINUTES} minutes."),
         ));
     }
@@ -77,7 +78,7 @@ pub fn validate(
         LocalResult::Ambiguous(first, _) => first,
         LocalResult::None => {
             return Err(invalid(
-                codes::NONEXISTENT_LOCAL_TIME,
+                ErrorCode::NonexistentLocalTime,
                 format!(
                     "{} does not exist in {} (the clocks skip that hour). Pick another time.",
                     input.start_local.format("%H:%M on %-d %B %Y"),
@@ -90,25 +91,25 @@ pub fn validate(
     let unchanged = previous_start == Some(starts_at);
     if !unchanged && starts_at < now - chrono::Duration::minutes(PAST_GRACE_MINUTES) {
         return Err(invalid(
-            codes::START_IN_PAST,
+            ErrorCode::StartInPast,
             "That time has already passed. Pick a time in the future.",
         ));
     }
     if !unchanged && starts_at > latest_start(now) {
         return Err(invalid(
-            codes::START_TOO_FAR_AHEAD,
+            ErrorCode::StartTooFarAhead,
             "A session can be scheduled at most two years ahead.",
         ));
     }
     if input.private_notes.chars().count() > MAX_NOTES_CHARS {
         return Err(invalid(
-            codes::NOTES_TOO_LONG,
+            ErrorCode::NotesTooLong,
             format!("Notes can be at most {MAX_NOTES_CHARS} characters."),
         ));
     }
     if notes_have_invalid_characters(&input.private_notes) {
         return Err(invalid(
-            codes::NOTES_INVALID_CHARACTERS,
+            ErrorCode::NotesInvalidCharacters,
             "Notes can hold line breaks and tabs, but no other control characters.",
         ));
     }
@@ -127,7 +128,7 @@ pub fn validate(
 pub fn check_zoom_time(starts_at_ms: i64, duration_minutes: i64, now: DateTime<Utc>) -> Result<(), Invalid> {
     let unusable = |why: &str| {
         invalid(
-            codes::ZOOM_TIME_UNUSABLE,
+            ErrorCode::ZoomTimeUnusable,
             format!(
                 "Zoom's time for this meeting cannot be used: {why} Put the meeting back instead, or edit the session."
             ),
@@ -179,7 +180,7 @@ mod tests {
     #[test]
     fn a_skipped_hour_is_refused_and_a_repeated_one_takes_the_first() {
         let gap = validate(&input("2027-03-14T02:30:00", "America/New_York"), now(), None).unwrap_err();
-        assert_eq!(gap.code, codes::NONEXISTENT_LOCAL_TIME);
+        assert_eq!(gap.code, ErrorCode::NonexistentLocalTime);
         let repeated = validate(&input("2026-11-01T01:30:00", "America/New_York"), now(), None).unwrap();
         assert_eq!(repeated.starts_at.to_rfc3339(), "2026-11-01T05:30:00+00:00");
     }
@@ -188,19 +189,22 @@ mod tests {
     fn each_problem_has_its_code() {
         let mut i = input("2026-11-09T09:00:00", "America/New_York");
         i.client_name = " ".into();
-        assert_eq!(validate(&i, now(), None).unwrap_err().code, codes::INVALID_CLIENT_NAME);
+        assert_eq!(
+            validate(&i, now(), None).unwrap_err().code,
+            ErrorCode::InvalidClientName
+        );
         let i = input("2026-11-09T09:00:00", "Mars/Olympus");
-        assert_eq!(validate(&i, now(), None).unwrap_err().code, codes::INVALID_TIME_ZONE);
+        assert_eq!(validate(&i, now(), None).unwrap_err().code, ErrorCode::InvalidTimeZone);
         let mut i = input("2026-11-09T09:00:00", "UTC");
         i.duration_minutes = 4;
-        assert_eq!(validate(&i, now(), None).unwrap_err().code, codes::INVALID_DURATION);
+        assert_eq!(validate(&i, now(), None).unwrap_err().code, ErrorCode::InvalidDuration);
         i.duration_minutes = 481;
-        assert_eq!(validate(&i, now(), None).unwrap_err().code, codes::INVALID_DURATION);
+        assert_eq!(validate(&i, now(), None).unwrap_err().code, ErrorCode::InvalidDuration);
         let i = input("2026-09-01T09:00:00", "UTC");
-        assert_eq!(validate(&i, now(), None).unwrap_err().code, codes::START_IN_PAST);
+        assert_eq!(validate(&i, now(), None).unwrap_err().code, ErrorCode::StartInPast);
         let mut i = input("2026-11-09T09:00:00", "UTC");
         i.private_notes = "x".repeat(5001);
-        assert_eq!(validate(&i, now(), None).unwrap_err().code, codes::NOTES_TOO_LONG);
+        assert_eq!(validate(&i, now(), None).unwrap_err().code, ErrorCode::NotesTooLong);
     }
 
     #[test]
@@ -217,7 +221,7 @@ mod tests {
             i.client_name = name.into();
             assert_eq!(
                 validate(&i, now(), None).unwrap_err().code,
-                codes::CLIENT_NAME_INVALID_CHARACTERS,
+                ErrorCode::ClientNameInvalidCharacters,
                 "{name:?}"
             );
         }
@@ -229,7 +233,7 @@ mod tests {
             i.private_notes = notes.into();
             assert_eq!(
                 validate(&i, now(), None).unwrap_err().code,
-                codes::NOTES_INVALID_CHARACTERS,
+                ErrorCode::NotesInvalidCharacters,
                 "{notes:?}"
             );
         }
@@ -241,7 +245,7 @@ mod tests {
         for far in ["2028-10-01T00:01:00", "9999-12-31T09:00:00"] {
             assert_eq!(
                 validate(&input(far, "UTC"), now(), None).unwrap_err().code,
-                codes::START_TOO_FAR_AHEAD,
+                ErrorCode::StartTooFarAhead,
                 "{far}"
             );
         }

@@ -1,9 +1,11 @@
 //! A stored session as the SPA sees it.
 
+use api::error::ErrorCode;
 use api::sessions::{ChangedInZoom, Session, SessionStatus, SessionZoom, ZoomMeetingLink, ZoomNotice, ZoomSync};
 use chrono::{DateTime, Utc};
 
-use crate::db::sessions::{SessionRow, CANCELLED, NOTICE_REMADE_AFTER_DELETION, REMOTE_DELETED, REMOTE_MOVED};
+use crate::db::sessions::SessionRow;
+use crate::db::vocab::{RemoteChange, RepairNotice, SessionStatus as StoredStatus, SyncState};
 use crate::db::zoom_jobs::JobRow;
 use crate::session_link::SessionLinks;
 use crate::zoom::meetings::browser_join_url;
@@ -23,35 +25,28 @@ pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> 
         }),
         _ => None,
     };
-    let sync = match row.zoom_sync.as_str() {
-        "no_link" => ZoomSync::NoLink,
-        "pending" => ZoomSync::Pending,
-        "retrying" => ZoomSync::Retrying {
+    let sync = match row.zoom_sync {
+        SyncState::NoLink => ZoomSync::NoLink,
+        SyncState::Pending => ZoomSync::Pending,
+        SyncState::Retrying => ZoomSync::Retrying {
             attempts: job.map(|j| j.attempts as u32).unwrap_or(1),
             next_attempt_at: job
                 .and_then(|j| j.next_attempt_at)
                 .map(instant)
                 .unwrap_or_else(Utc::now),
-            reason: row
-                .zoom_sync_message
-                .clone()
-                .unwrap_or_else(|| "Zoom did not answer.".into()),
-            code: row.zoom_sync_code.clone(),
+            code: row.zoom_sync_code.unwrap_or(ErrorCode::ZoomUnavailable),
         },
-        "failed" => ZoomSync::Failed {
-            code: row
-                .zoom_sync_code
-                .clone()
-                .unwrap_or_else(|| api::sessions::codes::ZOOM_REJECTED.into()),
-            message: row.zoom_sync_message.clone().unwrap_or_default(),
+        SyncState::Failed => ZoomSync::Failed {
+            code: row.zoom_sync_code.unwrap_or(ErrorCode::ZoomRejected),
+            zoom_message: row.zoom_sync_message.clone(),
         },
-        _ => ZoomSync::InSync,
+        SyncState::InSync => ZoomSync::InSync,
     };
-    let scheduled = row.status != CANCELLED;
-    let changed_in_zoom = match row.zoom_remote.as_deref() {
+    let scheduled = row.status != StoredStatus::Cancelled;
+    let changed_in_zoom = match row.zoom_remote {
         _ if !scheduled => None,
-        Some(REMOTE_DELETED) => Some(ChangedInZoom::Deleted),
-        Some(REMOTE_MOVED) => Some(ChangedInZoom::Moved {
+        Some(RemoteChange::Deleted) => Some(ChangedInZoom::Deleted),
+        Some(RemoteChange::Moved) => Some(ChangedInZoom::Moved {
             starts_at: instant(row.zoom_remote_starts_at.unwrap_or(row.starts_at)),
             duration_minutes: row.zoom_remote_duration.unwrap_or(row.duration_minutes) as u32,
         }),
@@ -66,7 +61,7 @@ pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> 
         time_zone: row.time_zone.clone(),
         private_notes: row.private_notes.clone(),
         client_name_in_zoom_topic: row.client_name_in_zoom_topic,
-        status: if row.status == CANCELLED {
+        status: if row.status == StoredStatus::Cancelled {
             SessionStatus::Cancelled
         } else {
             SessionStatus::Scheduled
@@ -77,11 +72,11 @@ pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> 
             sync,
             changed_in_zoom,
             in_progress: scheduled && row.zoom_started_at.is_some(),
-            notice: match (row.zoom_notice.as_deref(), row.zoom_notice_at) {
-                (Some(NOTICE_REMADE_AFTER_DELETION), Some(at)) if scheduled => {
+            notice: match (row.zoom_notice, row.zoom_notice_at) {
+                (Some(RepairNotice::RemadeAfterDeletion), Some(at)) if scheduled => {
                     Some(ZoomNotice::RemadeAfterDeletion { at: instant(at) })
                 }
-                (Some(crate::db::sessions::NOTICE_REMADE_AFTER_ACCOUNT_SWITCH), Some(at)) if scheduled => {
+                (Some(RepairNotice::RemadeAfterAccountSwitch), Some(at)) if scheduled => {
                     Some(ZoomNotice::RemadeAfterAccountSwitch { at: instant(at) })
                 }
                 _ => None,

@@ -15,8 +15,9 @@ use serde_json::Value;
 use super::{Calendar, SessionError};
 use crate::calendar_sync;
 use crate::db::begin_write;
-use crate::db::sessions::{self as rows, REMOTE_DELETED, REMOTE_MOVED};
-use crate::db::zoom_jobs::{self, DELETE_MEETING};
+use crate::db::sessions as rows;
+use crate::db::vocab::{JobKind, RemoteChange};
+use crate::db::zoom_jobs;
 
 /// A meeting event, with Zoom's int64 meeting id as text (a number in most events, a string in started / ended).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,11 +90,11 @@ impl Calendar {
                 let Some(row) = rows::by_meeting_in(&mut tx, &meeting).await? else {
                     return Ok(());
                 };
-                if row.zoom_remote.as_deref() == Some(REMOTE_DELETED) {
+                if row.zoom_remote == Some(RemoteChange::Deleted) {
                     return Ok(());
                 }
                 tracing::info!(session = row.id, "the session's meeting was deleted in Zoom");
-                rows::set_remote(&mut tx, row.id, Some(REMOTE_DELETED), None, None).await?;
+                rows::set_remote(&mut tx, row.id, Some(RemoteChange::Deleted), None, None).await?;
                 // The calendar's event loses the dead link (the session's stable link stays in it).
                 let pushed = calendar_sync::enqueue(&mut tx, row.user_id, row.id, now).await?;
                 tx.commit().await?;
@@ -102,7 +103,7 @@ impl Calendar {
             MeetingEvent::Recovered { meeting } => {
                 let mut tx = begin_write(&self.db).await?;
                 match rows::by_meeting_in(&mut tx, &meeting).await? {
-                    Some(row) if row.zoom_remote.as_deref() == Some(REMOTE_DELETED) => {
+                    Some(row) if row.zoom_remote == Some(RemoteChange::Deleted) => {
                         tracing::info!(session = row.id, "the session's meeting was recovered in Zoom");
                         rows::set_remote(&mut tx, row.id, None, None, None).await?;
                         let pushed = calendar_sync::enqueue(&mut tx, row.user_id, row.id, now).await?;
@@ -117,7 +118,7 @@ impl Calendar {
                             tracing::info!("a released meeting was recovered in Zoom; deleting it");
                             let job = zoom_jobs::enqueue_for_meeting(
                                 &mut tx,
-                                DELETE_MEETING,
+                                JobKind::DeleteMeeting,
                                 user_id,
                                 session_id,
                                 &meeting,
@@ -145,13 +146,12 @@ impl Calendar {
                 let Some(row) = rows::by_meeting_in(&mut tx, &meeting).await? else {
                     return Ok(());
                 };
-                if row.zoom_meeting_sequence != Some(row.sequence) || row.zoom_remote.as_deref() == Some(REMOTE_DELETED)
-                {
+                if row.zoom_meeting_sequence != Some(row.sequence) || row.zoom_remote == Some(RemoteChange::Deleted) {
                     return Ok(()); // about to be replaced by a reschedule, or gone
                 }
                 // What Zoom has now: the changed fields, the rest as Zoom had them before (as last reported, or the
                 // session's own).
-                let moved = row.zoom_remote.as_deref() == Some(REMOTE_MOVED);
+                let moved = row.zoom_remote == Some(RemoteChange::Moved);
                 let zoom_start = starts_at.map(|t| t.timestamp_millis()).unwrap_or(if moved {
                     row.zoom_remote_starts_at.unwrap_or(row.starts_at)
                 } else {
@@ -178,7 +178,7 @@ pub(super) async fn record_zoom_time(
     zoom_start: i64,
     zoom_duration: i64,
 ) -> sqlx::Result<()> {
-    let moved = row.zoom_remote.as_deref() == Some(REMOTE_MOVED);
+    let moved = row.zoom_remote == Some(RemoteChange::Moved);
     if zoom_start == row.starts_at && zoom_duration == row.duration_minutes {
         if moved {
             tracing::info!(session = row.id, "the meeting is back at the session's time in Zoom");
@@ -190,7 +190,14 @@ pub(super) async fn record_zoom_time(
         moved && row.zoom_remote_starts_at == Some(zoom_start) && row.zoom_remote_duration == Some(zoom_duration);
     if !same_as_known {
         tracing::info!(session = row.id, "the session's meeting was moved in Zoom");
-        rows::set_remote(tx, row.id, Some(REMOTE_MOVED), Some(zoom_start), Some(zoom_duration)).await?;
+        rows::set_remote(
+            tx,
+            row.id,
+            Some(RemoteChange::Moved),
+            Some(zoom_start),
+            Some(zoom_duration),
+        )
+        .await?;
     }
     Ok(())
 }

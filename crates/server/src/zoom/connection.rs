@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use api::zoom::{callback, ConnectionEnded, EndedReason, ReauthReason, ZoomAccount, ZoomPlan, ZoomStatus};
+use api::zoom::{CallbackError, ConnectionEnded, EndedReason, ReauthReason, ZoomAccount, ZoomPlan, ZoomStatus};
 use chrono::DateTime;
 use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
@@ -18,6 +18,7 @@ use super::oauth::{OAuthFailure, TokenSet, ZoomOAuth};
 use crate::clock::Clock;
 use crate::crypto::{random_token, sha256_hex, Keyring};
 use crate::db::connections::{self, ConnectionRow, NewConnection};
+use crate::db::vocab::ConnectionStatus;
 use crate::db::{self, oauth_states, Db};
 
 /// Refresh this long before Zoom's stated expiry, so a call never starts with a token about to die.
@@ -27,36 +28,38 @@ const LEASE_MS: i64 = 30_000;
 const LEASE_POLL: Duration = Duration::from_millis(25);
 const PENDING_AUTHORIZATION_MS: i64 = 10 * 60_000;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum ZoomCallError {
+    #[error("zoom is not connected")]
     NotConnected,
     /// The organisation's admin has turned Zoom access off (BetterBeing's own rule, not Zoom's).
+    #[error("zoom access is off for the organisation")]
     BlockedByOrganisation,
+    #[error("zoom needs reauthorization")]
     NeedsReauth,
+    #[error("zoom did not answer")]
     Unavailable,
     /// Zoom's rate limits (429); `daily` is the per-host 100 creates/updates a day, reset at 00:00 UTC.
-    RateLimited {
-        daily: bool,
-    },
+    #[error("zoom rate limit (daily: {daily})")]
+    RateLimited { daily: bool },
     /// Zoom answered with an error that is about the request, not the grant.
-    Zoom {
-        status: u16,
-        code: i64,
-        message: String,
-    },
-    Internal(String),
+    #[error("zoom refused: {status} {code} {message}")]
+    Zoom { status: u16, code: i64, message: String },
+    /// A fault of ours on the way (the database, a stored value that does not read back).
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
 }
 
 impl From<sqlx::Error> for ZoomCallError {
     fn from(e: sqlx::Error) -> Self {
-        ZoomCallError::Internal(e.to_string())
+        ZoomCallError::Internal(anyhow::Error::new(e).context("database"))
     }
 }
 
 /// The outcome of the OAuth callback: where to send the browser, and the code to put on the URL.
 pub struct CallbackOutcome {
     pub return_to: String,
-    pub result: Result<(), &'static str>,
+    pub result: Result<(), CallbackError>,
 }
 
 struct UsableToken {
@@ -185,43 +188,43 @@ impl Zoom {
         code: Option<&str>,
         zoom_error: Option<(&str, Option<&str>)>,
     ) -> CallbackOutcome {
-        let fail = |return_to: String, code: &'static str| CallbackOutcome {
+        let fail = |return_to: String, code: CallbackError| CallbackOutcome {
             return_to,
             result: Err(code),
         };
         let Some(state) = state.filter(|s| !s.is_empty()) else {
-            return fail(self.default_return_to.clone(), callback::STATE_INVALID);
+            return fail(self.default_return_to.clone(), CallbackError::StateInvalid);
         };
         let presented_hash = sha256_hex(state);
         let pending = match oauth_states::take(&self.db, &presented_hash).await {
             Ok(Some(p)) => p,
-            Ok(None) => return fail(self.default_return_to.clone(), callback::STATE_INVALID),
+            Ok(None) => return fail(self.default_return_to.clone(), CallbackError::StateInvalid),
             Err(e) => {
                 tracing::error!(error = %e, "loading pending authorization failed");
-                return fail(self.default_return_to.clone(), callback::ZOOM_UNAVAILABLE);
+                return fail(self.default_return_to.clone(), CallbackError::ZoomUnavailable);
             }
         };
         let same_state: bool = pending.state_hash.as_bytes().ct_eq(presented_hash.as_bytes()).into();
         if !same_state || session_user_id != Some(pending.user_id) || pending.expires_at <= self.clock.now_ms() {
-            return fail(pending.return_to, callback::STATE_INVALID);
+            return fail(pending.return_to, CallbackError::StateInvalid);
         }
         let return_to = pending.return_to.clone();
         if let Some((error, error_code)) = zoom_error {
             tracing::info!(user_id = pending.user_id, error, "zoom authorization not granted");
             let outcome = if error_code == Some("4738") {
-                callback::APP_DISABLED
+                CallbackError::AppDisabled
             } else {
-                callback::DENIED
+                CallbackError::Denied
             };
             return fail(return_to, outcome);
         }
         let Some(code) = code.filter(|c| !c.is_empty()) else {
-            return fail(return_to, callback::EXCHANGE_FAILED);
+            return fail(return_to, CallbackError::ExchangeFailed);
         };
         match self.allowed_for(pending.user_id).await {
             Ok(true) => {}
-            Ok(false) => return fail(return_to, callback::BLOCKED_BY_ORGANISATION),
-            Err(_) => return fail(return_to, callback::ZOOM_UNAVAILABLE),
+            Ok(false) => return fail(return_to, CallbackError::BlockedByOrganisation),
+            Err(_) => return fail(return_to, CallbackError::ZoomUnavailable),
         }
         let verifier = match self
             .keys
@@ -230,15 +233,15 @@ impl Zoom {
             Ok(v) => v,
             Err(e) => {
                 tracing::error!(error = %e, "pending authorization unreadable");
-                return fail(return_to, callback::STATE_INVALID);
+                return fail(return_to, CallbackError::StateInvalid);
             }
         };
         let tokens = match self.oauth.exchange_code(code.to_string(), verifier).await {
             Ok(t) => t,
-            Err(OAuthFailure::DisabledByAdmin) => return fail(return_to, callback::APP_DISABLED),
-            Err(OAuthFailure::Unavailable) => return fail(return_to, callback::ZOOM_UNAVAILABLE),
+            Err(OAuthFailure::DisabledByAdmin) => return fail(return_to, CallbackError::AppDisabled),
+            Err(OAuthFailure::Unavailable) => return fail(return_to, CallbackError::ZoomUnavailable),
             Err(OAuthFailure::InvalidGrant) | Err(OAuthFailure::Rejected(_)) => {
-                return fail(return_to, callback::EXCHANGE_FAILED)
+                return fail(return_to, CallbackError::ExchangeFailed)
             }
         };
         match self.store_authorization(pending.user_id, tokens).await {
@@ -250,7 +253,7 @@ impl Zoom {
         }
     }
 
-    async fn store_authorization(&self, user_id: i64, tokens: TokenSet) -> Result<(), &'static str> {
+    async fn store_authorization(&self, user_id: i64, tokens: TokenSet) -> Result<(), CallbackError> {
         let api_base = tokens
             .api_url
             .as_deref()
@@ -261,17 +264,17 @@ impl Zoom {
             Err(e) => {
                 self.revoke_quietly(&tokens.access_token).await;
                 return Err(match e {
-                    ApiCallError::DisabledByAdmin => callback::APP_DISABLED,
-                    ApiCallError::Zoom { code: 3161, .. } => callback::CANNOT_HOST,
-                    ApiCallError::Unavailable => callback::ZOOM_UNAVAILABLE,
-                    _ => callback::EXCHANGE_FAILED,
+                    ApiCallError::DisabledByAdmin => CallbackError::AppDisabled,
+                    ApiCallError::Zoom { code: 3161, .. } => CallbackError::CannotHost,
+                    ApiCallError::Unavailable => CallbackError::ZoomUnavailable,
+                    _ => CallbackError::ExchangeFailed,
                 });
             }
         };
         if ZoomPlan::from_zoom_user_type(user.user_type) == ZoomPlan::Unassigned {
             // An account without hosting rights could never create a session's meeting: don't pretend it works.
             self.revoke_quietly(&tokens.access_token).await;
-            return Err(callback::CANNOT_HOST);
+            return Err(CallbackError::CannotHost);
         }
         let now = self.clock.now_ms();
         let scopes = tokens.scopes.join(" ");
@@ -303,12 +306,12 @@ impl Zoom {
                 return match connections::put_pending_switch(&self.db, &new, now).await {
                     Ok(()) => {
                         tracing::info!(user_id, "zoom authorized another account; waiting for the practitioner");
-                        Err(callback::OTHER_ACCOUNT)
+                        Err(CallbackError::OtherAccount)
                     }
                     Err(e) => {
                         tracing::error!(error = %e, "storing a pending zoom account switch failed");
                         self.revoke_quietly(&tokens.access_token).await;
-                        Err(callback::ZOOM_UNAVAILABLE)
+                        Err(CallbackError::ZoomUnavailable)
                     }
                 };
             }
@@ -324,7 +327,7 @@ impl Zoom {
             Err(e) => {
                 tracing::error!(error = %e, "storing zoom connection failed");
                 self.revoke_quietly(&tokens.access_token).await;
-                Err(callback::ZOOM_UNAVAILABLE)
+                Err(CallbackError::ZoomUnavailable)
             }
         }
     }
@@ -400,7 +403,7 @@ impl Zoom {
                 });
             return Ok((ZoomStatus::NotConnected { ended }, false));
         };
-        if row.status != connections::CONNECTED {
+        if row.status != ConnectionStatus::Connected {
             return Ok((
                 ZoomStatus::NeedsReauth {
                     account: account_of(&row),
@@ -464,7 +467,7 @@ impl Zoom {
         let Some(row) = connections::get(&self.db, user_id).await? else {
             return Ok(());
         };
-        if row.status == connections::CONNECTED {
+        if row.status == ConnectionStatus::Connected {
             match self.usable_token(user_id, &mut false).await {
                 Ok(token) => match self.oauth.revoke(&token.access).await {
                     Ok(()) | Err(OAuthFailure::InvalidGrant) => {}
@@ -611,7 +614,7 @@ impl Zoom {
     /// connection).
     pub async fn daily_budget_left(&self, user_id: i64, lane: Lane) -> sqlx::Result<Option<i64>> {
         match connections::get(&self.db, user_id).await? {
-            Some(row) if row.status == connections::CONNECTED => {
+            Some(row) if row.status == ConnectionStatus::Connected => {
                 Ok(Some(self.limits.daily_left(&row.zoom_user_id, lane).await?))
             }
             _ => Ok(None),
@@ -640,15 +643,14 @@ impl Zoom {
             let row = connections::get(&self.db, user_id)
                 .await?
                 .ok_or(ZoomCallError::NotConnected)?;
-            if row.status != connections::CONNECTED {
+            if row.status != ConnectionStatus::Connected {
                 return Err(ZoomCallError::NeedsReauth);
             }
             if row.access_expires_at - REFRESH_SKEW_MS > self.clock.now_ms() {
                 let stored = row.access_token_enc.as_deref().ok_or(ZoomCallError::NeedsReauth)?;
-                let access = self
-                    .keys
-                    .decrypt(stored, &aad_access(user_id))
-                    .map_err(|e| ZoomCallError::Internal(e.to_string()))?;
+                let access = self.keys.decrypt(stored, &aad_access(user_id)).map_err(|e| {
+                    ZoomCallError::Internal(anyhow::Error::new(e).context("reading the stored access token"))
+                })?;
                 return Ok(UsableToken {
                     access: SecretString::from(access),
                     api_base: row.api_url,
@@ -682,7 +684,7 @@ impl Zoom {
             let row = connections::get(&self.db, user_id)
                 .await?
                 .ok_or(ZoomCallError::NotConnected)?;
-            if row.status != connections::CONNECTED {
+            if row.status != ConnectionStatus::Connected {
                 return Err(ZoomCallError::NeedsReauth);
             }
             if row.token_generation != generation {

@@ -63,7 +63,7 @@ async fn only_clinic_and_enterprise_admins_reach_the_admin_api() {
             .await
             .unwrap();
         assert_eq!(r.status(), 403);
-        assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code, "forbidden");
+        assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code.as_str(), "forbidden");
         assert_eq!(set_access(&browser, false).await.status(), 403);
     }
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM admin_audit")
@@ -133,7 +133,7 @@ async fn the_switch_governs_members_and_every_change_is_audited() {
         .await;
     assert_eq!(r.status(), 403);
     assert_eq!(
-        r.json::<api::ErrorBody>().await.unwrap().code,
+        r.json::<api::ErrorBody>().await.unwrap().code.as_str(),
         "zoom_blocked_by_organisation"
     );
     let r = member.client.get(member.url("/api/zoom/connect")).send().await.unwrap();
@@ -153,7 +153,7 @@ async fn the_switch_governs_members_and_every_change_is_audited() {
         .await
         .unwrap();
     match &moved.zoom.sync {
-        ZoomSync::Failed { code, .. } => assert_eq!(code, "zoom_blocked_by_organisation"),
+        ZoomSync::Failed { code, .. } => assert_eq!(code.as_str(), "zoom_blocked_by_organisation"),
         other => panic!("{other:?}"),
     }
     assert!(moved.zoom.link_outdated && moved.zoom.link.is_some());

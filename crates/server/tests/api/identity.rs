@@ -22,7 +22,7 @@ async fn demo_people_sign_in_and_sign_out() {
     let anonymous = app.client.get(app.url(api::paths::ME)).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
     let body: api::ErrorBody = anonymous.json().await.unwrap();
-    assert_eq!(body.code, "unauthenticated");
+    assert_eq!(body.code.as_str(), "unauthenticated");
 
     app.sign_in(CLINIC_ADMIN).await;
     let me: Me = app
@@ -80,7 +80,10 @@ async fn state_changing_calls_without_the_csrf_header_are_refused() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code, "csrf_header_missing");
+    assert_eq!(
+        r.json::<api::ErrorBody>().await.unwrap().code.as_str(),
+        "csrf_header_missing"
+    );
 }
 
 #[tokio::test]
@@ -95,7 +98,7 @@ async fn unknown_people_cannot_use_demo_sign_in() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code, "bad_request");
+    assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code.as_str(), "bad_request");
 }
 
 #[tokio::test]
@@ -115,7 +118,7 @@ async fn the_shell_hands_identity_over_with_a_signed_token() {
     let forged = send(sign_shell_token("wrong-secret", &claims)).await.unwrap();
     assert_eq!(forged.status(), 400);
     assert_eq!(
-        forged.json::<api::ErrorBody>().await.unwrap().code,
+        forged.json::<api::ErrorBody>().await.unwrap().code.as_str(),
         "invalid_shell_token"
     );
     assert_eq!(
@@ -146,5 +149,5 @@ async fn unknown_api_paths_answer_json_404() {
     let app = spawn_app().await;
     let r = app.client.get(app.url("/api/nope")).send().await.unwrap();
     assert_eq!(r.status(), 404);
-    assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code, "not_found");
+    assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code.as_str(), "not_found");
 }

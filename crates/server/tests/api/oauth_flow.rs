@@ -293,7 +293,10 @@ async fn connect_refuses_return_urls_on_other_sites() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    assert_eq!(r.json::<api::ErrorBody>().await.unwrap().code, "invalid_return_to");
+    assert_eq!(
+        r.json::<api::ErrorBody>().await.unwrap().code.as_str(),
+        "invalid_return_to"
+    );
 }
 
 #[tokio::test]

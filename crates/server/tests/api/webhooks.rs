@@ -64,7 +64,7 @@ async fn bad_stale_and_missing_signatures_are_refused_and_change_nothing() {
     let r = post_webhook(&app, &now, &wrong_key, &body).await;
     assert_eq!(r.status(), 401);
     assert_eq!(
-        r.json::<api::ErrorBody>().await.unwrap().code,
+        r.json::<api::ErrorBody>().await.unwrap().code.as_str(),
         "invalid_webhook_signature"
     );
 
