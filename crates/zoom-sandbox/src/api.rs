@@ -1,29 +1,30 @@
 //! api.zoom.us/v2: bearer authentication, Zoom's error JSON, and the endpoints.
 //!
 //! Adding an endpoint (e.g. the Meetings API) means: a marker type implementing [`Endpoint`] with its
-//! granular scope, call-log kind and rate-limit label; a handler taking `ZoomAuth<ThatMarker>`; and answering
-//! with [`ZoomAuth::reply`] or an [`ApiError`]. Authentication, 124/4738/4711, Zoom's account-wide rate limits and
-//! the call log come for free.
+//! granular scope, call-log kind and rate-limit label; a handler taking `ZoomAuth<ThatMarker>`; answering
+//! with [`ZoomAuth::reply`] or an [`ApiError`]; and its route in a `*_api.rs` module's `routes()`, which `lib.rs`
+//! mounts with [`v2`]. Authentication, 124/4738/4711, Zoom's account-wide rate limits and the call log come for free.
 
 use std::marker::PhantomData;
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{middleware, Json, Router};
 use serde_json::json;
 
-use crate::calls::CallNote;
-pub use crate::rate_limits::RateCategory;
-use crate::rate_limits::{RateLimitKind, Refusal};
-use crate::state::{rfc3339_secs, AccessError, AppState, User};
+use crate::app_state::AppState;
+use crate::call_log::CallNote;
+use crate::clock::rfc3339_secs;
+use crate::rate_limits::{RateCategory, RateLimitKind, Refusal};
+use crate::state::AccessError;
+use crate::users::User;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/users/{user_id}", get(get_user))
-        .merge(crate::meetings_api::routes())
+/// `/v2`: the `endpoints` (`users_api.rs`, `meetings_api.rs`), Zoom's 404 for any other path, and the
+/// `x-ratelimit-category` header on every answer.
+pub fn v2(endpoints: Router<AppState>) -> Router<AppState> {
+    endpoints
         .fallback(unknown_route)
         .layer(middleware::map_response(rate_limit_header))
 }
@@ -255,16 +256,6 @@ async fn unknown_route() -> ApiError {
     error
 }
 
-// ---- users ---------------------------------------------------------------------------------------------
-
-pub struct GetUser;
-
-impl Endpoint for GetUser {
-    const KIND: &'static str = "api.users.get";
-    const SCOPE: &'static str = "user:read:user";
-    const CATEGORY: RateCategory = RateCategory::Light;
-}
-
 /// A user-level app names its own user as `me`, by id or by email; anyone else is 1001.
 pub fn check_self(user: &User, user_id: &str) -> Result<(), ApiError> {
     if user_id == "me" || user_id == user.id || user_id.eq_ignore_ascii_case(&user.email) {
@@ -276,14 +267,4 @@ pub fn check_self(user: &User, user_id: &str) -> Result<(), ApiError> {
             format!("User does not exist: {user_id}."),
         ))
     }
-}
-
-/// `GET /v2/users/me`.
-async fn get_user(State(state): State<AppState>, Path(user_id): Path<String>, auth: ZoomAuth<GetUser>) -> Response {
-    let own = &auth.user;
-    if let Err(error) = check_self(own, &user_id) {
-        return auth.error(error);
-    }
-    let now = state.lock().now();
-    auth.reply(StatusCode::OK, Json(own.to_zoom_json(now)))
 }

@@ -10,6 +10,17 @@ pub const DEMO_SCOPES: [&str; 6] = [
     "user:read:user",
 ];
 
+/// The meeting events the demo app subscribes to (Zoom: chosen in the app's feature page in the Marketplace);
+/// `meeting_events.rs` builds their payloads.
+pub(crate) const MEETING_EVENTS: [&str; 6] = [
+    "meeting.created",
+    "meeting.updated",
+    "meeting.deleted",
+    "meeting.recovered",
+    "meeting.started",
+    "meeting.ended",
+];
+
 /// One registered Zoom OAuth app. The sandbox serves exactly one.
 #[derive(Clone, Debug, Default)]
 pub struct SandboxConfig {
@@ -27,7 +38,7 @@ pub struct SandboxConfig {
     /// meeting events it subscribes to go there too.
     pub deauthorization_url: Option<String>,
     /// The events the app subscribes to besides `app_deauthorized` (the demo app: every meeting event,
-    /// `meeting_events::MEETING_EVENTS`).
+    /// `MEETING_EVENTS`).
     pub event_subscriptions: Vec<String>,
     /// Whether Zoom's per-second rate limits apply (facts §4.2; `rate_limits.rs`). On for the demo and the binary, so
     /// a client that bursts is refused as Zoom would refuse it; `POST /_sandbox/rate-limits` flips it at run time
@@ -46,10 +57,7 @@ impl SandboxConfig {
             scopes: DEMO_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             webhook_secret_token: "bb-demo-webhook-secret".to_owned(),
             deauthorization_url: deauthorization_url.map(str::to_owned),
-            event_subscriptions: crate::meeting_events::MEETING_EVENTS
-                .iter()
-                .map(|e| (*e).to_owned())
-                .collect(),
+            event_subscriptions: MEETING_EVENTS.iter().map(|e| (*e).to_owned()).collect(),
             per_second_limits: true,
         }
     }

@@ -1,6 +1,6 @@
 //! Zoom's authorization pages, as plain server-side HTML.
 
-use crate::state::User;
+use crate::users::User;
 
 pub struct Consent<'a> {
     pub app_name: &'a str,

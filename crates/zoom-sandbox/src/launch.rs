@@ -10,9 +10,10 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use crate::calls::CallNote;
-use crate::meetings::StartOutcome;
-use crate::state::AppState;
+use crate::app_state::AppState;
+use crate::call_log::CallNote;
+use crate::meeting_events;
+use crate::meetings::{MeetingStatus, StartOutcome};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -111,23 +112,23 @@ async fn start_page(
     let meeting_id = id.parse::<u64>().ok();
     let was_waiting = meeting_id
         .and_then(|id| sandbox.meetings.by_id(id))
-        .is_some_and(|m| m.status == crate::meetings::MeetingStatus::Waiting);
+        .is_some_and(|m| m.status == MeetingStatus::Waiting);
     let outcome = match meeting_id {
         Some(id) => sandbox.meetings.start(id, query.zak.as_deref().unwrap_or(""), now),
         None => StartOutcome::NoSuchMeeting,
     };
     let event = match (&outcome, meeting_id.and_then(|id| sandbox.meetings.by_id(id))) {
-        (StartOutcome::Started, Some(meeting)) if was_waiting => Some(crate::meeting_events::started_or_ended(
+        (StartOutcome::Started, Some(meeting)) if was_waiting => Some(meeting_events::started_or_ended(
             "meeting.started",
             meeting,
-            &crate::meeting_events::account_of(&sandbox, meeting),
+            &meeting_events::account_of(&sandbox, meeting),
             now,
         )),
         _ => None,
     };
     drop(sandbox);
     if let Some(event) = event {
-        crate::meeting_events::emit(&state, event);
+        meeting_events::emit(&state, event);
     }
     match outcome {
         StartOutcome::Started => page(

@@ -5,7 +5,10 @@
 //! [`contract`] validates Meetings API bodies against Zoom's OpenAPI document.
 
 mod api;
-mod calls;
+mod app_state;
+mod call_log;
+mod call_recorder;
+mod clock;
 pub mod config;
 mod consent_page;
 #[cfg(feature = "contract")]
@@ -21,6 +24,8 @@ mod oauth;
 mod pkce;
 mod rate_limits;
 mod state;
+mod users;
+mod users_api;
 mod webhook;
 
 use std::net::SocketAddr;
@@ -37,10 +42,12 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use config::{SandboxConfig, DEMO_SCOPES};
-pub use state::{IssuedSecrets, NewUser, User};
+pub use state::IssuedSecrets;
+pub use users::{NewUser, User};
 pub use webhook::{signature as webhook_signature, url_validation_answer};
 
-use state::{AppState, Sandbox};
+use app_state::AppState;
+use state::Sandbox;
 
 /// A sandbox serving in the background.
 pub struct RunningSandbox {
@@ -151,9 +158,9 @@ pub fn base_url_for(addr: SocketAddr) -> String {
 fn router(state: AppState) -> Router {
     let zoom = Router::new()
         .merge(oauth::routes())
-        .nest("/v2", api::routes())
+        .nest("/v2", api::v2(users_api::routes().merge(meetings_api::routes())))
         .merge(launch::routes())
-        .layer(middleware::from_fn_with_state(state.clone(), calls::record));
+        .layer(middleware::from_fn_with_state(state.clone(), call_recorder::record));
     Router::new()
         .merge(zoom)
         .nest("/_sandbox", control::routes())

@@ -9,18 +9,10 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
+use crate::app_state::AppState;
+use crate::clock::rfc3339_secs;
 use crate::meetings::Meeting;
-use crate::state::{rfc3339_secs, AppState, Sandbox};
-
-/// The events the app is subscribed to (Zoom: chosen in the app's feature page in the Marketplace).
-pub const MEETING_EVENTS: [&str; 6] = [
-    "meeting.created",
-    "meeting.updated",
-    "meeting.deleted",
-    "meeting.recovered",
-    "meeting.started",
-    "meeting.ended",
-];
+use crate::state::Sandbox;
 
 /// Who made a change: the host through the API (an app acting for them) or in Zoom itself.
 pub struct Operator<'a> {

@@ -1,4 +1,4 @@
-//! api.zoom.us/v2 Meetings endpoints (facts §3.1–§3.5): wire form only; the rules are in `meetings.rs`.
+//! api.zoom.us/v2 Meetings endpoints (facts §3.1–§3.5): wire form only; the rules are in `meetings/`.
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -8,11 +8,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::Value;
 
-use crate::api::{check_self, rate_limited, ApiError, Endpoint, RateCategory, ZoomAuth};
+use crate::api::{check_self, rate_limited, ApiError, Endpoint, ZoomAuth};
+use crate::app_state::AppState;
 use crate::meeting_events;
 use crate::meetings::{ListQuery, MeetingError, Quota, DAILY_CREATE_UPDATE_LIMIT};
-use crate::rate_limits::RateLimitKind;
-use crate::state::{AppState, Sandbox};
+use crate::rate_limits::{RateCategory, RateLimitKind};
+use crate::state::Sandbox;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

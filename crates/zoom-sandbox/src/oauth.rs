@@ -13,10 +13,11 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::calls::CallNote;
+use crate::app_state::AppState;
+use crate::call_log::CallNote;
 use crate::consent_page::{self, Consent};
 use crate::pkce::{PkceChallenge, PkceMethod};
-use crate::state::{AppState, PendingAuthorization, TokenError, TokenSet};
+use crate::state::{PendingAuthorization, TokenError, TokenSet};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

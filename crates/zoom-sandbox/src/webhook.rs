@@ -5,8 +5,9 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
+use crate::clock::rfc3339_millis;
 use crate::ids;
-use crate::state::{rfc3339_millis, Deauthorization};
+use crate::state::Deauthorization;
 
 type HmacSha256 = Hmac<Sha256>;
 
