@@ -66,6 +66,11 @@ pub mod paths {
     pub fn session_ics(id: i64) -> String {
         SESSION_ICS_ROUTE.replace("{id}", &id.to_string())
     }
+    /// The public pages outside `/api`: the subscription feed (`/feeds/<secret>.ics`), a session's stable client
+    /// link (`/join/<token>`) and the script its waiting page polls with.
+    pub const FEED_ROUTE: &str = "/feeds/{file}";
+    pub const JOIN_ROUTE: &str = "/join/{token}";
+    pub const JOIN_WAIT_SCRIPT: &str = "/join-wait.js";
     /// `GET` the practitioner's subscription URL (`CalendarFeed`, created on first use); `POST` rotates its secret.
     pub const CALENDAR_FEED: &str = "/api/calendar-feed";
     /// `GET` the connected calendar (`CalendarSync`); `DELETE` disconnects it (the events already written stay).

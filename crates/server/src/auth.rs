@@ -7,7 +7,7 @@
 //! it for a session cookie at `POST /api/auth/shell/sign-in`.
 
 use api::identity::{Plan, Role};
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -19,12 +19,21 @@ use serde::Deserialize;
 use sha2::Sha256;
 
 use crate::crypto::{random_token, sha256_hex};
-use crate::db::{self, now_ms};
+use crate::db::{self, now_ms, Db};
 use crate::error::ApiError;
-use crate::startup::AppState;
 
 pub const SESSION_COOKIE: &str = "bb_session";
 const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
+
+/// What cookie sessions need: where they are stored and how the cookie is set.
+#[derive(Clone)]
+pub struct SignIn {
+    pub db: Db,
+    /// `Secure` on the cookie (the public URL is https).
+    pub cookie_secure: bool,
+    /// `SameSite=None` (https only): the SPA runs inside the shell on another site.
+    pub cookie_same_site_none: bool,
+}
 
 /// The signed-in BetterBeing user's id.
 #[derive(Debug, Clone, Copy)]
@@ -45,34 +54,42 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-async fn user_from(parts: &Parts, state: &AppState) -> Result<Option<i64>, ApiError> {
+async fn user_from(parts: &Parts, state: &SignIn) -> Result<Option<i64>, ApiError> {
     let Some(token) = session_cookie(&parts.headers) else {
         return Ok(None);
     };
     Ok(db::web_sessions::user_for(&state.db, &sha256_hex(&token), now_ms()).await?)
 }
 
-impl FromRequestParts<AppState> for CurrentUser {
+impl<S> FromRequestParts<S> for CurrentUser
+where
+    S: Send + Sync,
+    SignIn: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        user_from(parts, state)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        user_from(parts, &SignIn::from_ref(state))
             .await?
             .map(CurrentUser)
             .ok_or(ApiError::unauthenticated())
     }
 }
 
-impl FromRequestParts<AppState> for MaybeUser {
+impl<S> FromRequestParts<S> for MaybeUser
+where
+    S: Send + Sync,
+    SignIn: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(MaybeUser(user_from(parts, state).await?))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(user_from(parts, &SignIn::from_ref(state)).await?))
     }
 }
 
 /// Starts a session and returns the `Set-Cookie` header for it.
-pub async fn start_session(state: &AppState, user_id: i64) -> Result<HeaderMap, ApiError> {
+pub async fn start_session(state: &SignIn, user_id: i64) -> Result<HeaderMap, ApiError> {
     let token = random_token();
     let now = now_ms();
     db::web_sessions::create(&state.db, &sha256_hex(&token), user_id, now, now + SESSION_TTL_MS).await?;
@@ -90,7 +107,7 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<HeaderMap, 
     Ok(headers)
 }
 
-pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<HeaderMap, ApiError> {
+pub async fn end_session(state: &SignIn, headers: &HeaderMap) -> Result<HeaderMap, ApiError> {
     if let Some(token) = session_cookie(headers) {
         db::web_sessions::delete(&state.db, &sha256_hex(&token)).await?;
     }

@@ -578,7 +578,7 @@ impl CalendarPush {
         let host = host_of(&server_url);
         let now = self.clock.now();
         let retry = |why: String| {
-            let at = now + crate::sessions::jobs::backoff(self.settings.retry_base, job.attempts);
+            let at = now + crate::sessions::retry_policy::backoff(self.settings.retry_base, job.attempts);
             Next::RetryAt(at.timestamp_millis(), why)
         };
         let next = match error {

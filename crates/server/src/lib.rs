@@ -1,5 +1,6 @@
 //! The thin BetterBeing backend for the Zoom integration.
 
+pub mod app_state;
 pub mod auth;
 pub mod calendar_feed;
 pub mod calendar_sync;

@@ -18,12 +18,34 @@ use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::Router;
+
 use crate::db::sessions::{self as rows, SessionRow};
 use crate::db::vocab::{SessionStatus, SyncState};
-use crate::startup::AppState;
+use crate::db::Db;
 
-/// Where the stable links live on the server.
+/// Where the stable links live on the server (`api::paths::JOIN_ROUTE` without its parameter).
 pub const PATH_PREFIX: &str = "/join/";
+
+/// What the public link pages need: the sessions, and the per-address rate limit.
+#[derive(Clone)]
+pub struct LinkPages {
+    pub db: Db,
+    pub limiter: Arc<LinkLimiter>,
+}
+
+/// The public pages: `/join/<token>` and the waiting pages' script.
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    LinkPages: FromRef<S>,
+{
+    Router::new()
+        .route(api::paths::JOIN_ROUTE, get(open))
+        .route(api::paths::JOIN_WAIT_SCRIPT, get(wait_script))
+}
 
 /// Makes the full stable link of a session from its token.
 #[derive(Debug, Clone)]
@@ -143,8 +165,8 @@ pub fn outcome(row: Option<&SessionRow>) -> Outcome {
 }
 
 /// `GET /join/{token}`.
-pub async fn open(State(state): State<AppState>, Path(token): Path<String>, request: Request) -> Response {
-    if let Err(wait) = state.link_limiter.check(&request) {
+pub async fn open(State(state): State<LinkPages>, Path(token): Path<String>, request: Request) -> Response {
+    if let Err(wait) = state.limiter.check(&request) {
         tracing::warn!(retry_after = wait, "session link: too many requests from one address");
         let mut response = page(
             StatusCode::TOO_MANY_REQUESTS,
@@ -233,7 +255,7 @@ pub async fn open(State(state): State<AppState>, Path(token): Path<String>, requ
 }
 
 /// Where the waiting pages' script lives (same origin, so the Content-Security-Policy admits it).
-pub const WAIT_SCRIPT_PATH: &str = "/join-wait.js";
+const WAIT_SCRIPT_PATH: &str = api::paths::JOIN_WAIT_SCRIPT;
 
 /// The waiting pages look again by themselves, without a `<meta http-equiv="refresh">` (a timed refresh fails WCAG
 /// 2.2.1): every few seconds the script asks for the same link without following redirects, and reloads only once

@@ -3,14 +3,13 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::http::HeaderName;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
@@ -19,9 +18,10 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::app_state::AppState;
+use crate::auth::SignIn;
 use crate::calendar_sync::{CalendarPush, SyncSettings};
 use crate::config::Settings;
-use crate::crypto::Keyring;
 use crate::db::{self, Db};
 use api::error::ErrorCode;
 
@@ -32,29 +32,6 @@ use crate::session_link::{LinkLimiter, SessionLinks};
 use crate::sessions::{Calendar, QueueSettings};
 use crate::zoom::oauth::ZoomOAuth;
 use crate::zoom::Zoom;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub zoom: Zoom,
-    pub calendar: Calendar,
-    /// Pushes sessions to the practitioner's connected calendar.
-    pub calendar_push: CalendarPush,
-    pub keys: Keyring,
-    /// The origin people and calendar apps reach us at.
-    pub public_url: String,
-    pub zoom_client_id: String,
-    pub webhook_secret: SecretString,
-    pub demo: bool,
-    pub shell_secret: Option<SecretString>,
-    pub cookie_secure: bool,
-    pub cookie_same_site_none: bool,
-    pub allowed_origins: Vec<String>,
-    /// Makes each session's stable client link.
-    pub links: SessionLinks,
-    /// Rate limit of the public session links.
-    pub link_limiter: Arc<LinkLimiter>,
-}
 
 pub struct Application {
     listener: TcpListener,
@@ -138,8 +115,11 @@ impl Application {
             webhook_secret: app.webhook_secret_token.clone(),
             demo: settings.demo,
             shell_secret: settings.shell_secret.clone(),
-            cookie_secure: base_url.starts_with("https://"),
-            cookie_same_site_none: settings.cookie_same_site_none,
+            sign_in: SignIn {
+                db: db.clone(),
+                cookie_secure: base_url.starts_with("https://"),
+                cookie_same_site_none: settings.cookie_same_site_none,
+            },
             allowed_origins: settings.allowed_origins.clone(),
             links,
             link_limiter: LinkLimiter::new(settings.client_ip_header.clone()),
@@ -174,77 +154,17 @@ impl Application {
 }
 
 pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
-    use api::paths;
     let allowed_origins = state.allowed_origins.clone();
     let api = Router::new()
-        .route(paths::ME, get(routes::me::me))
-        .route(paths::DEMO_PEOPLE, get(routes::auth::demo_people))
-        .route(paths::DEMO_SIGN_IN, post(routes::auth::demo_sign_in))
-        .route(paths::SHELL_SIGN_IN, post(routes::auth::shell_sign_in))
-        .route(paths::SIGN_OUT, post(routes::auth::sign_out))
-        .route(paths::ZOOM_STATUS, get(routes::zoom::status))
-        .route(paths::ZOOM_STATUS_CHECK, post(routes::zoom::check_again))
-        .route(paths::ZOOM_CONNECT, get(routes::zoom::connect))
-        .route(paths::ZOOM_CALLBACK, get(routes::zoom::callback))
-        .route(paths::ZOOM_DISCONNECT, post(routes::zoom::disconnect))
-        .route(paths::ZOOM_WEBHOOK, post(routes::webhook::receive))
-        .route(
-            paths::ZOOM_ACCOUNT_SWITCH,
-            get(routes::zoom::account_switch)
-                .post(routes::zoom::confirm_account_switch)
-                .delete(routes::zoom::discard_account_switch),
-        )
-        .route(
-            paths::PREFERENCES,
-            get(routes::sessions::preferences).put(routes::sessions::set_preferences),
-        )
-        .route(
-            paths::SESSIONS,
-            get(routes::sessions::list).post(routes::sessions::create),
-        )
-        .route(paths::SESSIONS_ATTENTION, get(routes::sessions::attention))
-        .route(
-            paths::SESSIONS_MISSING_LINKS,
-            get(routes::sessions::missing_links).post(routes::sessions::add_missing_links),
-        )
-        .route(
-            paths::SESSION_ROUTE,
-            get(routes::sessions::get)
-                .put(routes::sessions::update)
-                .delete(routes::sessions::cancel),
-        )
-        .route(paths::SESSION_ZOOM_LINK_ROUTE, post(routes::sessions::add_link))
-        .route(paths::SESSION_START_ROUTE, post(routes::sessions::start))
-        .route(
-            paths::SESSION_ZOOM_TIME_ROUTE,
-            post(routes::sessions::resolve_zoom_time),
-        )
-        .route(paths::SESSION_ICS_ROUTE, get(routes::calendar_feed::session_ics))
-        .route(
-            paths::CALENDAR_FEED,
-            get(routes::calendar_feed::get).post(routes::calendar_feed::rotate),
-        )
-        .route("/feeds/{file}", get(routes::calendar_feed::feed))
-        .route("/join/{token}", get(crate::session_link::open))
-        .route(
-            crate::session_link::WAIT_SCRIPT_PATH,
-            get(crate::session_link::wait_script),
-        )
-        .route(
-            paths::CALENDAR_SYNC,
-            get(routes::calendar_sync::status).delete(routes::calendar_sync::disconnect),
-        )
-        .route(paths::CALENDAR_SYNC_CALDAV, post(routes::calendar_sync::connect_caldav))
-        .route(
-            paths::CALENDAR_SYNC_CALENDAR,
-            axum::routing::put(routes::calendar_sync::choose),
-        )
-        .route(paths::CALENDAR_SYNC_TEST, post(routes::calendar_sync::test))
-        .route(paths::ADMIN_ORGANISATION, get(routes::admin::organisation))
-        .route(
-            paths::ADMIN_ZOOM_ACCESS,
-            axum::routing::put(routes::admin::set_zoom_access),
-        )
+        .merge(routes::me::router())
+        .merge(routes::auth::router())
+        .merge(routes::zoom::router())
+        .merge(routes::webhook::router())
+        .merge(routes::sessions::router())
+        .merge(routes::calendar_feed::router())
+        .merge(routes::calendar_sync::router())
+        .merge(routes::admin::router())
+        .merge(crate::session_link::router())
         .route(
             "/api/{*rest}",
             get(api_not_found)

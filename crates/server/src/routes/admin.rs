@@ -7,17 +7,27 @@
 
 use api::identity::{Plan, Role};
 use api::organisation::{AuditEntry, Member, MemberZoomState, OrganisationAdmin, ZoomAccessChange};
+use api::paths;
 use axum::extract::State;
+use axum::routing::{get, put};
 use axum::Json;
+use axum::Router;
 
 use crate::extract;
 use chrono::DateTime;
 
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::db::vocab::{AdminAction, ConnectionStatus};
 use crate::db::{self, now_ms};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+
+/// The routes of this resource, with their paths from `api::paths`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::ADMIN_ORGANISATION, get(organisation))
+        .route(paths::ADMIN_ZOOM_ACCESS, put(set_zoom_access))
+}
 
 /// The caller's organisation, if they administer a Clinic or Enterprise one.
 async fn administered(state: &AppState, user: i64) -> ApiResult<api::identity::Organisation> {

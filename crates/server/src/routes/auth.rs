@@ -1,15 +1,27 @@
 use api::error::ErrorCode;
 use api::identity::{DemoPerson, DemoSignIn, ShellSignIn};
+use api::paths;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
 use axum::Json;
+use axum::Router;
 
 use crate::extract;
 
+use crate::app_state::AppState;
 use crate::auth::{self, verify_shell_token};
 use crate::db::{self, users::ShellIdentity};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+
+/// The routes of this resource, with their paths from `api::paths`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::DEMO_PEOPLE, get(demo_people))
+        .route(paths::DEMO_SIGN_IN, post(demo_sign_in))
+        .route(paths::SHELL_SIGN_IN, post(shell_sign_in))
+        .route(paths::SIGN_OUT, post(sign_out))
+}
 
 pub async fn demo_people(State(state): State<AppState>) -> ApiResult<Json<Vec<DemoPerson>>> {
     if !state.demo {
@@ -31,7 +43,10 @@ pub async fn demo_sign_in(
             "There is no demo person with that id.",
         ));
     }
-    Ok((StatusCode::NO_CONTENT, auth::start_session(&state, body.user_id).await?))
+    Ok((
+        StatusCode::NO_CONTENT,
+        auth::start_session(&state.sign_in, body.user_id).await?,
+    ))
 }
 
 pub async fn shell_sign_in(
@@ -61,9 +76,15 @@ pub async fn shell_sign_in(
         },
     )
     .await?;
-    Ok((StatusCode::NO_CONTENT, auth::start_session(&state, user_id).await?))
+    Ok((
+        StatusCode::NO_CONTENT,
+        auth::start_session(&state.sign_in, user_id).await?,
+    ))
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<(StatusCode, HeaderMap)> {
-    Ok((StatusCode::NO_CONTENT, auth::end_session(&state, &headers).await?))
+    Ok((
+        StatusCode::NO_CONTENT,
+        auth::end_session(&state.sign_in, &headers).await?,
+    ))
 }

@@ -1,17 +1,28 @@
 use crate::extract::Path;
+use api::paths;
 use api::sessions::CalendarFeed;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Json;
+use axum::Router;
 use chrono::{DateTime, Utc};
 
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::calendar_feed::{self, FEED_HISTORY_DAYS};
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::{self, now_ms};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+
+/// The routes of this resource, with their paths from `api::paths`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::SESSION_ICS_ROUTE, get(session_ics))
+        .route(paths::CALENDAR_FEED, get(current).post(rotate))
+        .route(paths::FEED_ROUTE, get(feed))
+}
 
 const FEED_AAD: &str = "calendar_feed";
 
@@ -42,7 +53,7 @@ async fn issue(state: &AppState, user: i64) -> ApiResult<CalendarFeed> {
 }
 
 /// The subscription URL, made on first use.
-pub async fn get(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> ApiResult<Json<CalendarFeed>> {
+pub async fn current(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> ApiResult<Json<CalendarFeed>> {
     match db::calendar_feeds::get(&state.db, user).await? {
         Some(row) => {
             let token = state

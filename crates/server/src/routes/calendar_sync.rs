@@ -3,15 +3,27 @@
 //! (`GET`) reads only the database.
 
 use api::calendar_sync::{CalDavCredentials, CalendarConnection, CalendarSync, CalendarTest, ChooseCalendar};
+use api::paths;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::{get, post, put};
 use axum::Json;
+use axum::Router;
 
 use crate::extract;
 
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
-use crate::startup::AppState;
+
+/// The routes of this resource, with their paths from `api::paths`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::CALENDAR_SYNC, get(status).delete(disconnect))
+        .route(paths::CALENDAR_SYNC_CALDAV, post(connect_caldav))
+        .route(paths::CALENDAR_SYNC_CALENDAR, put(choose))
+        .route(paths::CALENDAR_SYNC_TEST, post(test))
+}
 
 pub async fn status(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> ApiResult<Json<CalendarSync>> {
     Ok(Json(state.calendar_push.status(user).await?))

@@ -1,21 +1,40 @@
 use crate::extract::{Path, Query};
 use api::error::ErrorCode;
+use api::paths;
 use api::sessions::{MissingLinks, Preferences, ResolveZoomTime, Session, SessionInput, StartLink};
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::Json;
+use axum::Router;
 
 use crate::extract;
 use chrono::{DateTime, Utc};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::sessions::validation::parse_time_zone;
 use crate::sessions::SessionError;
-use crate::startup::AppState;
+
+/// The routes of this resource, with their paths from `api::paths`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::PREFERENCES, get(preferences).put(set_preferences))
+        .route(paths::SESSIONS, get(list).post(create))
+        .route(paths::SESSIONS_ATTENTION, get(attention))
+        .route(
+            paths::SESSIONS_MISSING_LINKS,
+            get(missing_links).post(add_missing_links),
+        )
+        .route(paths::SESSION_ROUTE, get(show).put(update).delete(cancel))
+        .route(paths::SESSION_ZOOM_LINK_ROUTE, post(add_link))
+        .route(paths::SESSION_START_ROUTE, post(start))
+        .route(paths::SESSION_ZOOM_TIME_ROUTE, post(resolve_zoom_time))
+}
 
 impl From<SessionError> for ApiError {
     fn from(e: SessionError) -> Self {
@@ -69,7 +88,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(state.calendar.create(user, &input).await?)))
 }
 
-pub async fn get(
+pub async fn show(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,

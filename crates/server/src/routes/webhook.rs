@@ -1,16 +1,24 @@
 use api::error::ErrorCode;
+use api::paths;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 use axum::Json;
+use axum::Router;
 use secrecy::ExposeSecret;
 use serde_json::json;
 
+use crate::app_state::AppState;
 use crate::db::{self, now_ms};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
 use crate::zoom::webhook::{self, Deauthorization, Event, SignatureError, TIMESTAMP_WINDOW_SECS};
+
+/// The routes of this resource, with their paths from `api::paths`.
+pub fn router() -> Router<AppState> {
+    Router::new().route(paths::ZOOM_WEBHOOK, post(receive))
+}
 
 /// Zoom's event notification and deauthorization endpoint. Every delivery must carry a valid `x-zm-signature`
 /// made within the timestamp window; a delivery already accepted is acknowledged without acting twice.

@@ -1,16 +1,35 @@
 use crate::extract::Query;
 use api::error::ErrorCode;
+use api::paths;
 use api::zoom::{callback, CallbackError, ZoomStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Redirect;
+use axum::routing::{get, post};
 use axum::Json;
+use axum::Router;
 use serde::Deserialize;
 
 use super::return_to;
+use crate::app_state::AppState;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+
+/// The routes of this resource, with their paths from `api::paths`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::ZOOM_STATUS, get(status))
+        .route(paths::ZOOM_STATUS_CHECK, post(check_again))
+        .route(paths::ZOOM_CONNECT, get(connect))
+        .route(paths::ZOOM_CALLBACK, get(callback))
+        .route(paths::ZOOM_DISCONNECT, post(disconnect))
+        .route(
+            paths::ZOOM_ACCOUNT_SWITCH,
+            get(account_switch)
+                .post(confirm_account_switch)
+                .delete(discard_account_switch),
+        )
+}
 
 /// From the database only (no Zoom call on a page view); see `Zoom::status`.
 pub async fn status(State(state): State<AppState>, CurrentUser(user_id): CurrentUser) -> ApiResult<Json<ZoomStatus>> {

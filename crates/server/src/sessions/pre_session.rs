@@ -21,8 +21,8 @@ use crate::db::zoom_jobs;
 use crate::zoom::limits::{Lane, ZoomOp};
 use crate::zoom::ZoomCallError;
 
+use super::service::Calendar;
 use super::zoom_side::record_zoom_time;
-use super::Calendar;
 
 /// Sessions one sweep checks at most (the rest wait for the next sweep, soonest first).
 const CHECKS_PER_SWEEP: i64 = 50;
@@ -60,7 +60,11 @@ impl Calendar {
         asked
     }
 
-    async fn check_before_session(&self, row: &SessionRow, checkpoint: Checkpoint) -> Result<(), super::SessionError> {
+    async fn check_before_session(
+        &self,
+        row: &SessionRow,
+        checkpoint: Checkpoint,
+    ) -> Result<(), super::service::SessionError> {
         let Some(meeting) = row.zoom_meeting_id.clone() else {
             return Ok(());
         };

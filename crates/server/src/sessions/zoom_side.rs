@@ -12,7 +12,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{Calendar, SessionError};
+use super::service::{Calendar, SessionError};
 use crate::calendar_sync;
 use crate::db::begin_write;
 use crate::db::sessions as rows;
