@@ -8,6 +8,7 @@ use secrecy::SecretString;
 
 use crate::auth::SignIn;
 use crate::calendar_sync::CalendarPush;
+use crate::clock::Clock;
 use crate::crypto::Keyring;
 use crate::db::Db;
 use crate::session_link::{LinkLimiter, LinkPages, SessionLinks};
@@ -17,6 +18,8 @@ use crate::zoom::Zoom;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// BetterBeing's time (tests move it).
+    pub clock: Clock,
     pub zoom: Zoom,
     pub calendar: Calendar,
     /// Pushes sessions to the practitioner's connected calendar.

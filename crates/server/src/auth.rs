@@ -18,8 +18,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use sha2::Sha256;
 
+use crate::clock::Clock;
 use crate::crypto::{random_token, sha256_hex};
-use crate::db::{self, now_ms, Db};
+use crate::db::{self, Db};
 use crate::error::ApiError;
 
 pub const SESSION_COOKIE: &str = "bb_session";
@@ -29,6 +30,7 @@ const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
 #[derive(Clone)]
 pub struct SignIn {
     pub db: Db,
+    pub clock: Clock,
     /// `Secure` on the cookie (the public URL is https).
     pub cookie_secure: bool,
     /// `SameSite=None` (https only): the SPA runs inside the shell on another site.
@@ -58,7 +60,7 @@ async fn user_from(parts: &Parts, state: &SignIn) -> Result<Option<i64>, ApiErro
     let Some(token) = session_cookie(&parts.headers) else {
         return Ok(None);
     };
-    Ok(db::web_sessions::user_for(&state.db, &sha256_hex(&token), now_ms()).await?)
+    Ok(db::web_sessions::user_for(&state.db, &sha256_hex(&token), state.clock.now_ms()).await?)
 }
 
 impl<S> FromRequestParts<S> for CurrentUser
@@ -91,7 +93,7 @@ where
 /// Starts a session and returns the `Set-Cookie` header for it.
 pub async fn start_session(state: &SignIn, user_id: i64) -> Result<HeaderMap, ApiError> {
     let token = random_token();
-    let now = now_ms();
+    let now = state.clock.now_ms();
     db::web_sessions::create(&state.db, &sha256_hex(&token), user_id, now, now + SESSION_TTL_MS).await?;
     let cookie = session_set_cookie(
         &token,

@@ -1,5 +1,8 @@
-//! The server's notion of "now" for the Zoom queue and token expiry. Production reads the system clock; tests move
-//! it forward (a retry due in an hour, Zoom's daily cap resetting at midnight) instead of sleeping.
+//! The server's notion of "now", the one place time is read. [`Clock`] is BetterBeing's own time (the Zoom queue,
+//! token expiry, sessions, sign-in sessions, feeds): production reads the system clock; tests move it forward (a
+//! retry due in an hour, Zoom's daily cap resetting at midnight) instead of sleeping. [`wall_clock_secs`] is for what
+//! another party signed with its own clock (Zoom's webhook timestamps, the shell's hand-over tokens): their age is
+//! real time, whatever a test did to ours.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -39,6 +42,11 @@ impl Clock {
             self.offset_ms.fetch_add(ahead, Ordering::Relaxed);
         }
     }
+}
+
+/// Real time in Unix seconds, for timestamps another party signed (see the module's comment).
+pub fn wall_clock_secs() -> i64 {
+    Utc::now().timestamp()
 }
 
 #[cfg(test)]

@@ -135,7 +135,3 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
     }
     Ok(pool)
 }
-
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}

@@ -106,6 +106,7 @@ impl Application {
         calendar.spawn_pre_session_checker(settings.pre_session_check_every);
         let state = AppState {
             db: db.clone(),
+            clock: settings.clock.clone(),
             zoom,
             calendar: calendar.clone(),
             calendar_push: calendar_push.clone(),
@@ -117,6 +118,7 @@ impl Application {
             shell_secret: settings.shell_secret.clone(),
             sign_in: SignIn {
                 db: db.clone(),
+                clock: settings.clock.clone(),
                 cookie_secure: base_url.starts_with("https://"),
                 cookie_same_site_none: settings.cookie_same_site_none,
             },

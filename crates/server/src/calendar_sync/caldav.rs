@@ -13,21 +13,28 @@ const DAV: &str = "DAV:";
 const CALDAV: &str = "urn:ietf:params:xml:ns:caldav";
 const MAX_REDIRECTS: usize = 5;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalDavError {
     /// 401/403: the username or password was refused.
+    #[error("the calendar server refused the credentials")]
     Unauthorized,
     /// No answer (DNS, connection, timeout) or a 5xx.
+    #[error("the calendar server could not be reached: {0}")]
     Unreachable(String),
     /// The server answers, but not as a CalDAV server.
+    #[error("not a CalDAV server")]
     NotCalDav,
     /// The calendar collection is gone (404/409/410 when writing into it).
+    #[error("the calendar is gone")]
     CalendarGone,
     /// `If-Match` / `If-None-Match` did not hold.
+    #[error("the event changed on the server meanwhile")]
     PreconditionFailed,
     /// Any other refusal, with its status.
+    #[error("the calendar server refused with {0}")]
     Refused(u16),
     /// The URL breaks the deployment's rule (https; private addresses only where allowed).
+    #[error("calendar URL refused: {0}")]
     UrlRefused(String),
 }
 

@@ -18,8 +18,8 @@ use chrono::DateTime;
 
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
+use crate::db;
 use crate::db::vocab::{AdminAction, ConnectionStatus};
-use crate::db::{self, now_ms};
 use crate::error::{ApiError, ApiResult};
 
 /// The routes of this resource, with their paths from `api::paths`.
@@ -99,7 +99,8 @@ pub async fn set_zoom_access(
 ) -> ApiResult<Json<OrganisationAdmin>> {
     let organisation = administered(&state, user).await?;
     let changed =
-        db::organisations::set_zoom_allowed(&state.db, organisation.id, user, change.allowed, now_ms()).await?;
+        db::organisations::set_zoom_allowed(&state.db, organisation.id, user, change.allowed, state.clock.now_ms())
+            .await?;
     if changed {
         tracing::info!(
             organisation = organisation.id,

@@ -11,6 +11,7 @@ use crate::extract;
 
 use crate::app_state::AppState;
 use crate::auth::{self, verify_shell_token};
+use crate::clock::wall_clock_secs;
 use crate::db::{self, users::ShellIdentity};
 use crate::error::{ApiError, ApiResult};
 
@@ -56,7 +57,7 @@ pub async fn shell_sign_in(
     let Some(secret) = state.shell_secret.as_ref() else {
         return Err(ApiError::not_found());
     };
-    let claims = verify_shell_token(secret, &body.token, chrono::Utc::now().timestamp()).map_err(|e| {
+    let claims = verify_shell_token(secret, &body.token, wall_clock_secs()).map_err(|e| {
         tracing::warn!(reason = %e, "shell identity refused");
         ApiError::refused(
             ErrorCode::InvalidShellToken,

@@ -7,13 +7,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use axum::Router;
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
 
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::calendar_feed::{self, FEED_HISTORY_DAYS};
 use crate::crypto::{random_token, sha256_hex};
-use crate::db::{self, now_ms};
+use crate::db;
 use crate::error::{ApiError, ApiResult};
 
 /// The routes of this resource, with their paths from `api::paths`.
@@ -40,7 +40,7 @@ fn urls(state: &AppState, token: &str, created_at: i64) -> CalendarFeed {
 
 async fn issue(state: &AppState, user: i64) -> ApiResult<CalendarFeed> {
     let token = random_token();
-    let now = now_ms();
+    let now = state.clock.now_ms();
     db::calendar_feeds::put(
         &state.db,
         user,
@@ -101,11 +101,14 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Re
     let name = db::users::name(&state.db, user)
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
-    let since = now_ms() - FEED_HISTORY_DAYS * 86_400_000;
+    let since = state.clock.now_ms() - FEED_HISTORY_DAYS * 86_400_000;
     let rows = db::sessions::scheduled_since(&state.db, user, since)
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
-    Ok(ics(calendar_feed::feed(&name, &rows, Utc::now(), &state.links), None))
+    Ok(ics(
+        calendar_feed::feed(&name, &rows, state.clock.now(), &state.links),
+        None,
+    ))
 }
 
 /// One session as a downloadable `.ics` file.
@@ -122,7 +125,7 @@ pub async fn session_ics(
         return Err(ApiError::not_found());
     }
     Ok(ics(
-        calendar_feed::single(&row, Utc::now(), &state.links),
+        calendar_feed::single(&row, state.clock.now(), &state.links),
         Some("betterbeing-session.ics"),
     ))
 }

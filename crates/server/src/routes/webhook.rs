@@ -11,7 +11,8 @@ use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::app_state::AppState;
-use crate::db::{self, now_ms};
+use crate::clock::wall_clock_secs;
+use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::zoom::webhook::{self, Deauthorization, Event, SignatureError, TIMESTAMP_WINDOW_SECS};
 
@@ -25,7 +26,7 @@ pub fn router() -> Router<AppState> {
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let secret = state.webhook_secret.expose_secret().as_bytes();
-    let now_secs = now_ms() / 1000;
+    let now_secs = wall_clock_secs();
     let signature = header("x-zm-signature");
     let replay_key = match webhook::verify(secret, header("x-zm-request-timestamp"), signature, &body, now_secs) {
         Ok(key) => key,
@@ -53,8 +54,8 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     let first_delivery = db::webhooks::record_delivery(
         &state.db,
         &replay_key,
-        now_ms(),
-        now_ms() - 2 * TIMESTAMP_WINDOW_SECS * 1000,
+        now_secs * 1000,
+        (now_secs - 2 * TIMESTAMP_WINDOW_SECS) * 1000,
     )
     .await?;
     if !first_delivery {

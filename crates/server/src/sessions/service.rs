@@ -121,7 +121,7 @@ impl Calendar {
 
     pub async fn view(&self, row: &SessionRow) -> Result<Session, SessionError> {
         let job = zoom_jobs::ensure_job_of(&self.db, row.id).await?;
-        Ok(view::session(row, job.as_ref(), &self.links))
+        Ok(view::session(row, job.as_ref(), &self.links, self.clock.now()))
     }
 
     pub async fn get(&self, user_id: i64, id: i64) -> Result<Session, SessionError> {
@@ -140,9 +140,10 @@ impl Calendar {
         // job that finished in between shows the session's own, newer state).
         let rows = rows::list(&self.db, user_id, from, to).await?;
         let jobs = zoom_jobs::ensure_jobs_of_listed(&self.db, user_id, from, to).await?;
+        let now = self.clock.now();
         Ok(rows
             .iter()
-            .map(|row| view::session(row, jobs.get(&row.id), &self.links))
+            .map(|row| view::session(row, jobs.get(&row.id), &self.links, now))
             .collect())
     }
 

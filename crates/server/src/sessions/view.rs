@@ -15,7 +15,7 @@ fn instant(ms: i64) -> DateTime<Utc> {
 }
 
 /// `job` is the session's queued ensure/update work, if any (it carries the retry schedule).
-pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> Session {
+pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks, now: DateTime<Utc>) -> Session {
     // A meeting deleted in Zoom has no working link to show (its join URL is kept in case Zoom recovers it).
     let link = match (&row.zoom_meeting_id, row.working_join_url()) {
         (Some(id), Some(join_url)) => Some(ZoomMeetingLink {
@@ -30,10 +30,7 @@ pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks) -> 
         SyncState::Pending => ZoomSync::Pending,
         SyncState::Retrying => ZoomSync::Retrying {
             attempts: job.map(|j| j.attempts as u32).unwrap_or(1),
-            next_attempt_at: job
-                .and_then(|j| j.next_attempt_at)
-                .map(instant)
-                .unwrap_or_else(Utc::now),
+            next_attempt_at: job.and_then(|j| j.next_attempt_at).map(instant).unwrap_or(now),
             code: row.zoom_sync_code.unwrap_or(ErrorCode::ZoomUnavailable),
         },
         SyncState::Failed => ZoomSync::Failed {

@@ -12,17 +12,22 @@ pub struct ZoomErrorBody {
 }
 
 /// Outcome of one API call, classified for the retry / reauthorization logic.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiCallError {
     /// 401 code 124: the access token is expired, revoked or otherwise unusable.
+    #[error("zoom refused the access token")]
     InvalidAccessToken,
     /// 4738: the Zoom account's admin disabled the app.
+    #[error("the zoom account's admin disabled the app")]
     DisabledByAdmin,
     /// 429: per-second limit, or the 100-per-day create/update cap of one host (`daily`), which resets at 00:00 UTC.
+    #[error("zoom rate limit (daily: {daily})")]
     RateLimited { daily: bool },
     /// Any other Zoom answer with a JSON error body.
+    #[error("zoom refused: {status} {code} {message}")]
     Zoom { status: u16, code: i64, message: String },
     /// No usable answer (network, timeout, 5xx without body).
+    #[error("zoom did not answer")]
     Unavailable,
 }
 

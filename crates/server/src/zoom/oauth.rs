@@ -71,15 +71,19 @@ pub struct TokenSet {
 }
 
 /// How a token-endpoint call failed, in the terms the rest of the server acts on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OAuthFailure {
     /// The grant is dead (code used/expired, refresh token rotated out or revoked, PKCE mismatch).
+    #[error("the grant is no longer valid")]
     InvalidGrant,
     /// The Zoom account's admin disabled the app (4738).
+    #[error("the zoom account's admin disabled the app")]
     DisabledByAdmin,
     /// Client credentials or configuration rejected: an operator problem, not the user's.
+    #[error("zoom rejected the app's credentials or configuration: {0}")]
     Rejected(String),
     /// Zoom did not answer usefully (network, 5xx, unparseable body).
+    #[error("zoom's token endpoint did not answer")]
     Unavailable,
 }
 

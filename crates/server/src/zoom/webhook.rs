@@ -10,10 +10,13 @@ type HmacSha256 = Hmac<Sha256>;
 /// Deliveries whose timestamp is further than this from our clock are refused (replays, badly delayed retries).
 pub const TIMESTAMP_WINDOW_SECS: i64 = 5 * 60;
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
+    #[error("the signature or its timestamp is missing")]
     Missing,
+    #[error("the timestamp is outside the accepted window")]
     Stale,
+    #[error("the signature does not match")]
     Mismatch,
 }
 
