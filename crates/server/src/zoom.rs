@@ -1,11 +1,14 @@
 //! Everything that speaks to Zoom. Zoom's wire shapes stay private to this module; the rest of the server sees
 //! `Zoom`'s methods and `crates/api` types.
 
+pub mod account_switch;
 pub mod api_client;
+pub mod authorization;
 pub mod connection;
 pub mod limits;
 pub mod meetings;
 pub mod oauth;
+pub mod tokens;
 pub mod webhook;
 
 pub use connection::{Zoom, ZoomCallError};
