@@ -135,15 +135,19 @@ async fn main() {
     let from = first.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp_millis();
     let to = last.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp_millis();
     let one_per_session = || async {
-        let rows = server::db::sessions::list(&app.db, SOLO, from, to).await.unwrap();
+        let rows = server::db::sessions::list(&app.db, server::ids::UserId(SOLO), from, to)
+            .await
+            .unwrap();
         for row in &rows {
             server::db::zoom_jobs::ensure_job_of(&app.db, row.id).await.unwrap();
         }
         rows.len()
     };
     let constant = || async {
-        let rows = server::db::sessions::list(&app.db, SOLO, from, to).await.unwrap();
-        let jobs = server::db::zoom_jobs::ensure_jobs_of_listed(&app.db, SOLO, from, to)
+        let rows = server::db::sessions::list(&app.db, server::ids::UserId(SOLO), from, to)
+            .await
+            .unwrap();
+        let jobs = server::db::zoom_jobs::ensure_jobs_of_listed(&app.db, server::ids::UserId(SOLO), from, to)
             .await
             .unwrap();
         drop(jobs);

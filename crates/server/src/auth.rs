@@ -18,19 +18,20 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use sha2::Sha256;
 
-use crate::clock::Clock;
+use crate::clock::wall_clock_ms;
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::{self, Db};
 use crate::error::ApiError;
+use crate::ids::UserId;
 
 pub const SESSION_COOKIE: &str = "bb_session";
 const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
 
-/// What cookie sessions need: where they are stored and how the cookie is set.
+/// What cookie sessions need: where they are stored and how the cookie is set. Their lifetime is real time
+/// (`clock::wall_clock_ms`), the browser's `Max-Age` of the cookie.
 #[derive(Clone)]
 pub struct SignIn {
     pub db: Db,
-    pub clock: Clock,
     /// `Secure` on the cookie (the public URL is https).
     pub cookie_secure: bool,
     /// `SameSite=None` (https only): the SPA runs inside the shell on another site.
@@ -39,11 +40,11 @@ pub struct SignIn {
 
 /// The signed-in BetterBeing user's id.
 #[derive(Debug, Clone, Copy)]
-pub struct CurrentUser(pub i64);
+pub struct CurrentUser(pub UserId);
 
 /// Like `CurrentUser`, but absent instead of 401 (the OAuth callback decides itself).
 #[derive(Debug, Clone, Copy)]
-pub struct MaybeUser(pub Option<i64>);
+pub struct MaybeUser(pub Option<UserId>);
 
 fn session_cookie(headers: &HeaderMap) -> Option<String> {
     headers
@@ -56,11 +57,11 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-async fn user_from(parts: &Parts, state: &SignIn) -> Result<Option<i64>, ApiError> {
+async fn user_from(parts: &Parts, state: &SignIn) -> Result<Option<UserId>, ApiError> {
     let Some(token) = session_cookie(&parts.headers) else {
         return Ok(None);
     };
-    Ok(db::web_sessions::user_for(&state.db, &sha256_hex(&token), state.clock.now_ms()).await?)
+    Ok(db::web_sessions::user_for(&state.db, &sha256_hex(&token), wall_clock_ms()).await?)
 }
 
 impl<S> FromRequestParts<S> for CurrentUser
@@ -91,9 +92,9 @@ where
 }
 
 /// Starts a session and returns the `Set-Cookie` header for it.
-pub async fn start_session(state: &SignIn, user_id: i64) -> Result<HeaderMap, ApiError> {
+pub async fn start_session(state: &SignIn, user_id: UserId) -> Result<HeaderMap, ApiError> {
     let token = random_token();
-    let now = state.clock.now_ms();
+    let now = wall_clock_ms();
     db::web_sessions::create(&state.db, &sha256_hex(&token), user_id, now, now + SESSION_TTL_MS).await?;
     let cookie = session_set_cookie(
         &token,

@@ -44,6 +44,7 @@ use crate::db::sessions as session_rows;
 use crate::db::vocab::SessionStatus;
 use crate::db::{begin_write, Db};
 use crate::error::ApiError;
+use crate::ids::{SessionId, UserId};
 use caldav::{CalDav, CalDavError, FoundCalendar, Precondition, UrlRule};
 
 /// How the connected calendar runs.
@@ -63,11 +64,16 @@ pub struct SyncSettings {
 }
 
 /// Queues the push of this session's event (in the caller's transaction); false if no calendar is connected.
-pub async fn enqueue(tx: &mut Transaction<'_, Any>, user_id: i64, session_id: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn enqueue(
+    tx: &mut Transaction<'_, Any>,
+    user_id: UserId,
+    session_id: SessionId,
+    now: i64,
+) -> sqlx::Result<bool> {
     store::enqueue(tx, user_id, session_id, now).await
 }
 
-fn secret_aad(user_id: i64) -> String {
+fn secret_aad(user_id: UserId) -> String {
     format!("calendar_connection:{user_id}")
 }
 
@@ -273,12 +279,12 @@ impl CalendarPush {
         })
     }
 
-    async fn connection_view(&self, user_id: i64) -> Result<CalendarConnection, ApiError> {
+    async fn connection_view(&self, user_id: UserId) -> Result<CalendarConnection, ApiError> {
         let row = store::connection(&self.db, user_id).await?.ok_or_else(not_connected)?;
         self.view(&row).await
     }
 
-    pub async fn status(&self, user_id: i64) -> Result<CalendarSync, ApiError> {
+    pub async fn status(&self, user_id: UserId) -> Result<CalendarSync, ApiError> {
         let connection = match store::connection(&self.db, user_id).await? {
             Some(row) => Some(self.view(&row).await?),
             None => None,
@@ -290,7 +296,7 @@ impl CalendarPush {
     /// accepted them and has a calendar for events.
     pub async fn connect_caldav(
         &self,
-        user_id: i64,
+        user_id: UserId,
         input: &CalDavCredentials,
     ) -> Result<CalendarConnection, ApiError> {
         let server = parse_server_url(&input.server_url)?;
@@ -349,12 +355,12 @@ impl CalendarPush {
             self.clock.now_ms(),
         )
         .await?;
-        tracing::info!(user_id, calendars = calendars.len(), "calendar account connected");
+        tracing::info!(%user_id, calendars = calendars.len(), "calendar account connected");
         self.connection_view(user_id).await
     }
 
     /// The calendar the sessions go to: every upcoming session is written to it.
-    pub async fn choose(&self, user_id: i64, url: &str) -> Result<CalendarConnection, ApiError> {
+    pub async fn choose(&self, user_id: UserId, url: &str) -> Result<CalendarConnection, ApiError> {
         let row = store::connection(&self.db, user_id).await?.ok_or_else(not_connected)?;
         let calendars: Vec<CalendarChoice> = serde_json::from_str(&row.calendars).unwrap_or_default();
         let Some(choice) = calendars.into_iter().find(|c| c.url == url) else {
@@ -366,14 +372,14 @@ impl CalendarPush {
         let mut tx = begin_write(&self.db).await?;
         let queued = store::choose(&mut tx, user_id, &choice.url, &choice.name, self.clock.now_ms()).await?;
         tx.commit().await?;
-        tracing::info!(user_id, queued, "calendar chosen; upcoming sessions queued");
+        tracing::info!(%user_id, queued, "calendar chosen; upcoming sessions queued");
         self.poke();
         self.connection_view(user_id).await
     }
 
     /// Reaches the chosen calendar now. A problem it finds is shown on the page; one that is gone lets the
     /// waiting sessions go out.
-    pub async fn test(&self, user_id: i64) -> Result<CalendarTest, ApiError> {
+    pub async fn test(&self, user_id: UserId) -> Result<CalendarTest, ApiError> {
         let row = store::connection(&self.db, user_id).await?.ok_or_else(not_connected)?;
         let (Some(url), Some(name)) = (row.calendar_url.clone(), row.calendar_name.clone()) else {
             return Err(not_connected());
@@ -403,9 +409,9 @@ impl CalendarPush {
         }
     }
 
-    pub async fn disconnect(&self, user_id: i64) -> Result<(), ApiError> {
+    pub async fn disconnect(&self, user_id: UserId) -> Result<(), ApiError> {
         store::delete_connection(&self.db, user_id).await?;
-        tracing::info!(user_id, "calendar disconnected");
+        tracing::info!(%user_id, "calendar disconnected");
         Ok(())
     }
 
@@ -477,7 +483,7 @@ impl CalendarPush {
             Err(error) => self.after_failure(&job, &token, &error).await,
         };
         if let Err(e) = result {
-            tracing::error!(job = job.id, error = %e, "recording a calendar push failed");
+            tracing::error!(job = %job.id, error = %e, "recording a calendar push failed");
         }
     }
 
@@ -564,7 +570,7 @@ impl CalendarPush {
             tx.commit().await?;
         } else {
             tracing::warn!(
-                job = job.id,
+                job = %job.id,
                 "calendar job no longer leased by this attempt; leaving it to its holder"
             );
         }
@@ -607,7 +613,7 @@ impl CalendarPush {
                 "{host} refused the event. BetterBeing tries again shortly; your sessions are saved."
             )),
         };
-        tracing::warn!(job = job.id, attempts = job.attempts, error = ?error, "calendar push failed");
+        tracing::warn!(job = %job.id, attempts = job.attempts, error = ?error, "calendar push failed");
         match next {
             Next::RetryAt(at, why) => {
                 store::reschedule(&self.db, job, token, Some(at), &why).await?;

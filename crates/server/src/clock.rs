@@ -1,8 +1,8 @@
 //! The server's notion of "now", the one place time is read. [`Clock`] is BetterBeing's own time (the Zoom queue,
 //! token expiry, sessions, sign-in sessions, feeds): production reads the system clock; tests move it forward (a
 //! retry due in an hour, Zoom's daily cap resetting at midnight) instead of sleeping. [`wall_clock_secs`] is for what
-//! another party signed with its own clock (Zoom's webhook timestamps, the shell's hand-over tokens): their age is
-//! real time, whatever a test did to ours.
+//! another party keeps with its own clock (Zoom's webhook timestamps, the shell's hand-over tokens, the browser's
+//! `Max-Age` of the sign-in cookie): their age is real time, whatever a test did to ours.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -44,9 +44,14 @@ impl Clock {
     }
 }
 
-/// Real time in Unix seconds, for timestamps another party signed (see the module's comment).
+/// Real time in Unix seconds, for what another party times (see the module's comment).
 pub fn wall_clock_secs() -> i64 {
     Utc::now().timestamp()
+}
+
+/// Real time in milliseconds, for what another party times (see the module's comment).
+pub fn wall_clock_ms() -> i64 {
+    Utc::now().timestamp_millis()
 }
 
 #[cfg(test)]

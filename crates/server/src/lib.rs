@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod ids;
 pub mod routes;
 pub mod session_link;
 pub mod sessions;

@@ -195,13 +195,13 @@ pub async fn open(State(state): State<LinkPages>, Path(token): Path<String>, req
     let session = row.as_ref().map(|r| r.id);
     match outcome {
         Outcome::Redirect(url) => {
-            tracing::info!(session, outcome = "redirect", "session link opened");
+            tracing::info!(?session, outcome = "redirect", "session link opened");
             let mut response = Redirect::temporary(&url).into_response();
             no_store(&mut response);
             response
         }
         Outcome::Moved { when, preparing } => {
-            tracing::info!(session, outcome = "moved", "session link opened");
+            tracing::info!(?session, outcome = "moved", "session link opened");
             let moved = format!("This session moved to {when}.");
             let then = if preparing {
                 "Its new Zoom link is being prepared. This page takes you to the meeting as soon as it is ready."
@@ -217,7 +217,7 @@ pub async fn open(State(state): State<LinkPages>, Path(token): Path<String>, req
             )
         }
         Outcome::NotReady { when, preparing } => {
-            tracing::info!(session, outcome = "not_ready", "session link opened");
+            tracing::info!(?session, outcome = "not_ready", "session link opened");
             let at = format!("The session is on {when}.");
             let then = if preparing {
                 "Its Zoom link is being prepared. This page takes you to the meeting as soon as it is ready."
@@ -233,7 +233,7 @@ pub async fn open(State(state): State<LinkPages>, Path(token): Path<String>, req
             )
         }
         Outcome::Cancelled { when } => {
-            tracing::info!(session, outcome = "cancelled", "session link opened");
+            tracing::info!(?session, outcome = "cancelled", "session link opened");
             let was = format!("The session on {when} was cancelled, and its Zoom meeting no longer works.");
             page(
                 StatusCode::GONE,
@@ -363,8 +363,8 @@ mod tests {
 
     fn row() -> SessionRow {
         SessionRow {
-            id: 7,
-            user_id: 1,
+            id: crate::ids::SessionId(7),
+            user_id: crate::ids::UserId(1),
             r#ref: "r".into(),
             link_token: "t".into(),
             client_name: "Jordan <script>".into(),

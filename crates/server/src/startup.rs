@@ -118,7 +118,6 @@ impl Application {
             shell_secret: settings.shell_secret.clone(),
             sign_in: SignIn {
                 db: db.clone(),
-                clock: settings.clock.clone(),
                 cookie_secure: base_url.starts_with("https://"),
                 cookie_same_site_none: settings.cookie_same_site_none,
             },

@@ -8,12 +8,13 @@ use sqlx::{Any, FromRow, Row, Transaction};
 
 use super::vocab::CalendarProvider;
 use super::{Backend, Db};
+use crate::ids::{SessionId, UserId};
 
 pub use super::vocab::CalendarState as State;
 
 #[derive(Debug, Clone)]
 pub struct ConnectionRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub provider: CalendarProvider,
     pub server_url: String,
     pub username: String,
@@ -49,7 +50,7 @@ impl FromRow<'_, AnyRow> for ConnectionRow {
     }
 }
 
-pub async fn connection(db: &Db, user_id: i64) -> sqlx::Result<Option<ConnectionRow>> {
+pub async fn connection(db: &Db, user_id: UserId) -> sqlx::Result<Option<ConnectionRow>> {
     sqlx::query_as("SELECT * FROM calendar_connections WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(db)
@@ -66,7 +67,7 @@ pub struct NewConnection<'a> {
 
 /// Stores freshly verified credentials, waiting for the practitioner to pick a calendar. Reconnecting replaces the
 /// earlier connection; the events already written stay known (same calendar, same resources).
-pub async fn store_choosing(db: &Db, user_id: i64, c: &NewConnection<'_>, now: i64) -> sqlx::Result<()> {
+pub async fn store_choosing(db: &Db, user_id: UserId, c: &NewConnection<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO calendar_connections (user_id, provider, server_url, username, secret_enc, calendars, state,
                                            created_at, updated_at)
@@ -92,7 +93,7 @@ pub async fn store_choosing(db: &Db, user_id: i64, c: &NewConnection<'_>, now: i
 /// no longer updated); every upcoming session gets a job, and parked work runs again.
 pub async fn choose(
     tx: &mut Transaction<'_, Any>,
-    user_id: i64,
+    user_id: UserId,
     calendar_url: &str,
     calendar_name: &str,
     now: i64,
@@ -132,7 +133,7 @@ pub async fn choose(
     Ok(queued)
 }
 
-pub async fn mark_failed(db: &Db, user_id: i64, code: ErrorCode, problem: &str, now: i64) -> sqlx::Result<()> {
+pub async fn mark_failed(db: &Db, user_id: UserId, code: ErrorCode, problem: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE calendar_connections SET state = 'failed', problem_code = $1, problem = $2, updated_at = $3
           WHERE user_id = $4 AND state = 'connected'",
@@ -147,7 +148,7 @@ pub async fn mark_failed(db: &Db, user_id: i64, code: ErrorCode, problem: &str, 
 }
 
 /// A test of the connection succeeded: a failure recorded earlier is over, and parked work runs again.
-pub async fn mark_healthy(db: &Db, user_id: i64, now: i64) -> sqlx::Result<u64> {
+pub async fn mark_healthy(db: &Db, user_id: UserId, now: i64) -> sqlx::Result<u64> {
     sqlx::query(
         "UPDATE calendar_connections SET state = 'connected', problem_code = NULL, problem = NULL, updated_at = $1
           WHERE user_id = $2 AND state = 'failed' AND calendar_url IS NOT NULL",
@@ -167,7 +168,7 @@ pub async fn mark_healthy(db: &Db, user_id: i64, now: i64) -> sqlx::Result<u64> 
 }
 
 /// Disconnect: the credentials, the event records and the queued work go; the events stay in the calendar.
-pub async fn delete_connection(db: &Db, user_id: i64) -> sqlx::Result<()> {
+pub async fn delete_connection(db: &Db, user_id: UserId) -> sqlx::Result<()> {
     let mut tx = super::begin_write(db).await?;
     for table in ["calendar_jobs", "calendar_events", "calendar_connections"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
@@ -199,7 +200,7 @@ impl FromRow<'_, AnyRow> for EventRow {
     }
 }
 
-pub async fn event(db: &Db, session_id: i64) -> sqlx::Result<Option<EventRow>> {
+pub async fn event(db: &Db, session_id: SessionId) -> sqlx::Result<Option<EventRow>> {
     sqlx::query_as("SELECT href, etag, sequence, session_sequence FROM calendar_events WHERE session_id = $1")
         .bind(session_id)
         .fetch_optional(db)
@@ -208,8 +209,8 @@ pub async fn event(db: &Db, session_id: i64) -> sqlx::Result<Option<EventRow>> {
 
 pub async fn store_event(
     tx: &mut Transaction<'_, Any>,
-    user_id: i64,
-    session_id: i64,
+    user_id: UserId,
+    session_id: SessionId,
     event: &EventRow,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -237,7 +238,7 @@ pub async fn store_event(
     Ok(())
 }
 
-pub async fn forget_event(tx: &mut Transaction<'_, Any>, session_id: i64) -> sqlx::Result<()> {
+pub async fn forget_event(tx: &mut Transaction<'_, Any>, session_id: SessionId) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM calendar_events WHERE session_id = $1")
         .bind(session_id)
         .execute(&mut **tx)
@@ -250,8 +251,8 @@ pub async fn forget_event(tx: &mut Transaction<'_, Any>, session_id: i64) -> sql
 #[derive(Debug, Clone)]
 pub struct JobRow {
     pub id: i64,
-    pub user_id: i64,
-    pub session_id: i64,
+    pub user_id: UserId,
+    pub session_id: SessionId,
     pub version: i64,
     pub attempts: i64,
 }
@@ -271,7 +272,12 @@ impl FromRow<'_, AnyRow> for JobRow {
 /// Queues "make this session's event match it", due now, in the transaction that changed the session, if the
 /// practitioner has a calendar connected (a failed connection's work is parked until they fix it). Returns whether
 /// a job was queued.
-pub async fn enqueue(tx: &mut Transaction<'_, Any>, user_id: i64, session_id: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn enqueue(
+    tx: &mut Transaction<'_, Any>,
+    user_id: UserId,
+    session_id: SessionId,
+    now: i64,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "INSERT INTO calendar_jobs (user_id, session_id, next_attempt_at, created_at)
          SELECT c.user_id, $2, CASE WHEN c.state = 'connected' THEN $3 END, $3
@@ -365,7 +371,7 @@ pub async fn renew(db: &Db, id: i64, token: &str, until: i64) -> sqlx::Result<bo
 }
 
 /// Sessions whose event has not reached the calendar yet (queued, retrying or parked).
-pub async fn waiting(db: &Db, user_id: i64) -> sqlx::Result<i64> {
+pub async fn waiting(db: &Db, user_id: UserId) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM calendar_jobs WHERE user_id = $1")
         .bind(user_id)
         .fetch_one(db)
@@ -373,7 +379,7 @@ pub async fn waiting(db: &Db, user_id: i64) -> sqlx::Result<i64> {
 }
 
 /// The last error of a job still waiting (retrying), if any, for the sync page.
-pub async fn last_error(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
+pub async fn last_error(db: &Db, user_id: UserId) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar(
         "SELECT last_error FROM calendar_jobs WHERE user_id = $1 AND last_error IS NOT NULL ORDER BY id LIMIT 1",
     )

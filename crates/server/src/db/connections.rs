@@ -3,10 +3,11 @@ use sqlx::{FromRow, Row};
 
 use super::vocab::ConnectionStatus;
 use super::Db;
+use crate::ids::UserId;
 
 #[derive(Debug, Clone)]
 pub struct ConnectionRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub zoom_user_id: String,
     pub zoom_account_id: String,
     pub zoom_email: String,
@@ -53,7 +54,7 @@ impl FromRow<'_, AnyRow> for ConnectionRow {
     }
 }
 
-pub async fn get(db: &Db, user_id: i64) -> sqlx::Result<Option<ConnectionRow>> {
+pub async fn get(db: &Db, user_id: UserId) -> sqlx::Result<Option<ConnectionRow>> {
     sqlx::query_as("SELECT * FROM zoom_connections WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(db)
@@ -61,7 +62,7 @@ pub async fn get(db: &Db, user_id: i64) -> sqlx::Result<Option<ConnectionRow>> {
 }
 
 pub struct NewConnection<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub zoom_user_id: &'a str,
     pub zoom_account_id: &'a str,
     pub zoom_email: &'a str,
@@ -76,7 +77,7 @@ pub struct NewConnection<'a> {
 
 /// Stores a fresh authorization (first connect or Reauth) and returns the user ids of other BetterBeing people
 /// whose connection to the same Zoom user Zoom has just revoked (it keeps only the newest grant, 4741).
-pub async fn store_new(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result<Vec<i64>> {
+pub async fn store_new(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result<Vec<UserId>> {
     let mut tx = super::begin_write(db).await?;
     sqlx::query(
         "INSERT INTO zoom_connections (user_id, zoom_user_id, zoom_account_id, zoom_email, zoom_display_name,
@@ -114,7 +115,7 @@ pub async fn store_new(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let replaced: Vec<i64> = sqlx::query_scalar(
+    let replaced: Vec<UserId> = sqlx::query_scalar(
         "UPDATE zoom_connections SET status = 'needs_reauth', reauth_reason = 'replaced_by_newer_authorization',
                 access_token_enc = NULL, refresh_token_enc = NULL, token_generation = token_generation + 1,
                 updated_at = $1, refresh_lease_owner = NULL, refresh_lease_until = NULL
@@ -133,7 +134,7 @@ pub async fn store_new(db: &Db, c: &NewConnection<'_>, now: i64) -> sqlx::Result
 /// Takes the refresh lease for `generation` if nobody holds a live one. Works across processes: the row is the lock.
 pub async fn try_lease(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     generation: i64,
     owner: &str,
     now: i64,
@@ -154,7 +155,7 @@ pub async fn try_lease(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn release_lease(db: &Db, user_id: i64, owner: &str) -> sqlx::Result<()> {
+pub async fn release_lease(db: &Db, user_id: UserId, owner: &str) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE zoom_connections SET refresh_lease_owner = NULL, refresh_lease_until = NULL
           WHERE user_id = $1 AND refresh_lease_owner = $2",
@@ -171,7 +172,7 @@ pub async fn release_lease(db: &Db, user_id: i64, owner: &str) -> sqlx::Result<(
 /// holds the lease by now.
 pub async fn store_refreshed(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     generation: i64,
     access_token_enc: &str,
     refresh_token_enc: &str,
@@ -198,7 +199,13 @@ pub async fn store_refreshed(
 
 /// Zoom no longer honours the grant of `generation`: keep who it was (to show it), drop the dead tokens. False (and
 /// nothing changed) if the tokens were replaced meanwhile.
-pub async fn mark_needs_reauth(db: &Db, user_id: i64, generation: i64, reason: &str, now: i64) -> sqlx::Result<bool> {
+pub async fn mark_needs_reauth(
+    db: &Db,
+    user_id: UserId,
+    generation: i64,
+    reason: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE zoom_connections SET status = 'needs_reauth', reauth_reason = $1, access_token_enc = NULL,
                 refresh_token_enc = NULL, token_generation = token_generation + 1, updated_at = $2,
@@ -214,7 +221,7 @@ pub async fn mark_needs_reauth(db: &Db, user_id: i64, generation: i64, reason: &
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn record_success(db: &Db, user_id: i64, now: i64) -> sqlx::Result<()> {
+pub async fn record_success(db: &Db, user_id: UserId, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE zoom_connections SET last_zoom_success_at = $1 WHERE user_id = $2")
         .bind(now)
         .bind(user_id)
@@ -225,7 +232,13 @@ pub async fn record_success(db: &Db, user_id: i64, now: i64) -> sqlx::Result<()>
 
 /// Claims the background check of a connection whose last check is older than `stale_before` (ms) and that no
 /// instance is checking since `started_after` (ms); true for the one caller that should ask Zoom.
-pub async fn claim_check(db: &Db, user_id: i64, stale_before: i64, started_after: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn claim_check(
+    db: &Db,
+    user_id: UserId,
+    stale_before: i64,
+    started_after: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE zoom_connections SET check_started_at = $1
           WHERE user_id = $2 AND status = 'connected'
@@ -244,7 +257,7 @@ pub async fn claim_check(db: &Db, user_id: i64, stale_before: i64, started_after
 /// Zoom confirmed the grant (and told us who the user is now).
 pub async fn record_check(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     email: &str,
     display_name: &str,
     user_type: i64,
@@ -266,7 +279,7 @@ pub async fn record_check(
 }
 
 /// A check could not reach Zoom (or ended otherwise without an answer about the grant).
-pub async fn record_check_unanswered(db: &Db, user_id: i64, unreachable: bool, now: i64) -> sqlx::Result<()> {
+pub async fn record_check_unanswered(db: &Db, user_id: UserId, unreachable: bool, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE zoom_connections SET check_started_at = NULL,
                 check_unreachable_at = CASE WHEN $1 THEN $2 ELSE check_unreachable_at END
@@ -280,7 +293,7 @@ pub async fn record_check_unanswered(db: &Db, user_id: i64, unreachable: bool, n
     Ok(())
 }
 
-pub async fn delete(db: &Db, user_id: i64) -> sqlx::Result<()> {
+pub async fn delete(db: &Db, user_id: UserId) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM zoom_connections WHERE user_id = $1")
         .bind(user_id)
         .execute(db)
@@ -290,9 +303,9 @@ pub async fn delete(db: &Db, user_id: i64) -> sqlx::Result<()> {
 
 /// Zoom told us the user removed the app: purge every connection to that Zoom user, and remember why for each
 /// practitioner it was theirs (the Zoom page says so).
-pub async fn delete_by_zoom_user(db: &Db, zoom_user_id: &str, now: i64) -> sqlx::Result<Vec<i64>> {
+pub async fn delete_by_zoom_user(db: &Db, zoom_user_id: &str, now: i64) -> sqlx::Result<Vec<UserId>> {
     let mut tx = super::begin_write(db).await?;
-    let purged: Vec<(i64, String)> =
+    let purged: Vec<(UserId, String)> =
         sqlx::query_as("DELETE FROM zoom_connections WHERE zoom_user_id = $1 RETURNING user_id, zoom_email")
             .bind(zoom_user_id)
             .fetch_all(&mut *tx)
@@ -314,7 +327,7 @@ pub async fn delete_by_zoom_user(db: &Db, zoom_user_id: &str, now: i64) -> sqlx:
 }
 
 /// Why the practitioner's connection ended, if Zoom ended it: `(reason, zoom_email, ended_at)`.
-pub async fn ending(db: &Db, user_id: i64) -> sqlx::Result<Option<(String, String, i64)>> {
+pub async fn ending(db: &Db, user_id: UserId) -> sqlx::Result<Option<(String, String, i64)>> {
     sqlx::query_as("SELECT reason, zoom_email, ended_at FROM zoom_connection_endings WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(db)
@@ -322,7 +335,7 @@ pub async fn ending(db: &Db, user_id: i64) -> sqlx::Result<Option<(String, Strin
 }
 
 /// Forgets why a connection ended (connected again, or disconnected by the practitioner).
-pub async fn clear_ending(db: &Db, user_id: i64) -> sqlx::Result<()> {
+pub async fn clear_ending(db: &Db, user_id: UserId) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM zoom_connection_endings WHERE user_id = $1")
         .bind(user_id)
         .execute(db)
@@ -363,7 +376,7 @@ pub async fn put_pending_switch(db: &Db, c: &NewConnection<'_>, now: i64) -> sql
 /// The waiting authorization, in the shape a connection is stored from.
 #[derive(Debug, Clone)]
 pub struct PendingSwitchRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub zoom_user_id: String,
     pub zoom_account_id: String,
     pub zoom_email: String,
@@ -412,14 +425,14 @@ impl PendingSwitchRow {
     }
 }
 
-pub async fn pending_switch(db: &Db, user_id: i64) -> sqlx::Result<Option<PendingSwitchRow>> {
+pub async fn pending_switch(db: &Db, user_id: UserId) -> sqlx::Result<Option<PendingSwitchRow>> {
     sqlx::query_as("SELECT * FROM zoom_pending_switches WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(db)
         .await
 }
 
-pub async fn delete_pending_switch(db: &Db, user_id: i64) -> sqlx::Result<()> {
+pub async fn delete_pending_switch(db: &Db, user_id: UserId) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM zoom_pending_switches WHERE user_id = $1")
         .bind(user_id)
         .execute(db)

@@ -1,10 +1,11 @@
 use sqlx::Row;
 
 use super::Db;
+use crate::ids::UserId;
 
 pub struct PendingAuthorization {
     pub state_hash: String,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub pkce_verifier_enc: String,
     pub return_to: String,
     pub expires_at: i64,

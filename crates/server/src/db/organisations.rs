@@ -4,6 +4,7 @@ use sqlx::Row;
 
 use super::vocab::{AdminAction, ConnectionStatus, StoredRole};
 use super::Db;
+use crate::ids::UserId;
 
 pub struct MemberRow {
     pub id: i64,
@@ -67,7 +68,7 @@ pub async fn audit(db: &Db, organisation_id: i64) -> sqlx::Result<Vec<AuditRow>>
 pub async fn set_zoom_allowed(
     db: &Db,
     organisation_id: i64,
-    actor_user_id: i64,
+    actor_user_id: UserId,
     allowed: bool,
     now: i64,
 ) -> sqlx::Result<bool> {
@@ -97,7 +98,7 @@ pub async fn set_zoom_allowed(
     Ok(changed)
 }
 
-pub async fn member_ids(db: &Db, organisation_id: i64) -> sqlx::Result<Vec<i64>> {
+pub async fn member_ids(db: &Db, organisation_id: i64) -> sqlx::Result<Vec<UserId>> {
     sqlx::query_scalar("SELECT id FROM users WHERE organisation_id = $1")
         .bind(organisation_id)
         .fetch_all(db)

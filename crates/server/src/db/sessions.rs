@@ -6,11 +6,12 @@ use sqlx::{Any, FromRow, Row, Transaction};
 
 use super::vocab::{RemoteChange, RepairNotice, SessionStatus, SyncState};
 use super::Db;
+use crate::ids::{SessionId, UserId};
 
 #[derive(Debug, Clone)]
 pub struct SessionRow {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: SessionId,
+    pub user_id: UserId,
     pub r#ref: String,
     /// The secret part of the session's stable link for the client (`/join/<token>`).
     pub link_token: String,
@@ -86,7 +87,7 @@ pub async fn due_checks(db: &Db, checkpoint: Checkpoint, now: i64, limit: i64) -
 }
 
 /// Claims a checkpoint of a session for this check (true: ours; false: another instance took it).
-pub async fn claim_check(db: &Db, id: i64, checkpoint: Checkpoint, now: i64) -> sqlx::Result<bool> {
+pub async fn claim_check(db: &Db, id: SessionId, checkpoint: Checkpoint, now: i64) -> sqlx::Result<bool> {
     let sql = format!(
         "UPDATE sessions SET {0} = $1 WHERE id = $2 AND {0} IS NULL",
         checkpoint.column()
@@ -95,7 +96,7 @@ pub async fn claim_check(db: &Db, id: i64, checkpoint: Checkpoint, now: i64) -> 
 }
 
 /// Gives a checkpoint back (Zoom could not be asked): the next sweep tries again.
-pub async fn unclaim_check(db: &Db, id: i64, checkpoint: Checkpoint) -> sqlx::Result<()> {
+pub async fn unclaim_check(db: &Db, id: SessionId, checkpoint: Checkpoint) -> sqlx::Result<()> {
     let sql = format!("UPDATE sessions SET {} = NULL WHERE id = $1", checkpoint.column());
     sqlx::query(&sql).bind(id).execute(db).await?;
     Ok(())
@@ -103,7 +104,7 @@ pub async fn unclaim_check(db: &Db, id: i64, checkpoint: Checkpoint) -> sqlx::Re
 
 pub async fn set_notice(
     tx: &mut Transaction<'_, Any>,
-    id: i64,
+    id: SessionId,
     notice: Option<RepairNotice>,
     at: i64,
 ) -> sqlx::Result<()> {
@@ -118,7 +119,7 @@ pub async fn set_notice(
 
 /// Upcoming scheduled sessions of a practitioner that need their attention because of Zoom: changed in Zoom, or
 /// repaired by a pre-session check.
-pub async fn needing_attention(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Vec<SessionRow>> {
+pub async fn needing_attention(db: &Db, user_id: UserId, now: i64) -> sqlx::Result<Vec<SessionRow>> {
     sqlx::query_as(
         "SELECT * FROM sessions
           WHERE user_id = $1 AND status = 'scheduled' AND starts_at + duration_minutes * 60000 > $2
@@ -187,13 +188,13 @@ pub struct SessionFields<'a> {
 
 pub async fn insert(
     tx: &mut Transaction<'_, Any>,
-    user_id: i64,
+    user_id: UserId,
     session_ref: &str,
     link_token: &str,
     f: &SessionFields<'_>,
     zoom_sync: SyncState,
     now: i64,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<SessionId> {
     sqlx::query_scalar(
         "INSERT INTO sessions (user_id, ref, client_name, starts_at, duration_minutes, time_zone, private_notes,
                                client_name_in_zoom_topic, status, sequence, zoom_sync, created_at, updated_at, link_token)
@@ -230,7 +231,7 @@ pub enum TimeChange {
 /// Writes the edited fields.
 pub async fn update_fields(
     tx: &mut Transaction<'_, Any>,
-    id: i64,
+    id: SessionId,
     f: &SessionFields<'_>,
     change: TimeChange,
     now: i64,
@@ -259,7 +260,7 @@ pub async fn update_fields(
     Ok(())
 }
 
-pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<SessionRow>> {
+pub async fn get(db: &Db, id: SessionId) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as("SELECT * FROM sessions WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
@@ -275,13 +276,13 @@ pub async fn by_link_token(db: &Db, token: &str) -> sqlx::Result<Option<SessionR
 }
 
 /// The session as it stands inside a write transaction, locked until the transaction ends.
-pub async fn get_in(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Result<Option<SessionRow>> {
+pub async fn get_in(tx: &mut Transaction<'_, Any>, id: SessionId) -> sqlx::Result<Option<SessionRow>> {
     let sql = format!("SELECT * FROM sessions WHERE id = $1{}", super::for_update(tx));
     sqlx::query_as(&sql).bind(id).fetch_optional(&mut **tx).await
 }
 
 /// Scheduled sessions of `user_id` overlapping `[from, to)`.
-pub async fn list(db: &Db, user_id: i64, from: i64, to: i64) -> sqlx::Result<Vec<SessionRow>> {
+pub async fn list(db: &Db, user_id: UserId, from: i64, to: i64) -> sqlx::Result<Vec<SessionRow>> {
     sqlx::query_as(
         "SELECT * FROM sessions
           WHERE user_id = $1 AND status = 'scheduled' AND starts_at < $2 AND starts_at + duration_minutes * 60000 > $3
@@ -318,7 +319,7 @@ pub async fn meeting_in_use(db: &Db, meeting_id: &str) -> sqlx::Result<bool> {
 /// Records what Zoom says happened to the session's meeting outside BetterBeing (`None`: nothing, it matches).
 pub async fn set_remote(
     tx: &mut Transaction<'_, Any>,
-    id: i64,
+    id: SessionId,
     remote: Option<RemoteChange>,
     starts_at: Option<i64>,
     duration: Option<i64>,
@@ -349,7 +350,7 @@ pub async fn set_started(db: &Db, meeting_id: &str, at: Option<i64>) -> sqlx::Re
 /// it is kept, not replaced). The sequence rises like any reschedule, so calendars see a new version of the event.
 pub async fn follow_zoom_time(
     tx: &mut Transaction<'_, Any>,
-    id: i64,
+    id: SessionId,
     starts_at: i64,
     duration_minutes: i64,
     now: i64,
@@ -373,8 +374,8 @@ pub async fn follow_zoom_time(
 pub async fn release_meeting(
     tx: &mut Transaction<'_, Any>,
     meeting_id: &str,
-    user_id: i64,
-    session_id: i64,
+    user_id: UserId,
+    session_id: SessionId,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -394,8 +395,8 @@ pub async fn release_meeting(
 pub async fn take_released(
     tx: &mut Transaction<'_, Any>,
     meeting_id: &str,
-) -> sqlx::Result<Option<(i64, Option<i64>)>> {
-    let row: Option<(i64, Option<i64>)> =
+) -> sqlx::Result<Option<(UserId, Option<SessionId>)>> {
+    let row: Option<(UserId, Option<SessionId>)> =
         sqlx::query_as("SELECT user_id, session_id FROM zoom_released_meetings WHERE meeting_id = $1")
             .bind(meeting_id)
             .fetch_optional(&mut **tx)
@@ -410,7 +411,7 @@ pub async fn take_released(
 }
 
 /// Upcoming scheduled sessions with no link and nothing queued to make one.
-pub async fn missing_links(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Vec<i64>> {
+pub async fn missing_links(db: &Db, user_id: UserId, now: i64) -> sqlx::Result<Vec<SessionId>> {
     sqlx::query_scalar(
         "SELECT s.id FROM sessions s
           WHERE s.user_id = $1 AND s.status = 'scheduled' AND s.starts_at + s.duration_minutes * 60000 > $2
@@ -425,7 +426,7 @@ pub async fn missing_links(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Vec<
 
 pub async fn set_sync(
     tx: &mut Transaction<'_, Any>,
-    id: i64,
+    id: SessionId,
     sync: SyncState,
     code: Option<ErrorCode>,
     message: Option<&str>,
@@ -445,7 +446,7 @@ pub async fn set_sync(
 
 pub async fn set_link(
     tx: &mut Transaction<'_, Any>,
-    id: i64,
+    id: SessionId,
     meeting_id: &str,
     join_url: &str,
     meeting_sequence: i64,
@@ -465,7 +466,7 @@ pub async fn set_link(
     Ok(())
 }
 
-pub async fn clear_link(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Result<()> {
+pub async fn clear_link(tx: &mut Transaction<'_, Any>, id: SessionId) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE sessions SET zoom_meeting_id = NULL, zoom_join_url = NULL, zoom_meeting_sequence = NULL,
                 zoom_remote = NULL, zoom_remote_starts_at = NULL, zoom_remote_duration = NULL, zoom_started_at = NULL
@@ -478,7 +479,7 @@ pub async fn clear_link(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Result<
 }
 
 /// Forgets the session's link if it is still `meeting_id` (a reschedule may have replaced it meanwhile); true if so.
-pub async fn clear_link_if(tx: &mut Transaction<'_, Any>, id: i64, meeting_id: &str) -> sqlx::Result<bool> {
+pub async fn clear_link_if(tx: &mut Transaction<'_, Any>, id: SessionId, meeting_id: &str) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE sessions SET zoom_meeting_id = NULL, zoom_join_url = NULL, zoom_meeting_sequence = NULL,
                 zoom_remote = NULL, zoom_remote_starts_at = NULL, zoom_remote_duration = NULL, zoom_started_at = NULL
@@ -491,7 +492,7 @@ pub async fn clear_link_if(tx: &mut Transaction<'_, Any>, id: i64, meeting_id: &
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn cancel(tx: &mut Transaction<'_, Any>, id: i64, now: i64) -> sqlx::Result<()> {
+pub async fn cancel(tx: &mut Transaction<'_, Any>, id: SessionId, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE sessions SET status = 'cancelled', sequence = sequence + 1, zoom_sync = 'in_sync',
                 zoom_sync_code = NULL, zoom_sync_message = NULL, updated_at = $1
@@ -505,7 +506,7 @@ pub async fn cancel(tx: &mut Transaction<'_, Any>, id: i64, now: i64) -> sqlx::R
 }
 
 /// Every scheduled session of a practitioner from `since` on (the subscription feed).
-pub async fn scheduled_since(db: &Db, user_id: i64, since: i64) -> sqlx::Result<Vec<SessionRow>> {
+pub async fn scheduled_since(db: &Db, user_id: UserId, since: i64) -> sqlx::Result<Vec<SessionRow>> {
     sqlx::query_as(
         "SELECT * FROM sessions WHERE user_id = $1 AND status = 'scheduled' AND starts_at >= $2 ORDER BY starts_at, id",
     )
@@ -516,7 +517,7 @@ pub async fn scheduled_since(db: &Db, user_id: i64, since: i64) -> sqlx::Result<
 }
 
 /// Upcoming scheduled sessions of a practitioner that have a Zoom meeting (whatever its account).
-pub async fn upcoming_with_meetings(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Vec<i64>> {
+pub async fn upcoming_with_meetings(db: &Db, user_id: UserId, now: i64) -> sqlx::Result<Vec<SessionId>> {
     sqlx::query_scalar(
         "SELECT id FROM sessions
           WHERE user_id = $1 AND status = 'scheduled' AND zoom_meeting_id IS NOT NULL

@@ -3,8 +3,9 @@ use sqlx::Row;
 
 use super::vocab::{StoredPlan, StoredRole};
 use super::Db;
+use crate::ids::UserId;
 
-pub async fn me(db: &Db, user_id: i64) -> sqlx::Result<Option<Me>> {
+pub async fn me(db: &Db, user_id: UserId) -> sqlx::Result<Option<Me>> {
     let row = sqlx::query(
         "SELECT u.id, u.name, u.email, u.role, o.id AS org_id, o.name AS org_name, o.plan, o.zoom_allowed,
                 (SELECT a.name FROM users a WHERE a.organisation_id = o.id AND a.role = 'admin' ORDER BY a.id LIMIT 1)
@@ -48,7 +49,7 @@ pub async fn demo_people(db: &Db) -> sqlx::Result<Vec<DemoPerson>> {
         .collect())
 }
 
-pub async fn is_demo_person(db: &Db, user_id: i64) -> sqlx::Result<bool> {
+pub async fn is_demo_person(db: &Db, user_id: UserId) -> sqlx::Result<bool> {
     Ok(
         sqlx::query("SELECT 1 FROM users WHERE id = $1 AND demo_description IS NOT NULL")
             .bind(user_id)
@@ -101,7 +102,7 @@ pub struct ShellIdentity<'a> {
     pub plan: Plan,
 }
 
-pub async fn upsert_from_shell(db: &Db, who: &ShellIdentity<'_>) -> sqlx::Result<i64> {
+pub async fn upsert_from_shell(db: &Db, who: &ShellIdentity<'_>) -> sqlx::Result<UserId> {
     let mut tx = super::begin_write(db).await?;
     // The shell owns names and plans; the Zoom switch is ours (the admin page), so it is not overwritten.
     let org_id: i64 = sqlx::query_scalar(
@@ -114,7 +115,7 @@ pub async fn upsert_from_shell(db: &Db, who: &ShellIdentity<'_>) -> sqlx::Result
     .bind(StoredPlan::from(who.plan))
     .fetch_one(&mut *tx)
     .await?;
-    let user_id: i64 = sqlx::query_scalar(
+    let user_id: UserId = sqlx::query_scalar(
         "INSERT INTO users (external_id, organisation_id, name, email, role) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (external_id) DO UPDATE SET organisation_id = excluded.organisation_id, name = excluded.name,
               email = excluded.email, role = excluded.role
@@ -131,14 +132,14 @@ pub async fn upsert_from_shell(db: &Db, who: &ShellIdentity<'_>) -> sqlx::Result
     Ok(user_id)
 }
 
-pub async fn time_zone(db: &Db, user_id: i64) -> sqlx::Result<String> {
+pub async fn time_zone(db: &Db, user_id: UserId) -> sqlx::Result<String> {
     sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(db)
         .await
 }
 
-pub async fn set_time_zone(db: &Db, user_id: i64, time_zone: &str) -> sqlx::Result<()> {
+pub async fn set_time_zone(db: &Db, user_id: UserId, time_zone: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
         .bind(time_zone)
         .bind(user_id)
@@ -147,7 +148,7 @@ pub async fn set_time_zone(db: &Db, user_id: i64, time_zone: &str) -> sqlx::Resu
     Ok(())
 }
 
-pub async fn name(db: &Db, user_id: i64) -> sqlx::Result<String> {
+pub async fn name(db: &Db, user_id: UserId) -> sqlx::Result<String> {
     sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(db)

@@ -7,12 +7,13 @@ use sqlx::{Any, FromRow, Row, Transaction};
 
 use super::vocab::JobKind;
 use super::{Backend, Db};
+use crate::ids::{SessionId, UserId};
 
 #[derive(Debug, Clone)]
 pub struct JobRow {
     pub id: i64,
-    pub user_id: i64,
-    pub session_id: Option<i64>,
+    pub user_id: UserId,
+    pub session_id: Option<SessionId>,
     pub kind: JobKind,
     pub meeting_id: Option<String>,
     pub attempts: i64,
@@ -43,8 +44,8 @@ impl FromRow<'_, AnyRow> for JobRow {
 /// if an attempt had already reached Zoom, so its next run looks at Zoom's meetings before creating one.
 pub async fn enqueue_ensure(
     tx: &mut Transaction<'_, Any>,
-    user_id: i64,
-    session_id: i64,
+    user_id: UserId,
+    session_id: SessionId,
     now: i64,
     reconcile: bool,
 ) -> sqlx::Result<i64> {
@@ -68,8 +69,8 @@ pub struct Ensure {
 
 pub async fn enqueue_ensure_with(
     tx: &mut Transaction<'_, Any>,
-    user_id: i64,
-    session_id: i64,
+    user_id: UserId,
+    session_id: SessionId,
     now: i64,
     how: Ensure,
 ) -> sqlx::Result<i64> {
@@ -98,7 +99,7 @@ pub async fn enqueue_ensure_with(
 /// clean-up of cancelled sessions, are never held: they do not count toward the cap.
 pub async fn hold_bulk_until(
     tx: &mut Transaction<'_, Any>,
-    user_id: i64,
+    user_id: UserId,
     until: i64,
     code: ErrorCode,
 ) -> sqlx::Result<u64> {
@@ -130,8 +131,8 @@ pub async fn hold_bulk_until(
 pub async fn enqueue_for_meeting(
     tx: &mut Transaction<'_, Any>,
     kind: JobKind,
-    user_id: i64,
-    session_id: Option<i64>,
+    user_id: UserId,
+    session_id: Option<SessionId>,
     meeting_id: &str,
     now: i64,
 ) -> sqlx::Result<i64> {
@@ -153,7 +154,7 @@ pub async fn enqueue_for_meeting(
 /// Zoom (no attempt yet) is dropped. An ensure job that may have reached Zoom stays and is made due: run for a
 /// cancelled session, it finds every meeting Zoom holds for the session and deletes it, so a creation in flight or
 /// whose answer was lost never leaves a live meeting. Deletions stay.
-pub async fn on_cancel(tx: &mut Transaction<'_, Any>, session_id: i64, now: i64) -> sqlx::Result<()> {
+pub async fn on_cancel(tx: &mut Transaction<'_, Any>, session_id: SessionId, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "DELETE FROM zoom_jobs WHERE session_id = $1
             AND (kind = 'update_meeting' OR (kind = 'ensure_meeting' AND attempts = 0))",
@@ -285,7 +286,7 @@ pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<JobRow>> {
         .await
 }
 
-pub async fn ensure_job_of(db: &Db, session_id: i64) -> sqlx::Result<Option<JobRow>> {
+pub async fn ensure_job_of(db: &Db, session_id: SessionId) -> sqlx::Result<Option<JobRow>> {
     sqlx::query_as("SELECT * FROM zoom_jobs WHERE session_id = $1 AND kind = 'ensure_meeting'")
         .bind(session_id)
         .fetch_optional(db)
@@ -296,10 +297,10 @@ pub async fn ensure_job_of(db: &Db, session_id: i64) -> sqlx::Result<Option<JobR
 /// list answers in a constant number of queries whatever the number of sessions).
 pub async fn ensure_jobs_of_listed(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     from: i64,
     to: i64,
-) -> sqlx::Result<std::collections::HashMap<i64, JobRow>> {
+) -> sqlx::Result<std::collections::HashMap<SessionId, JobRow>> {
     let jobs: Vec<JobRow> = sqlx::query_as(
         "SELECT j.* FROM zoom_jobs j JOIN sessions s ON s.id = j.session_id
           WHERE j.kind = 'ensure_meeting' AND s.user_id = $1 AND s.status = 'scheduled'
@@ -317,7 +318,7 @@ pub async fn ensure_jobs_of_listed(
 }
 
 /// After a reconnect: parked work of this practitioner becomes due again.
-pub async fn unpark_for_user(db: &Db, user_id: i64, now: i64) -> sqlx::Result<u64> {
+pub async fn unpark_for_user(db: &Db, user_id: UserId, now: i64) -> sqlx::Result<u64> {
     Ok(
         sqlx::query("UPDATE zoom_jobs SET next_attempt_at = $1 WHERE user_id = $2 AND next_attempt_at IS NULL")
             .bind(now)
@@ -332,7 +333,7 @@ pub async fn unpark_for_user(db: &Db, user_id: i64, now: i64) -> sqlx::Result<u6
 /// session each belonged to: `(meeting_id, session_id, client_name, starts_at, created_at)`.
 pub async fn parked_deletions(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
 ) -> sqlx::Result<Vec<(String, Option<i64>, Option<String>, Option<i64>, i64)>> {
     sqlx::query_as(
         "SELECT j.meeting_id, j.session_id, s.client_name, s.starts_at, j.created_at

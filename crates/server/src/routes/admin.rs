@@ -21,6 +21,7 @@ use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::vocab::{AdminAction, ConnectionStatus};
 use crate::error::{ApiError, ApiResult};
+use crate::ids::UserId;
 
 /// The routes of this resource, with their paths from `api::paths`.
 pub fn router() -> Router<AppState> {
@@ -30,7 +31,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The caller's organisation, if they administer a Clinic or Enterprise one.
-async fn administered(state: &AppState, user: i64) -> ApiResult<api::identity::Organisation> {
+async fn administered(state: &AppState, user: UserId) -> ApiResult<api::identity::Organisation> {
     let me = db::users::me(&state.db, user)
         .await?
         .ok_or(ApiError::unauthenticated())?;
@@ -103,8 +104,8 @@ pub async fn set_zoom_access(
             .await?;
     if changed {
         tracing::info!(
-            organisation = organisation.id,
-            by = user,
+            organisation = %organisation.id,
+            by = %user,
             allowed = change.allowed,
             "zoom access changed"
         );

@@ -14,6 +14,7 @@ use crate::auth::{self, verify_shell_token};
 use crate::clock::wall_clock_secs;
 use crate::db::{self, users::ShellIdentity};
 use crate::error::{ApiError, ApiResult};
+use crate::ids::UserId;
 
 /// The routes of this resource, with their paths from `api::paths`.
 pub fn router() -> Router<AppState> {
@@ -38,7 +39,7 @@ pub async fn demo_sign_in(
     if !state.demo {
         return Err(ApiError::not_found());
     }
-    if !db::users::is_demo_person(&state.db, body.user_id).await? {
+    if !db::users::is_demo_person(&state.db, UserId(body.user_id)).await? {
         return Err(ApiError::refused(
             ErrorCode::BadRequest,
             "There is no demo person with that id.",
@@ -46,7 +47,7 @@ pub async fn demo_sign_in(
     }
     Ok((
         StatusCode::NO_CONTENT,
-        auth::start_session(&state.sign_in, body.user_id).await?,
+        auth::start_session(&state.sign_in, UserId(body.user_id)).await?,
     ))
 }
 

@@ -15,6 +15,7 @@ use crate::calendar_feed::{self, FEED_HISTORY_DAYS};
 use crate::crypto::{random_token, sha256_hex};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::ids::{SessionId, UserId};
 
 /// The routes of this resource, with their paths from `api::paths`.
 pub fn router() -> Router<AppState> {
@@ -38,7 +39,7 @@ fn urls(state: &AppState, token: &str, created_at: i64) -> CalendarFeed {
     }
 }
 
-async fn issue(state: &AppState, user: i64) -> ApiResult<CalendarFeed> {
+async fn issue(state: &AppState, user: UserId) -> ApiResult<CalendarFeed> {
     let token = random_token();
     let now = state.clock.now_ms();
     db::calendar_feeds::put(
@@ -115,7 +116,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Re
 pub async fn session_ics(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<SessionId>,
 ) -> ApiResult<Response> {
     let row = db::sessions::get(&state.db, id)
         .await?

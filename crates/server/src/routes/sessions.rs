@@ -17,6 +17,7 @@ use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::ids::SessionId;
 use crate::sessions::validation::parse_time_zone;
 use crate::sessions::SessionError;
 
@@ -91,7 +92,7 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<SessionId>,
 ) -> ApiResult<Json<Session>> {
     Ok(Json(state.calendar.get(user, id).await?))
 }
@@ -99,7 +100,7 @@ pub async fn show(
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<SessionId>,
     extract::Json(input): extract::Json<SessionInput>,
 ) -> ApiResult<Json<Session>> {
     Ok(Json(state.calendar.update(user, id, &input).await?))
@@ -108,7 +109,7 @@ pub async fn update(
 pub async fn cancel(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<SessionId>,
 ) -> ApiResult<StatusCode> {
     state.calendar.cancel(user, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -117,7 +118,7 @@ pub async fn cancel(
 pub async fn add_link(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<SessionId>,
 ) -> ApiResult<Json<Session>> {
     Ok(Json(state.calendar.add_link(user, id).await?))
 }
@@ -126,7 +127,7 @@ pub async fn add_link(
 pub async fn resolve_zoom_time(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<SessionId>,
     extract::Json(body): extract::Json<ResolveZoomTime>,
 ) -> ApiResult<Json<Session>> {
     Ok(Json(state.calendar.resolve_zoom_time(user, id, body.choice).await?))
@@ -136,10 +137,10 @@ pub async fn resolve_zoom_time(
 pub async fn start(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<SessionId>,
 ) -> ApiResult<Json<StartLink>> {
     let url = state.calendar.start_link(user, id).await?;
-    tracing::info!(session = id, "host link handed out for Start Zoom Session");
+    tracing::info!(session = %id, "host link handed out for Start Zoom Session");
     Ok(Json(StartLink {
         start_url: url.expose_secret().to_string(),
     }))

@@ -139,7 +139,10 @@ pub async fn confirm_account_switch(
         return Err(ApiError::not_found());
     };
     let session_ids = state.calendar.remake_links_after_switch(user_id).await?;
-    Ok(Json(api::zoom::AccountSwitched { account, session_ids }))
+    Ok(Json(api::zoom::AccountSwitched {
+        account,
+        session_ids: session_ids.into_iter().map(|id| id.0).collect(),
+    }))
 }
 
 /// Forget the newly authorized account (revoked at Zoom), to authorize the one the sessions are on.

@@ -10,6 +10,7 @@ use crate::db::connections;
 use crate::db::sessions::{self as rows};
 use crate::db::vocab::{ConnectionStatus, RemoteChange, RepairNotice, SessionStatus, SyncState};
 use crate::db::zoom_jobs::{self};
+use crate::ids::{SessionId, UserId};
 use crate::zoom::limits::{self, Lane};
 use crate::zoom::ZoomCallError;
 
@@ -17,7 +18,7 @@ use super::service::{scheduled_in, Calendar, SessionError};
 
 impl Calendar {
     /// "Add Zoom link" (a session made while Zoom was not connected) and "Retry now".
-    pub async fn add_link(&self, user_id: i64, id: i64) -> Result<Session, SessionError> {
+    pub async fn add_link(&self, user_id: UserId, id: SessionId) -> Result<Session, SessionError> {
         let row = self.owned(user_id, id).await?;
         if row.status == SessionStatus::Cancelled {
             return Err(SessionError::Cancelled);
@@ -40,7 +41,7 @@ impl Calendar {
     }
 
     /// Zoom may be asked for this practitioner: their organisation allows it and their connection is usable.
-    pub(super) async fn ready_for_zoom(&self, user_id: i64) -> Result<(), SessionError> {
+    pub(super) async fn ready_for_zoom(&self, user_id: UserId) -> Result<(), SessionError> {
         if !self.zoom.allowed_for(user_id).await? {
             return Err(SessionError::BlockedByOrganisation);
         }
@@ -57,8 +58,8 @@ impl Calendar {
     pub(super) async fn queue_link_in(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        user_id: i64,
-        id: i64,
+        user_id: UserId,
+        id: SessionId,
         now: i64,
         how: zoom_jobs::Ensure,
         waiting: Option<ErrorCode>,
@@ -88,7 +89,7 @@ impl Calendar {
 
     /// The upcoming sessions "Add Zoom links" would link (soonest first), and how many of them Zoom's daily limit
     /// lets BetterBeing link today.
-    pub async fn missing_links(&self, user_id: i64) -> Result<MissingLinks, SessionError> {
+    pub async fn missing_links(&self, user_id: UserId) -> Result<MissingLinks, SessionError> {
         let ids = rows::missing_links(&self.db, user_id, self.clock.now_ms()).await?;
         let left = self
             .zoom
@@ -101,7 +102,7 @@ impl Calendar {
     /// "Add Zoom links": queues a link for every upcoming session without one, in one transaction, as bulk work
     /// (after the practitioner's own changes, within Zoom's limits): as many as today's budget allows, soonest first,
     /// are due now; the others wait for Zoom's next daily reset and say so. Answers at once with that plan.
-    pub async fn add_missing_links(&self, user_id: i64) -> Result<MissingLinks, SessionError> {
+    pub async fn add_missing_links(&self, user_id: UserId) -> Result<MissingLinks, SessionError> {
         self.ready_for_zoom(user_id).await?;
         let plan = self.missing_links(user_id).await?;
         let now = self.clock.now_ms();
@@ -117,7 +118,7 @@ impl Calendar {
             };
             let waiting = (!today).then_some(ErrorCode::ZoomDailyLimit);
             if self
-                .queue_link_in(&mut tx, user_id, *id, now, how, waiting)
+                .queue_link_in(&mut tx, user_id, SessionId(*id), now, how, waiting)
                 .await?
                 .is_some()
             {
@@ -126,7 +127,7 @@ impl Calendar {
         }
         tx.commit().await?;
         tracing::info!(
-            user_id,
+            %user_id,
             queued = queued.len(),
             today = plan.today,
             "zoom links queued for sessions without one"
@@ -143,7 +144,7 @@ impl Calendar {
     /// After the practitioner switched Zoom accounts on purpose: every upcoming session gets a new meeting on the new
     /// account (its old meeting stays on the old account, which BetterBeing can no longer reach), through the queue,
     /// soonest first, within Zoom's daily cap; each carries a notice that its Zoom link changed. Returns them.
-    pub async fn remake_links_after_switch(&self, user_id: i64) -> Result<Vec<i64>, SessionError> {
+    pub async fn remake_links_after_switch(&self, user_id: UserId) -> Result<Vec<SessionId>, SessionError> {
         let now = self.clock.now_ms();
         let mut remade = Vec::new();
         for id in rows::upcoming_with_meetings(&self.db, user_id, now).await? {
@@ -168,7 +169,7 @@ impl Calendar {
             remade.push(id);
         }
         tracing::info!(
-            user_id,
+            %user_id,
             sessions = remade.len(),
             "new meetings queued after a zoom account switch"
         );
@@ -179,10 +180,10 @@ impl Calendar {
     }
 
     /// After a (re)connect: parked work becomes due again.
-    pub async fn resume_after_connect(&self, user_id: i64) -> Result<(), SessionError> {
+    pub async fn resume_after_connect(&self, user_id: UserId) -> Result<(), SessionError> {
         let resumed = zoom_jobs::unpark_for_user(&self.db, user_id, self.clock.now_ms()).await?;
         if resumed > 0 {
-            tracing::info!(user_id, resumed, "parked zoom work resumed");
+            tracing::info!(%user_id, resumed, "parked zoom work resumed");
             self.run_due().await;
         }
         Ok(())
@@ -193,12 +194,12 @@ impl Calendar {
 
 /// Where "Add Zoom links" stops for the day: the first `left` sessions (soonest first) today, the rest from the next
 /// 00:00 UTC.
-fn link_plan(session_ids: Vec<i64>, left: i64, now: i64) -> MissingLinks {
+fn link_plan(session_ids: Vec<SessionId>, left: i64, now: i64) -> MissingLinks {
     let today = (left.max(0) as usize).min(session_ids.len());
     MissingLinks {
         rest_from: (session_ids.len() > today).then(|| limits::next_reset(now)),
         today: today as u32,
-        session_ids,
+        session_ids: session_ids.into_iter().map(|id| id.0).collect(),
         daily_limit: limits::DAILY_MEETING_CHANGES as u32,
     }
 }

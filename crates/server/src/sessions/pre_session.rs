@@ -49,7 +49,7 @@ impl Calendar {
                     Ok(true) => {
                         asked += 1;
                         if let Err(e) = self.check_before_session(&row, checkpoint).await {
-                            tracing::error!(session = row.id, error = ?e, "pre-session check failed");
+                            tracing::error!(session = %row.id, error = ?e, "pre-session check failed");
                         }
                     }
                     Ok(false) => {}
@@ -107,7 +107,7 @@ impl Calendar {
                     return Ok(()); // replaced or cancelled meanwhile
                 }
                 tracing::info!(
-                    session = row.id,
+                    session = %row.id,
                     ?checkpoint,
                     "Zoom no longer has the session's meeting; making a new one"
                 );

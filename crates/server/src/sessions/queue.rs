@@ -236,7 +236,7 @@ impl Calendar {
     pub(super) async fn after_failure(&self, attempt: &Attempt, error: &ZoomCallError) -> Result<(), sqlx::Error> {
         let job = &attempt.job;
         let decision = retry_policy::decide(error, job.attempts, self.clock.now(), self.queue.retry_base);
-        tracing::warn!(job = job.id, kind = job.kind.as_str(), attempts = job.attempts, error = ?error, "zoom job failed");
+        tracing::warn!(job = %job.id, kind = job.kind.as_str(), attempts = job.attempts, error = ?error, "zoom job failed");
         let (next_attempt_at, code, sync, zoom_message) = match &decision {
             Next::RetryAt { at, code } => (Some(at.timestamp_millis()), *code, SyncState::Retrying, None),
             Next::Park {
@@ -253,7 +253,7 @@ impl Calendar {
         }
         if !zoom_jobs::reschedule(&mut tx, job.id, &attempt.token, next_attempt_at, code.as_str()).await? {
             tracing::warn!(
-                job = job.id,
+                job = %job.id,
                 "zoom job no longer leased by this attempt; leaving it to its holder"
             );
             return Ok(());
@@ -266,7 +266,7 @@ impl Calendar {
             // Zoom, and ordered by session start when it falls due.
             let held = zoom_jobs::hold_bulk_until(&mut tx, job.user_id, until, code).await?;
             if held > 0 {
-                tracing::info!(user_id = job.user_id, held, "zoom work waits for the daily reset");
+                tracing::info!(user_id = %job.user_id, held, "zoom work waits for the daily reset");
             }
         }
         tx.commit().await
@@ -277,7 +277,7 @@ impl Calendar {
         if zoom_jobs::finish(&mut tx, attempt.job.id, &attempt.token).await? {
             tx.commit().await?;
         } else {
-            tracing::warn!(job = attempt.job.id, "zoom job no longer leased by this attempt");
+            tracing::warn!(job = %attempt.job.id, "zoom job no longer leased by this attempt");
         }
         Ok(())
     }

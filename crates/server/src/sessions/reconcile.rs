@@ -6,6 +6,7 @@ use crate::db::begin_write;
 use crate::db::sessions::{self as rows, SessionRow};
 use crate::db::vocab::{JobKind, RemoteChange, SessionStatus};
 use crate::db::zoom_jobs::{self};
+use crate::ids::UserId;
 use crate::zoom::limits::{Lane, ZoomOp};
 use crate::zoom::meetings::ListedMeeting;
 use crate::zoom::ZoomCallError;
@@ -28,7 +29,7 @@ impl Calendar {
             .await
     }
 
-    pub(super) async fn delete_in_zoom(&self, user_id: i64, meeting: &str, lane: Lane) -> Result<(), ZoomCallError> {
+    pub(super) async fn delete_in_zoom(&self, user_id: UserId, meeting: &str, lane: Lane) -> Result<(), ZoomCallError> {
         let api = self.zoom.api().clone();
         self.zoom
             .call(user_id, ZoomOp::DeleteMeeting, lane, |base, token| {
@@ -54,7 +55,7 @@ impl Calendar {
             // Cancelled while a creation was in flight or after its answer was lost: delete whatever it made.
             if earlier_attempts {
                 for meeting in self.meetings_of(&row, attempt.lane()).await? {
-                    tracing::info!(session_id, "deleting a meeting made for a cancelled session");
+                    tracing::info!(%session_id, "deleting a meeting made for a cancelled session");
                     self.delete_in_zoom(row.user_id, &meeting.id.to_string(), attempt.lane())
                         .await?;
                 }
@@ -85,7 +86,7 @@ impl Calendar {
             let mut deletions = Vec::new();
             for meeting in strays.iter().filter(|id| Some(*id) != current_link.as_ref()) {
                 tracing::info!(
-                    session_id,
+                    %session_id,
                     "queueing the deletion of a second meeting a lost lease made"
                 );
                 deletions.push(
@@ -127,7 +128,7 @@ impl Calendar {
         let created = existing.is_none();
         let (meeting_id, join_url) = match existing {
             Some(found) => {
-                tracing::info!(session_id, "adopted the meeting a lost answer had created");
+                tracing::info!(%session_id, "adopted the meeting a lost answer had created");
                 found
             }
             None => {
@@ -175,7 +176,7 @@ impl Calendar {
             // This attempt's lease ended (the process stalled past it) and another attempt may be running: leave the
             // session to it, but make sure a reconcile runs so the meeting this attempt made is adopted or deleted.
             drop(tx);
-            tracing::warn!(session_id, "zoom job lease lost mid-attempt; queueing a reconcile");
+            tracing::warn!(%session_id, "zoom job lease lost mid-attempt; queueing a reconcile");
             if created {
                 let mut tx = begin_write(&self.db).await?;
                 zoom_jobs::enqueue_ensure(&mut tx, row.user_id, session_id, now, true).await?;
@@ -186,7 +187,7 @@ impl Calendar {
         let mut deletions = Vec::new();
         for meeting in &to_delete {
             tracing::info!(
-                session_id,
+                %session_id,
                 "queueing the deletion of a meeting this session no longer uses"
             );
             deletions.push(
@@ -208,7 +209,10 @@ impl Calendar {
 
     pub(super) async fn update_meeting(&self, attempt: &Attempt) -> Result<(), ZoomCallError> {
         let job = &attempt.job;
-        let Some(row) = rows::get(&self.db, job.session_id.unwrap_or_default()).await? else {
+        let Some(session_id) = job.session_id else {
+            return self.finish(attempt).await;
+        };
+        let Some(row) = rows::get(&self.db, session_id).await? else {
             return self.finish(attempt).await;
         };
         let Some(meeting) = row
@@ -248,7 +252,7 @@ impl Calendar {
             .clone()
             .ok_or_else(|| ZoomCallError::Internal(anyhow::anyhow!("delete job {} without a meeting id", job.id)))?;
         self.delete_in_zoom(job.user_id, &meeting, attempt.lane()).await?;
-        tracing::info!(job = job.id, "zoom meeting deleted");
+        tracing::info!(job = %job.id, "zoom meeting deleted");
         self.finish(attempt).await
     }
 }

@@ -18,6 +18,7 @@ use crate::db::sessions::{self as rows, SessionFields, SessionRow};
 use crate::db::vocab::{ConnectionStatus, JobKind, RemoteChange, RepairNotice, SessionStatus, SyncState};
 use crate::db::zoom_jobs::{self};
 use crate::db::{begin_write, Db};
+use crate::ids::{SessionId, UserId};
 use crate::session_link::SessionLinks;
 use crate::zoom::limits::{Lane, ZoomOp};
 use crate::zoom::{Zoom, ZoomCallError};
@@ -112,7 +113,7 @@ impl Calendar {
         }
     }
 
-    pub(super) async fn owned(&self, user_id: i64, id: i64) -> Result<SessionRow, SessionError> {
+    pub(super) async fn owned(&self, user_id: UserId, id: SessionId) -> Result<SessionRow, SessionError> {
         match rows::get(&self.db, id).await? {
             Some(row) if row.user_id == user_id => Ok(row),
             _ => Err(SessionError::NotFound),
@@ -124,14 +125,14 @@ impl Calendar {
         Ok(view::session(row, job.as_ref(), &self.links, self.clock.now()))
     }
 
-    pub async fn get(&self, user_id: i64, id: i64) -> Result<Session, SessionError> {
+    pub async fn get(&self, user_id: UserId, id: SessionId) -> Result<Session, SessionError> {
         let row = self.owned(user_id, id).await?;
         self.view(&row).await
     }
 
     pub async fn list(
         &self,
-        user_id: i64,
+        user_id: UserId,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<Session>, SessionError> {
@@ -148,7 +149,7 @@ impl Calendar {
     }
 
     /// What a new session's Zoom side starts as, given the practitioner's connection.
-    pub(super) async fn initial_sync(&self, user_id: i64) -> Result<(SyncState, bool), SessionError> {
+    pub(super) async fn initial_sync(&self, user_id: UserId) -> Result<(SyncState, bool), SessionError> {
         if !self.zoom.allowed_for(user_id).await? {
             return Ok((SyncState::NoLink, false));
         }
@@ -160,7 +161,7 @@ impl Calendar {
         })
     }
 
-    pub async fn create(&self, user_id: i64, input: &SessionInput) -> Result<Session, SessionError> {
+    pub async fn create(&self, user_id: UserId, input: &SessionInput) -> Result<Session, SessionError> {
         let valid = validation::validate(input, self.clock.now(), None).map_err(SessionError::Invalid)?;
         let (sync, queue) = self.initial_sync(user_id).await?;
         let now = self.clock.now_ms();
@@ -197,7 +198,7 @@ impl Calendar {
     /// start, or a new meeting title, is patched onto the existing meeting: the client's link stays. A session
     /// without a link (made while Zoom was not connected) gets one when it is edited with Zoom connected, as the
     /// product doc's Getting Started promises ("Create or edit a session … a Zoom meeting link will be generated").
-    pub async fn update(&self, user_id: i64, id: i64, input: &SessionInput) -> Result<Session, SessionError> {
+    pub async fn update(&self, user_id: UserId, id: SessionId, input: &SessionInput) -> Result<Session, SessionError> {
         let now = self.clock.now_ms();
         // Asked before the write lock: whether a link-less session can get a link now.
         let (link_now, _) = self.initial_sync(user_id).await?;
@@ -246,7 +247,7 @@ impl Calendar {
 
     /// Cancels: the session leaves the calendar at once; its meeting is deleted now or, if Zoom is down, as soon as
     /// Zoom recovers.
-    pub async fn cancel(&self, user_id: i64, id: i64) -> Result<(), SessionError> {
+    pub async fn cancel(&self, user_id: UserId, id: SessionId) -> Result<(), SessionError> {
         let now = self.clock.now_ms();
         // Read inside the write transaction: a creation finishing meanwhile cannot slip its new link past the cancel.
         let mut tx = begin_write(&self.db).await?;
@@ -279,8 +280,8 @@ impl Calendar {
     /// session to the meeting's time (the link stays; calendars get the new time).
     pub async fn resolve_zoom_time(
         &self,
-        user_id: i64,
-        id: i64,
+        user_id: UserId,
+        id: SessionId,
         choice: ZoomTimeChoice,
     ) -> Result<Session, SessionError> {
         let now = self.clock.now_ms();
@@ -314,7 +315,7 @@ impl Calendar {
 
     /// Upcoming sessions that need the practitioner because of Zoom, and meetings still to delete once Zoom is
     /// reconnected.
-    pub async fn attention(&self, user_id: i64) -> Result<api::sessions::Attention, SessionError> {
+    pub async fn attention(&self, user_id: UserId) -> Result<api::sessions::Attention, SessionError> {
         use api::sessions::{AttentionItem, AttentionReason, PendingDeletion};
         let instant = |ms: i64| DateTime::from_timestamp_millis(ms).unwrap_or_default();
         let sessions = rows::needing_attention(&self.db, user_id, self.clock.now_ms())
@@ -329,7 +330,7 @@ impl Calendar {
                     _ => return None,
                 };
                 Some(AttentionItem {
-                    session_id: row.id,
+                    session_id: row.id.0,
                     client_name: row.client_name,
                     starts_at: instant(row.starts_at),
                     reason,
@@ -356,7 +357,7 @@ impl Calendar {
     }
 
     /// A freshly fetched host link for Start Zoom Session. Never stored, never logged.
-    pub async fn start_link(&self, user_id: i64, id: i64) -> Result<SecretString, SessionError> {
+    pub async fn start_link(&self, user_id: UserId, id: SessionId) -> Result<SecretString, SessionError> {
         let row = self.owned(user_id, id).await?;
         if row.status == SessionStatus::Cancelled {
             return Err(SessionError::Cancelled);
@@ -398,8 +399,8 @@ impl Calendar {
 /// The practitioner's scheduled session, read and locked inside a write transaction.
 pub(super) async fn scheduled_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    user_id: i64,
-    id: i64,
+    user_id: UserId,
+    id: SessionId,
 ) -> Result<SessionRow, SessionError> {
     match rows::get_in(tx, id).await? {
         Some(row) if row.user_id != user_id => Err(SessionError::NotFound),

@@ -50,7 +50,7 @@ pub fn session(row: &SessionRow, job: Option<&JobRow>, links: &SessionLinks, now
         _ => None,
     };
     Session {
-        id: row.id,
+        id: row.id.0,
         client_name: row.client_name.clone(),
         starts_at: instant(row.starts_at),
         ends_at: instant(row.starts_at + row.duration_minutes * 60_000),

@@ -93,7 +93,7 @@ impl Calendar {
                 if row.zoom_remote == Some(RemoteChange::Deleted) {
                     return Ok(());
                 }
-                tracing::info!(session = row.id, "the session's meeting was deleted in Zoom");
+                tracing::info!(session = %row.id, "the session's meeting was deleted in Zoom");
                 rows::set_remote(&mut tx, row.id, Some(RemoteChange::Deleted), None, None).await?;
                 // The calendar's event loses the dead link (the session's stable link stays in it).
                 let pushed = calendar_sync::enqueue(&mut tx, row.user_id, row.id, now).await?;
@@ -104,7 +104,7 @@ impl Calendar {
                 let mut tx = begin_write(&self.db).await?;
                 match rows::by_meeting_in(&mut tx, &meeting).await? {
                     Some(row) if row.zoom_remote == Some(RemoteChange::Deleted) => {
-                        tracing::info!(session = row.id, "the session's meeting was recovered in Zoom");
+                        tracing::info!(session = %row.id, "the session's meeting was recovered in Zoom");
                         rows::set_remote(&mut tx, row.id, None, None, None).await?;
                         let pushed = calendar_sync::enqueue(&mut tx, row.user_id, row.id, now).await?;
                         tx.commit().await?;
@@ -181,7 +181,7 @@ pub(super) async fn record_zoom_time(
     let moved = row.zoom_remote == Some(RemoteChange::Moved);
     if zoom_start == row.starts_at && zoom_duration == row.duration_minutes {
         if moved {
-            tracing::info!(session = row.id, "the meeting is back at the session's time in Zoom");
+            tracing::info!(session = %row.id, "the meeting is back at the session's time in Zoom");
             rows::set_remote(tx, row.id, None, None, None).await?;
         }
         return Ok(());
@@ -189,7 +189,7 @@ pub(super) async fn record_zoom_time(
     let same_as_known =
         moved && row.zoom_remote_starts_at == Some(zoom_start) && row.zoom_remote_duration == Some(zoom_duration);
     if !same_as_known {
-        tracing::info!(session = row.id, "the session's meeting was moved in Zoom");
+        tracing::info!(session = %row.id, "the session's meeting was moved in Zoom");
         rows::set_remote(
             tx,
             row.id,

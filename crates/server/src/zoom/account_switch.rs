@@ -8,10 +8,11 @@ use secrecy::SecretString;
 use super::connection::{account_of, Zoom};
 use super::tokens::aad_access;
 use crate::db::connections;
+use crate::ids::UserId;
 
 impl Zoom {
     /// The Reauth that came back with another account, if one waits.
-    pub async fn pending_switch(&self, user_id: i64) -> sqlx::Result<Option<api::zoom::AccountSwitch>> {
+    pub async fn pending_switch(&self, user_id: UserId) -> sqlx::Result<Option<api::zoom::AccountSwitch>> {
         let (Some(pending), Some(current)) = (
             connections::pending_switch(&self.db, user_id).await?,
             connections::get(&self.db, user_id).await?,
@@ -34,19 +35,19 @@ impl Zoom {
 
     /// Switches to the waiting account on purpose: it becomes the connection. Returns the account, or `None` when
     /// nothing was waiting.
-    pub async fn confirm_switch(&self, user_id: i64) -> sqlx::Result<Option<ZoomAccount>> {
+    pub async fn confirm_switch(&self, user_id: UserId) -> sqlx::Result<Option<ZoomAccount>> {
         let Some(pending) = connections::pending_switch(&self.db, user_id).await? else {
             return Ok(None);
         };
         connections::store_new(&self.db, &pending.as_new(), self.clock.now_ms()).await?;
         connections::delete_pending_switch(&self.db, user_id).await?;
-        tracing::info!(user_id, "zoom account switched on purpose");
+        tracing::info!(%user_id, "zoom account switched on purpose");
         Ok(connections::get(&self.db, user_id).await?.as_ref().map(account_of))
     }
 
     /// Forgets the waiting account (its authorization is revoked at Zoom), so the practitioner can authorize the one
     /// the sessions are on.
-    pub async fn discard_switch(&self, user_id: i64) -> sqlx::Result<()> {
+    pub async fn discard_switch(&self, user_id: UserId) -> sqlx::Result<()> {
         if let Some(pending) = connections::pending_switch(&self.db, user_id).await? {
             match self.keys.decrypt(&pending.access_token_enc, &aad_access(user_id)) {
                 Ok(token) => self.revoke_quietly(&SecretString::from(token)).await,

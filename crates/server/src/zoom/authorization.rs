@@ -13,6 +13,7 @@ use super::tokens::{aad_access, aad_refresh};
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::connections::{self, NewConnection};
 use crate::db::{self, oauth_states};
+use crate::ids::UserId;
 
 const PENDING_AUTHORIZATION_MS: i64 = 10 * 60_000;
 
@@ -28,7 +29,7 @@ fn aad_verifier(state_hash: &str) -> String {
 
 impl Zoom {
     /// Remembers a pending authorization and returns Zoom's consent URL.
-    pub async fn begin_authorization(&self, user_id: i64, return_to: &str) -> anyhow::Result<url::Url> {
+    pub async fn begin_authorization(&self, user_id: UserId, return_to: &str) -> anyhow::Result<url::Url> {
         let state = random_token();
         let state_hash = sha256_hex(&state);
         let (url, verifier) = self.oauth.authorize_url(&state);
@@ -52,7 +53,7 @@ impl Zoom {
     /// Deny) with its `error_code` if any.
     pub async fn complete_authorization(
         &self,
-        session_user_id: Option<i64>,
+        session_user_id: Option<UserId>,
         state: Option<&str>,
         code: Option<&str>,
         zoom_error: Option<(&str, Option<&str>)>,
@@ -79,7 +80,7 @@ impl Zoom {
         }
         let return_to = pending.return_to.clone();
         if let Some((error, error_code)) = zoom_error {
-            tracing::info!(user_id = pending.user_id, error, "zoom authorization not granted");
+            tracing::info!(user_id = %pending.user_id, error, "zoom authorization not granted");
             let outcome = if error_code == Some("4738") {
                 CallbackError::AppDisabled
             } else {
@@ -122,7 +123,7 @@ impl Zoom {
         }
     }
 
-    async fn store_authorization(&self, user_id: i64, tokens: TokenSet) -> Result<(), CallbackError> {
+    async fn store_authorization(&self, user_id: UserId, tokens: TokenSet) -> Result<(), CallbackError> {
         let api_base = tokens
             .api_url
             .as_deref()
@@ -174,7 +175,7 @@ impl Zoom {
             if existing.zoom_user_id != user.id && has_meetings {
                 return match connections::put_pending_switch(&self.db, &new, now).await {
                     Ok(()) => {
-                        tracing::info!(user_id, "zoom authorized another account; waiting for the practitioner");
+                        tracing::info!(%user_id, "zoom authorized another account; waiting for the practitioner");
                         Err(CallbackError::OtherAccount)
                     }
                     Err(e) => {
@@ -187,7 +188,7 @@ impl Zoom {
         }
         match connections::store_new(&self.db, &new, now).await {
             Ok(replaced) => {
-                tracing::info!(user_id, replaced = ?replaced, "zoom connected");
+                tracing::info!(%user_id, replaced = ?replaced, "zoom connected");
                 if let Err(e) = connections::clear_ending(&self.db, user_id).await {
                     tracing::warn!(error = %e, "forgetting why an earlier zoom connection ended failed");
                 }
@@ -208,7 +209,7 @@ impl Zoom {
     }
 
     /// Solo practitioners always may; Clinic and Enterprise members once their admin allowed it.
-    pub async fn allowed_for(&self, user_id: i64) -> sqlx::Result<bool> {
+    pub async fn allowed_for(&self, user_id: UserId) -> sqlx::Result<bool> {
         Ok(db::users::me(&self.db, user_id)
             .await?
             .map(|me| me.organisation.zoom_allowed)

@@ -18,6 +18,7 @@ use crate::crypto::{random_token, Keyring};
 use crate::db::connections::{self, ConnectionRow};
 use crate::db::vocab::ConnectionStatus;
 use crate::db::{self, Db};
+use crate::ids::UserId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ZoomCallError {
@@ -55,7 +56,7 @@ pub struct Zoom {
     pub(super) api: ZoomApiClient,
     pub(super) default_api_base: String,
     pub(super) default_return_to: String,
-    pub(super) locks: Arc<Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
+    pub(super) locks: Arc<Mutex<HashMap<UserId, Arc<tokio::sync::Mutex<()>>>>>,
     pub(super) lease_owner: String,
     pub(super) clock: Clock,
     /// How long a Zoom confirmation of a connection stays fresh for the status page.
@@ -126,7 +127,7 @@ impl Zoom {
     /// connection longer ago than the status max age, one background check (one across every instance sharing the
     /// database) asks Zoom again; what it learns shows on the next view. 401s, `invalid_grant` and the
     /// deauthorization webhook change the stored state at once, whatever the age of the last check.
-    pub async fn status(&self, user_id: i64) -> Result<ZoomStatus, ZoomCallError> {
+    pub async fn status(&self, user_id: UserId) -> Result<ZoomStatus, ZoomCallError> {
         let (status, stale) = self.stored_status(user_id).await?;
         if stale {
             let now = self.clock.now_ms();
@@ -135,7 +136,7 @@ impl Zoom {
                 let zoom = self.clone();
                 tokio::spawn(async move {
                     if let Err(e) = zoom.verify(user_id, Lane::Bulk).await {
-                        tracing::warn!(user_id, failure = ?e, "background zoom check failed");
+                        tracing::warn!(%user_id, failure = ?e, "background zoom check failed");
                     }
                 });
             }
@@ -144,7 +145,7 @@ impl Zoom {
     }
 
     /// "Check again": asks Zoom now (`GET /users/me`) and answers with what it said.
-    pub async fn check_now(&self, user_id: i64) -> Result<ZoomStatus, ZoomCallError> {
+    pub async fn check_now(&self, user_id: UserId) -> Result<ZoomStatus, ZoomCallError> {
         if matches!(self.stored_status(user_id).await?.0, ZoomStatus::Connected { .. }) {
             self.verify(user_id, Lane::Interactive).await?;
         }
@@ -152,7 +153,7 @@ impl Zoom {
     }
 
     /// The stored status, and whether a connected one is due for a check with Zoom.
-    async fn stored_status(&self, user_id: i64) -> Result<(ZoomStatus, bool), ZoomCallError> {
+    async fn stored_status(&self, user_id: UserId) -> Result<(ZoomStatus, bool), ZoomCallError> {
         let Some(me) = db::users::me(&self.db, user_id).await? else {
             return Err(ZoomCallError::NotConnected);
         };
@@ -200,7 +201,7 @@ impl Zoom {
 
     /// Confirms the grant with Zoom and records the answer: who the user is now, that Zoom could not be reached, or
     /// (inside [`Zoom::call`]) that the grant is dead.
-    async fn verify(&self, user_id: i64, lane: Lane) -> Result<(), ZoomCallError> {
+    async fn verify(&self, user_id: UserId, lane: Lane) -> Result<(), ZoomCallError> {
         let answer = self
             .call(user_id, ZoomOp::GetUser, lane, |base, token| async move {
                 self.api.users_me(&base, &token).await
@@ -237,7 +238,7 @@ impl Zoom {
 
     /// Revokes BetterBeing's grant at Zoom, then forgets it. A grant Zoom already dropped is simply forgotten; if
     /// Zoom cannot be reached nothing changes, so the person can try again.
-    pub async fn disconnect(&self, user_id: i64) -> Result<(), ZoomCallError> {
+    pub async fn disconnect(&self, user_id: UserId) -> Result<(), ZoomCallError> {
         let Some(row) = connections::get(&self.db, user_id).await? else {
             return Ok(());
         };
@@ -256,12 +257,12 @@ impl Zoom {
         }
         connections::delete(&self.db, user_id).await?;
         connections::clear_ending(&self.db, user_id).await?;
-        tracing::info!(user_id, "zoom disconnected");
+        tracing::info!(%user_id, "zoom disconnected");
         Ok(())
     }
 
     /// Zoom says the user removed BetterBeing from their Zoom account.
-    pub async fn deauthorized_by_zoom(&self, zoom_user_id: &str) -> sqlx::Result<Vec<i64>> {
+    pub async fn deauthorized_by_zoom(&self, zoom_user_id: &str) -> sqlx::Result<Vec<UserId>> {
         let purged = connections::delete_by_zoom_user(&self.db, zoom_user_id, self.clock.now_ms()).await?;
         tracing::info!(purged = ?purged, "zoom app removed on the zoom side");
         Ok(purged)

@@ -15,6 +15,7 @@ use super::limits::{Lane, ZoomOp, DAILY_MEETING_CHANGES};
 use super::oauth::OAuthFailure;
 use crate::db::connections;
 use crate::db::vocab::ConnectionStatus;
+use crate::ids::UserId;
 
 /// Refresh this long before Zoom's stated expiry, so a call never starts with a token about to die.
 const REFRESH_SKEW_MS: i64 = 120_000;
@@ -23,10 +24,10 @@ const LEASE_MS: i64 = 30_000;
 const LEASE_POLL: Duration = Duration::from_millis(25);
 
 /// Associated data for the stored tokens: a ciphertext only decrypts as the token it was stored as, for its user.
-pub(super) fn aad_access(user_id: i64) -> String {
+pub(super) fn aad_access(user_id: UserId) -> String {
     format!("zoom:{user_id}:access")
 }
-pub(super) fn aad_refresh(user_id: i64) -> String {
+pub(super) fn aad_refresh(user_id: UserId) -> String {
     format!("zoom:{user_id}:refresh")
 }
 
@@ -49,7 +50,7 @@ impl Zoom {
     /// Zoom's limits are kept first (`limits`): a create or update is counted against the host's 100 a day and not
     /// sent at all once `lane` has used its share (the answer is then the daily 429 Zoom would have given), and
     /// every call waits for its turn in the account's per-second bucket.
-    pub async fn call<T, F, Fut>(&self, user_id: i64, op: ZoomOp, lane: Lane, request: F) -> Result<T, ZoomCallError>
+    pub async fn call<T, F, Fut>(&self, user_id: UserId, op: ZoomOp, lane: Lane, request: F) -> Result<T, ZoomCallError>
     where
         F: Fn(String, SecretString) -> Fut,
         Fut: Future<Output = Result<T, ApiCallError>>,
@@ -62,7 +63,7 @@ impl Zoom {
             let token = self.usable_token(user_id, &mut refreshed).await?;
             if op.counts_toward_daily_cap() && !counted {
                 if !self.limits.take_daily(&token.zoom_user_id, lane).await? {
-                    tracing::info!(user_id, ?lane, "zoom daily meeting budget used up; not calling zoom");
+                    tracing::info!(%user_id, ?lane, "zoom daily meeting budget used up; not calling zoom");
                     return Err(ZoomCallError::RateLimited { daily: true });
                 }
                 counted = true;
@@ -98,7 +99,7 @@ impl Zoom {
                     } else if !daily {
                         self.limits.slow_down(&token.zoom_account_id, category).await?;
                     }
-                    tracing::warn!(user_id, ?op, daily, "zoom refused a call for its rate limit");
+                    tracing::warn!(%user_id, ?op, daily, "zoom refused a call for its rate limit");
                     return Err(ZoomCallError::RateLimited { daily });
                 }
                 Err(ApiCallError::Unavailable) => return Err(ZoomCallError::Unavailable),
@@ -112,7 +113,7 @@ impl Zoom {
 
     /// How many creates/updates `lane` may still send today for this practitioner's Zoom user (`None`: no usable
     /// connection).
-    pub async fn daily_budget_left(&self, user_id: i64, lane: Lane) -> sqlx::Result<Option<i64>> {
+    pub async fn daily_budget_left(&self, user_id: UserId, lane: Lane) -> sqlx::Result<Option<i64>> {
         match connections::get(&self.db, user_id).await? {
             Some(row) if row.status == ConnectionStatus::Connected => {
                 Ok(Some(self.limits.daily_left(&row.zoom_user_id, lane).await?))
@@ -123,22 +124,26 @@ impl Zoom {
 
     /// Marks the connection as needing reauthorization, unless its tokens changed since `generation` was read
     /// (another request or process refreshed them meanwhile: then the grant is alive and this returns false).
-    async fn needs_reauth(&self, user_id: i64, generation: i64, reason: ReauthReason) -> sqlx::Result<bool> {
+    async fn needs_reauth(&self, user_id: UserId, generation: i64, reason: ReauthReason) -> sqlx::Result<bool> {
         let marked =
             connections::mark_needs_reauth(&self.db, user_id, generation, reason.as_str(), self.clock.now_ms()).await?;
         if marked {
             tracing::warn!(
-                user_id,
+                %user_id,
                 reason = reason.as_str(),
                 "zoom connection needs reauthorization"
             );
         } else {
-            tracing::info!(user_id, "zoom tokens changed meanwhile; not a dead grant");
+            tracing::info!(%user_id, "zoom tokens changed meanwhile; not a dead grant");
         }
         Ok(marked)
     }
 
-    pub(super) async fn usable_token(&self, user_id: i64, refreshed: &mut bool) -> Result<UsableToken, ZoomCallError> {
+    pub(super) async fn usable_token(
+        &self,
+        user_id: UserId,
+        refreshed: &mut bool,
+    ) -> Result<UsableToken, ZoomCallError> {
         loop {
             let row = connections::get(&self.db, user_id)
                 .await?
@@ -165,7 +170,7 @@ impl Zoom {
         }
     }
 
-    fn local_lock(&self, user_id: i64) -> Arc<tokio::sync::Mutex<()>> {
+    fn local_lock(&self, user_id: UserId) -> Arc<tokio::sync::Mutex<()>> {
         self.locks
             .lock()
             .expect("lock map poisoned")
@@ -176,7 +181,7 @@ impl Zoom {
 
     /// Replaces the tokens of `generation` with fresh ones, unless someone (this process or another sharing the
     /// database) already did. Exactly one refresh per generation reaches Zoom.
-    async fn refresh(&self, user_id: i64, generation: i64) -> Result<(), ZoomCallError> {
+    async fn refresh(&self, user_id: UserId, generation: i64) -> Result<(), ZoomCallError> {
         let lock = self.local_lock(user_id);
         let _guard = lock.lock().await;
         let give_up_at = self.clock.now_ms() + LEASE_MS + 10_000;
@@ -235,11 +240,11 @@ impl Zoom {
                 .await?;
                 if !stored {
                     tracing::error!(
-                        user_id,
+                        %user_id,
                         "the tokens changed during the refresh; the newer ones were kept"
                     );
                 }
-                tracing::info!(user_id, "zoom tokens refreshed");
+                tracing::info!(%user_id, "zoom tokens refreshed");
                 Ok(())
             }
             // Zoom refuses the refresh token. If the stored tokens changed meanwhile (another process refreshed after

@@ -2,6 +2,7 @@
 //! creation, ids reused and jobs finished by whoever held them last, the six-month list horizon, a hanging
 //! practitioner holding up everyone else, and refresh races ending a live grant.
 
+use server::ids::{SessionId, UserId};
 use std::time::Duration;
 
 use api::sessions::{Session, SessionInput, ZoomSync};
@@ -147,7 +148,7 @@ async fn job_ids_are_never_reused_and_only_the_lease_holder_finishes_or_reschedu
         .unwrap();
     sqlx::query("DELETE FROM zoom_jobs").execute(&app.db).await.unwrap();
     let mut tx = server::db::begin_write(&app.db).await.unwrap();
-    let first = zoom_jobs::enqueue_ensure(&mut tx, SOLO, session.id, 0, false)
+    let first = zoom_jobs::enqueue_ensure(&mut tx, UserId(SOLO), SessionId(session.id), 0, false)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -162,7 +163,7 @@ async fn job_ids_are_never_reused_and_only_the_lease_holder_finishes_or_reschedu
         .await
         .unwrap());
     assert!(zoom_jobs::finish(&mut tx, first, "attempt-1").await.unwrap());
-    let second = zoom_jobs::enqueue_ensure(&mut tx, SOLO, session.id, 0, false)
+    let second = zoom_jobs::enqueue_ensure(&mut tx, UserId(SOLO), SessionId(session.id), 0, false)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -264,7 +265,7 @@ async fn a_refresh_that_loses_a_race_reads_the_new_tokens_instead_of_ending_the_
         .unwrap();
     let stored = server::db::connections::store_refreshed(
         &app.db,
-        SOLO,
+        UserId(SOLO),
         generation,
         &app.keys
             .encrypt(fresh["access_token"].as_str().unwrap(), &aad("access")),
@@ -362,8 +363,10 @@ async fn a_reconcile_after_a_lost_lease_deletes_the_meeting_the_late_attempt_mad
     let first = app.wait_for_live_meetings(1).await[0]["id"].to_string();
     // The late attempt's meeting stays at Zoom while another attempt makes and links its own.
     let mut tx = server::db::begin_write(&app.db).await.unwrap();
-    server::db::sessions::clear_link(&mut tx, session.id).await.unwrap();
-    zoom_jobs::enqueue_ensure(&mut tx, SOLO, session.id, app.clock.now_ms(), false)
+    server::db::sessions::clear_link(&mut tx, SessionId(session.id))
+        .await
+        .unwrap();
+    zoom_jobs::enqueue_ensure(&mut tx, UserId(SOLO), SessionId(session.id), app.clock.now_ms(), false)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -375,7 +378,7 @@ async fn a_reconcile_after_a_lost_lease_deletes_the_meeting_the_late_attempt_mad
     );
     // What the late attempt queues when it finds its lease gone.
     let mut tx = server::db::begin_write(&app.db).await.unwrap();
-    zoom_jobs::enqueue_ensure(&mut tx, SOLO, session.id, app.clock.now_ms(), true)
+    zoom_jobs::enqueue_ensure(&mut tx, UserId(SOLO), SessionId(session.id), app.clock.now_ms(), true)
         .await
         .unwrap();
     tx.commit().await.unwrap();
