@@ -1,7 +1,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
-use super::vocab::ConnectionStatus;
+use super::vocab::{ConnectionStatus, StoredReauthReason};
 use super::Db;
 use crate::ids::UserId;
 
@@ -16,7 +16,8 @@ pub struct ConnectionRow {
     pub scopes: String,
     pub api_url: String,
     pub status: ConnectionStatus,
-    pub reauth_reason: Option<String>,
+    /// Why it needs reauthorization; `None` for a word this build does not know (read as revoked).
+    pub reauth_reason: Option<StoredReauthReason>,
     pub access_token_enc: Option<String>,
     pub refresh_token_enc: Option<String>,
     pub access_expires_at: i64,
@@ -41,7 +42,9 @@ impl FromRow<'_, AnyRow> for ConnectionRow {
             scopes: r.try_get("scopes")?,
             api_url: r.try_get("api_url")?,
             status: r.try_get("status")?,
-            reauth_reason: r.try_get("reauth_reason")?,
+            reauth_reason: r
+                .try_get::<Option<String>, _>("reauth_reason")?
+                .and_then(|word| StoredReauthReason::parse(&word)),
             access_token_enc: r.try_get("access_token_enc")?,
             refresh_token_enc: r.try_get("refresh_token_enc")?,
             access_expires_at: r.try_get("access_expires_at")?,
@@ -203,7 +206,7 @@ pub async fn mark_needs_reauth(
     db: &Db,
     user_id: UserId,
     generation: i64,
-    reason: &str,
+    reason: StoredReauthReason,
     now: i64,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(

@@ -11,7 +11,7 @@ use sqlx::{Any, Database, Decode, Encode, Type};
 macro_rules! stored_vocabulary {
     ($(
         $(#[$meta:meta])*
-        $name:ident in $table:literal . $column:literal {
+        $name:ident in $table:literal . $column:literal $($unchecked:ident)? {
             $( $(#[$vmeta:meta])* $variant:ident = $word:literal, )*
         }
     )*) => {$(
@@ -59,10 +59,11 @@ macro_rules! stored_vocabulary {
         }
     )*
 
-        /// Every vocabulary with its table and column, for the test that compares them with the migrations.
+        /// Every vocabulary with its table and column, for the test that compares them with the migrations (those
+        /// marked `unchecked` have no `CHECK` in the database).
         #[cfg(test)]
-        const COLUMNS: &[(&str, &str, fn() -> Vec<&'static str>)] = &[$(
-            ($table, $column, || $name::ALL.iter().map(|v| v.as_str()).collect()),
+        const COLUMNS: &[(&str, &str, bool, fn() -> Vec<&'static str>)] = &[$(
+            ($table, $column, stringify!($($unchecked)?).is_empty(), || $name::ALL.iter().map(|v| v.as_str()).collect()),
         )*];
     };
 }
@@ -137,6 +138,14 @@ stored_vocabulary! {
         Failed = "failed",
     }
 
+    /// Why a Zoom connection needs the practitioner to authorize again (the wire's `api::zoom::ReauthReason`). The
+    /// column predates the vocabularies and has no `CHECK`; a word this build does not know reads as revoked.
+    StoredReauthReason in "zoom_connections"."reauth_reason" unchecked {
+        GrantRevoked = "grant_revoked",
+        ReplacedByNewerAuthorization = "replaced_by_newer_authorization",
+        AppDisabledByZoomAdmin = "app_disabled_by_zoom_admin",
+    }
+
     /// Which kind of calendar server.
     CalendarProvider in "calendar_connections"."provider" {
         CalDav = "caldav",
@@ -153,6 +162,26 @@ stored_vocabulary! {
         Solo = "solo",
         Clinic = "clinic",
         Enterprise = "enterprise",
+    }
+}
+
+impl From<StoredReauthReason> for api::zoom::ReauthReason {
+    fn from(reason: StoredReauthReason) -> Self {
+        match reason {
+            StoredReauthReason::GrantRevoked => api::zoom::ReauthReason::GrantRevoked,
+            StoredReauthReason::ReplacedByNewerAuthorization => api::zoom::ReauthReason::ReplacedByNewerAuthorization,
+            StoredReauthReason::AppDisabledByZoomAdmin => api::zoom::ReauthReason::AppDisabledByZoomAdmin,
+        }
+    }
+}
+
+impl From<api::zoom::ReauthReason> for StoredReauthReason {
+    fn from(reason: api::zoom::ReauthReason) -> Self {
+        match reason {
+            api::zoom::ReauthReason::GrantRevoked => StoredReauthReason::GrantRevoked,
+            api::zoom::ReauthReason::ReplacedByNewerAuthorization => StoredReauthReason::ReplacedByNewerAuthorization,
+            api::zoom::ReauthReason::AppDisabledByZoomAdmin => StoredReauthReason::AppDisabledByZoomAdmin,
+        }
     }
 }
 
@@ -247,7 +276,7 @@ mod tests {
     #[test]
     fn every_vocabulary_has_the_words_its_column_allows() {
         for sql in migrations() {
-            for (table, column, words) in COLUMNS {
+            for (table, column, _, words) in COLUMNS.iter().filter(|(_, _, checked, _)| *checked) {
                 let allowed = checked_words(&sql, table, column)
                     .unwrap_or_else(|| panic!("no CHECK on {table}.{column} in the migrations"));
                 let mut ours = words();

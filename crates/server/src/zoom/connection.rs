@@ -68,14 +68,6 @@ pub struct Zoom {
 /// A background check that has not finished after this long is presumed dead (its process crashed); another may run.
 const CHECK_LEASE_MS: i64 = 60_000;
 
-fn reason_from(s: Option<&str>) -> ReauthReason {
-    match s {
-        Some("replaced_by_newer_authorization") => ReauthReason::ReplacedByNewerAuthorization,
-        Some("app_disabled_by_zoom_admin") => ReauthReason::AppDisabledByZoomAdmin,
-        _ => ReauthReason::GrantRevoked,
-    }
-}
-
 pub(super) fn account_of(row: &ConnectionRow) -> ZoomAccount {
     ZoomAccount {
         email: row.zoom_email.clone(),
@@ -182,7 +174,7 @@ impl Zoom {
             return Ok((
                 ZoomStatus::NeedsReauth {
                     account: account_of(&row),
-                    reason: reason_from(row.reauth_reason.as_deref()),
+                    reason: row.reauth_reason.map_or(ReauthReason::GrantRevoked, ReauthReason::from),
                 },
                 false,
             ));

@@ -126,7 +126,7 @@ impl Zoom {
     /// (another request or process refreshed them meanwhile: then the grant is alive and this returns false).
     async fn needs_reauth(&self, user_id: UserId, generation: i64, reason: ReauthReason) -> sqlx::Result<bool> {
         let marked =
-            connections::mark_needs_reauth(&self.db, user_id, generation, reason.as_str(), self.clock.now_ms()).await?;
+            connections::mark_needs_reauth(&self.db, user_id, generation, reason.into(), self.clock.now_ms()).await?;
         if marked {
             tracing::warn!(
                 %user_id,
