@@ -2,12 +2,12 @@
 //! `Zoom`'s methods and `crates/api` types.
 
 pub mod account_switch;
-pub mod api_client;
 pub mod authorization;
 pub mod connection;
 pub mod limits;
 pub mod meetings;
 pub mod oauth;
+pub mod rest;
 pub mod tokens;
 pub mod webhook;
 

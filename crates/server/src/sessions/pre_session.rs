@@ -68,7 +68,7 @@ impl Calendar {
         let Some(meeting) = row.zoom_meeting_id.clone() else {
             return Ok(());
         };
-        let api = self.zoom.api().clone();
+        let api = self.zoom.rest().clone();
         let result = self
             .zoom
             .call(row.user_id, ZoomOp::GetMeeting, Lane::Bulk, |base, token| {

@@ -19,7 +19,7 @@ impl Calendar {
     /// Every meeting Zoom holds for this session (any time it was scheduled for), looked up by the reference in
     /// their agenda across all unexpired meetings, not only the next six months.
     pub(super) async fn meetings_of(&self, row: &SessionRow, lane: Lane) -> Result<Vec<ListedMeeting>, ZoomCallError> {
-        let api = self.zoom.api().clone();
+        let api = self.zoom.rest().clone();
         let session_prefix = format!("bb-{}-", row.r#ref);
         self.zoom
             .call(row.user_id, ZoomOp::ListMeetings, lane, |base, token| {
@@ -30,7 +30,7 @@ impl Calendar {
     }
 
     pub(super) async fn delete_in_zoom(&self, user_id: UserId, meeting: &str, lane: Lane) -> Result<(), ZoomCallError> {
-        let api = self.zoom.api().clone();
+        let api = self.zoom.rest().clone();
         self.zoom
             .call(user_id, ZoomOp::DeleteMeeting, lane, |base, token| {
                 let (api, meeting) = (api.clone(), meeting.to_string());
@@ -132,7 +132,7 @@ impl Calendar {
                 found
             }
             None => {
-                let api = self.zoom.api().clone();
+                let api = self.zoom.rest().clone();
                 let created = self
                     .zoom
                     .call(row.user_id, ZoomOp::CreateMeeting, attempt.lane(), |base, token| {
@@ -223,7 +223,7 @@ impl Calendar {
             return self.finish(attempt).await;
         };
         let spec = meeting_spec(&row);
-        let api = self.zoom.api().clone();
+        let api = self.zoom.rest().clone();
         self.zoom
             .call(row.user_id, ZoomOp::UpdateMeeting, attempt.lane(), |base, token| {
                 let (api, spec, meeting) = (api.clone(), spec.clone(), meeting.clone());

@@ -363,7 +363,7 @@ impl Calendar {
             return Err(SessionError::Cancelled);
         }
         let meeting = row.zoom_meeting_id.clone().ok_or(SessionError::NoMeeting)?;
-        let api = self.zoom.api().clone();
+        let api = self.zoom.rest().clone();
         let result = self
             .zoom
             .call(user_id, ZoomOp::GetMeeting, Lane::Interactive, |base, token| {

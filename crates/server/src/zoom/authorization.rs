@@ -6,9 +6,9 @@ use api::zoom::{CallbackError, ZoomPlan};
 use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 
-use super::api_client::ApiCallError;
 use super::connection::Zoom;
 use super::oauth::{OAuthFailure, TokenSet};
+use super::rest::RestError;
 use super::tokens::{aad_access, aad_refresh};
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::connections::{self, NewConnection};
@@ -129,14 +129,14 @@ impl Zoom {
             .as_deref()
             .map(api_base_from)
             .unwrap_or_else(|| self.default_api_base.clone());
-        let user = match self.api.users_me(&api_base, &tokens.access_token).await {
+        let user = match self.rest.users_me(&api_base, &tokens.access_token).await {
             Ok(user) => user,
             Err(e) => {
                 self.revoke_quietly(&tokens.access_token).await;
                 return Err(match e {
-                    ApiCallError::DisabledByAdmin => CallbackError::AppDisabled,
-                    ApiCallError::Zoom { code: 3161, .. } => CallbackError::CannotHost,
-                    ApiCallError::Unavailable => CallbackError::ZoomUnavailable,
+                    RestError::DisabledByAdmin => CallbackError::AppDisabled,
+                    RestError::Zoom { code: 3161, .. } => CallbackError::CannotHost,
+                    RestError::Unavailable => CallbackError::ZoomUnavailable,
                     _ => CallbackError::ExchangeFailed,
                 });
             }

@@ -10,9 +10,9 @@ use std::time::Duration;
 use api::zoom::{ConnectionEnded, EndedReason, ReauthReason, ZoomAccount, ZoomPlan, ZoomStatus};
 use chrono::DateTime;
 
-use super::api_client::ZoomApiClient;
 use super::limits::{Lane, Limits, Plan, ZoomOp};
 use super::oauth::{OAuthFailure, ZoomOAuth};
+use super::rest::ZoomRest;
 use crate::clock::Clock;
 use crate::crypto::{random_token, Keyring};
 use crate::db::connections::{self, ConnectionRow};
@@ -53,7 +53,7 @@ pub struct Zoom {
     pub(super) db: Db,
     pub(super) keys: Keyring,
     pub(super) oauth: ZoomOAuth,
-    pub(super) api: ZoomApiClient,
+    pub(super) rest: ZoomRest,
     pub(super) default_api_base: String,
     pub(super) default_return_to: String,
     pub(super) locks: Arc<Mutex<HashMap<UserId, Arc<tokio::sync::Mutex<()>>>>>,
@@ -98,7 +98,7 @@ impl Zoom {
             db,
             keys,
             oauth,
-            api: ZoomApiClient::new(http),
+            rest: ZoomRest::new(http),
             default_api_base,
             default_return_to,
             locks: Arc::default(),
@@ -109,8 +109,8 @@ impl Zoom {
     }
 
     /// The REST client, for calls made through [`Zoom::call`].
-    pub fn api(&self) -> &ZoomApiClient {
-        &self.api
+    pub fn rest(&self) -> &ZoomRest {
+        &self.rest
     }
 
     // ---- Status and disconnect -------------------------------------------------------------------------------------
@@ -196,7 +196,7 @@ impl Zoom {
     async fn verify(&self, user_id: UserId, lane: Lane) -> Result<(), ZoomCallError> {
         let answer = self
             .call(user_id, ZoomOp::GetUser, lane, |base, token| async move {
-                self.api.users_me(&base, &token).await
+                self.rest.users_me(&base, &token).await
             })
             .await;
         let now = self.clock.now_ms();

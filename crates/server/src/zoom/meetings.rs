@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::api_client::{decode, decode_empty, ApiCallError, ZoomApiClient};
+use super::rest::{decode, decode_empty, RestError, ZoomRest};
 
 /// What BetterBeing asks Zoom for when it creates or updates a session's meeting.
 #[derive(Debug, Clone)]
@@ -104,14 +104,14 @@ fn url(base: &str, path: &str) -> String {
     format!("{}{path}", base.trim_end_matches('/'))
 }
 
-impl ZoomApiClient {
+impl ZoomRest {
     /// `POST /users/me/meetings` → 201.
     pub async fn create_meeting(
         &self,
         base: &str,
         token: &SecretString,
         spec: &MeetingSpec,
-    ) -> Result<CreatedMeeting, ApiCallError> {
+    ) -> Result<CreatedMeeting, RestError> {
         let response = self
             .http()
             .post(url(base, "/users/me/meetings"))
@@ -119,7 +119,7 @@ impl ZoomApiClient {
             .json(&spec.create_body())
             .send()
             .await
-            .map_err(|_| ApiCallError::Unavailable)?;
+            .map_err(|_| RestError::Unavailable)?;
         decode(response).await
     }
 
@@ -130,7 +130,7 @@ impl ZoomApiClient {
         token: &SecretString,
         meeting_id: &str,
         spec: &MeetingSpec,
-    ) -> Result<(), ApiCallError> {
+    ) -> Result<(), RestError> {
         let response = self
             .http()
             .patch(url(base, &format!("/meetings/{meeting_id}")))
@@ -138,21 +138,21 @@ impl ZoomApiClient {
             .json(&spec.update_body())
             .send()
             .await
-            .map_err(|_| ApiCallError::Unavailable)?;
+            .map_err(|_| RestError::Unavailable)?;
         decode_empty(response).await
     }
 
     /// `DELETE /meetings/{id}` → 204. A meeting that no longer exists (404, code 3001) counts as deleted.
-    pub async fn delete_meeting(&self, base: &str, token: &SecretString, meeting_id: &str) -> Result<(), ApiCallError> {
+    pub async fn delete_meeting(&self, base: &str, token: &SecretString, meeting_id: &str) -> Result<(), RestError> {
         let response = self
             .http()
             .delete(url(base, &format!("/meetings/{meeting_id}")))
             .bearer_auth(token.expose_secret())
             .send()
             .await
-            .map_err(|_| ApiCallError::Unavailable)?;
+            .map_err(|_| RestError::Unavailable)?;
         match decode_empty(response).await {
-            Err(ApiCallError::Zoom { code: 3001, .. }) => Ok(()),
+            Err(RestError::Zoom { code: 3001, .. }) => Ok(()),
             other => other,
         }
     }
@@ -163,14 +163,14 @@ impl ZoomApiClient {
         base: &str,
         token: &SecretString,
         meeting_id: &str,
-    ) -> Result<T, ApiCallError> {
+    ) -> Result<T, RestError> {
         let response = self
             .http()
             .get(url(base, &format!("/meetings/{meeting_id}")))
             .bearer_auth(token.expose_secret())
             .send()
             .await
-            .map_err(|_| ApiCallError::Unavailable)?;
+            .map_err(|_| RestError::Unavailable)?;
         decode(response).await
     }
 
@@ -180,7 +180,7 @@ impl ZoomApiClient {
         base: &str,
         token: &SecretString,
         meeting_id: &str,
-    ) -> Result<MeetingState, ApiCallError> {
+    ) -> Result<MeetingState, RestError> {
         self.get_meeting(base, token, meeting_id).await
     }
 
@@ -190,7 +190,7 @@ impl ZoomApiClient {
         base: &str,
         token: &SecretString,
         meeting_id: &str,
-    ) -> Result<SecretString, ApiCallError> {
+    ) -> Result<SecretString, RestError> {
         let meeting: MeetingWithStartUrl = self.get_meeting(base, token, meeting_id).await?;
         Ok(SecretString::from(meeting.start_url))
     }
@@ -203,7 +203,7 @@ impl ZoomApiClient {
         base: &str,
         token: &SecretString,
         needle: &str,
-    ) -> Result<Vec<ListedMeeting>, ApiCallError> {
+    ) -> Result<Vec<ListedMeeting>, RestError> {
         let mut found = Vec::new();
         let mut page_token = String::new();
         // Bounded: 20 pages of 300 meetings is far beyond any practitioner's calendar of unexpired meetings.
@@ -219,7 +219,7 @@ impl ZoomApiClient {
                 .bearer_auth(token.expose_secret())
                 .send()
                 .await
-                .map_err(|_| ApiCallError::Unavailable)?;
+                .map_err(|_| RestError::Unavailable)?;
             let page: MeetingPage = decode(response).await?;
             found.extend(page.meetings.into_iter().filter(|m| m.agenda.contains(needle)));
             if page.next_page_token.is_empty() {

@@ -9,10 +9,10 @@ use std::time::Duration;
 use api::zoom::ReauthReason;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::api_client::{observe_quota, ApiCallError};
 use super::connection::{Zoom, ZoomCallError};
 use super::limits::{Lane, ZoomOp, DAILY_MEETING_CHANGES};
 use super::oauth::OAuthFailure;
+use super::rest::{observe_quota, RestError};
 use crate::db::connections;
 use crate::db::vocab::ConnectionStatus;
 use crate::ids::UserId;
@@ -53,7 +53,7 @@ impl Zoom {
     pub async fn call<T, F, Fut>(&self, user_id: UserId, op: ZoomOp, lane: Lane, request: F) -> Result<T, ZoomCallError>
     where
         F: Fn(String, SecretString) -> Fut,
-        Fut: Future<Output = Result<T, ApiCallError>>,
+        Fut: Future<Output = Result<T, RestError>>,
     {
         let mut refreshed = false;
         let mut counted = false;
@@ -83,17 +83,17 @@ impl Zoom {
                     connections::record_success(&self.db, user_id, self.clock.now_ms()).await?;
                     return Ok(value);
                 }
-                Err(ApiCallError::InvalidAccessToken) if !refreshed => {
+                Err(RestError::InvalidAccessToken) if !refreshed => {
                     self.refresh(user_id, token.generation).await?;
                     refreshed = true;
                     continue;
                 }
-                Err(ApiCallError::InvalidAccessToken) => ReauthReason::GrantRevoked,
-                Err(ApiCallError::DisabledByAdmin) => ReauthReason::AppDisabledByZoomAdmin,
-                Err(ApiCallError::Zoom { status, code, message }) => {
+                Err(RestError::InvalidAccessToken) => ReauthReason::GrantRevoked,
+                Err(RestError::DisabledByAdmin) => ReauthReason::AppDisabledByZoomAdmin,
+                Err(RestError::Zoom { status, code, message }) => {
                     return Err(ZoomCallError::Zoom { status, code, message })
                 }
-                Err(ApiCallError::RateLimited { daily }) => {
+                Err(RestError::RateLimited { daily }) => {
                     if daily && op.counts_toward_daily_cap() {
                         self.limits.zoom_says_daily_remaining(&token.zoom_user_id, 0).await?;
                     } else if !daily {
@@ -102,7 +102,7 @@ impl Zoom {
                     tracing::warn!(%user_id, ?op, daily, "zoom refused a call for its rate limit");
                     return Err(ZoomCallError::RateLimited { daily });
                 }
-                Err(ApiCallError::Unavailable) => return Err(ZoomCallError::Unavailable),
+                Err(RestError::Unavailable) => return Err(ZoomCallError::Unavailable),
             };
             if self.needs_reauth(user_id, token.generation, dead).await? {
                 return Err(ZoomCallError::NeedsReauth);

@@ -13,7 +13,7 @@ pub struct ZoomErrorBody {
 
 /// Outcome of one API call, classified for the retry / reauthorization logic.
 #[derive(Debug, Clone, thiserror::Error)]
-pub enum ApiCallError {
+pub enum RestError {
     /// 401 code 124: the access token is expired, revoked or otherwise unusable.
     #[error("zoom refused the access token")]
     InvalidAccessToken,
@@ -59,20 +59,20 @@ impl ZoomUser {
 }
 
 #[derive(Clone)]
-pub struct ZoomApiClient {
+pub struct ZoomRest {
     http: reqwest::Client,
 }
 
-impl ZoomApiClient {
+impl ZoomRest {
     pub fn new(http: reqwest::Client) -> Self {
-        ZoomApiClient { http }
+        ZoomRest { http }
     }
 
     pub(super) fn http(&self) -> &reqwest::Client {
         &self.http
     }
 
-    pub async fn users_me(&self, api_base: &str, token: &SecretString) -> Result<ZoomUser, ApiCallError> {
+    pub async fn users_me(&self, api_base: &str, token: &SecretString) -> Result<ZoomUser, RestError> {
         let url = format!("{}/users/me", api_base.trim_end_matches('/'));
         let response = self
             .http
@@ -80,7 +80,7 @@ impl ZoomApiClient {
             .bearer_auth(token.expose_secret())
             .send()
             .await
-            .map_err(|_| ApiCallError::Unavailable)?;
+            .map_err(|_| RestError::Unavailable)?;
         decode(response).await
     }
 }
@@ -114,17 +114,17 @@ fn note_quota(response: &reqwest::Response) {
     }
 }
 
-pub(super) async fn decode<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, ApiCallError> {
+pub(super) async fn decode<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, RestError> {
     let status = response.status();
     note_quota(&response);
     if status.is_success() {
-        return response.json::<T>().await.map_err(|_| ApiCallError::Unavailable);
+        return response.json::<T>().await.map_err(|_| RestError::Unavailable);
     }
     decode_error(status, response).await
 }
 
 /// For 204 answers (PATCH, DELETE).
-pub(super) async fn decode_empty(response: reqwest::Response) -> Result<(), ApiCallError> {
+pub(super) async fn decode_empty(response: reqwest::Response) -> Result<(), RestError> {
     let status = response.status();
     note_quota(&response);
     if status.is_success() {
@@ -133,27 +133,27 @@ pub(super) async fn decode_empty(response: reqwest::Response) -> Result<(), ApiC
     decode_error(status, response).await
 }
 
-async fn decode_error<T>(status: reqwest::StatusCode, response: reqwest::Response) -> Result<T, ApiCallError> {
+async fn decode_error<T>(status: reqwest::StatusCode, response: reqwest::Response) -> Result<T, RestError> {
     if status.is_server_error() {
         // Zoom's side failed: whatever the body says, trying again later is the answer.
-        return Err(ApiCallError::Unavailable);
+        return Err(RestError::Unavailable);
     }
     let body = response.json::<ZoomErrorBody>().await;
     match body {
-        Ok(ZoomErrorBody { code: 124, .. }) => Err(ApiCallError::InvalidAccessToken),
-        Ok(ZoomErrorBody { code: 4738, .. }) => Err(ApiCallError::DisabledByAdmin),
+        Ok(ZoomErrorBody { code: 124, .. }) => Err(RestError::InvalidAccessToken),
+        Ok(ZoomErrorBody { code: 4738, .. }) => Err(RestError::DisabledByAdmin),
         Ok(ZoomErrorBody { message, .. }) if status == reqwest::StatusCode::TOO_MANY_REQUESTS => {
-            Err(ApiCallError::RateLimited {
+            Err(RestError::RateLimited {
                 daily: message.to_ascii_lowercase().contains("daily"),
             })
         }
-        Ok(ZoomErrorBody { code, message }) => Err(ApiCallError::Zoom {
+        Ok(ZoomErrorBody { code, message }) => Err(RestError::Zoom {
             status: status.as_u16(),
             code,
             message,
         }),
-        Err(_) if status == reqwest::StatusCode::UNAUTHORIZED => Err(ApiCallError::InvalidAccessToken),
-        Err(_) if status == reqwest::StatusCode::TOO_MANY_REQUESTS => Err(ApiCallError::RateLimited { daily: false }),
-        Err(_) => Err(ApiCallError::Unavailable),
+        Err(_) if status == reqwest::StatusCode::UNAUTHORIZED => Err(RestError::InvalidAccessToken),
+        Err(_) if status == reqwest::StatusCode::TOO_MANY_REQUESTS => Err(RestError::RateLimited { daily: false }),
+        Err(_) => Err(RestError::Unavailable),
     }
 }
