@@ -139,6 +139,6 @@ async fn meetings_waiting_for_a_reconnect_to_be_deleted_are_listed() {
     // Reconnected: the deletion goes through and the list empties.
     app.connect_as(LICENSED).await;
     app.settle().await;
-    app.wait_for_live_meetings(0).await;
+    app.settled_live_meetings(0).await;
     assert!(attention(&app).await.pending_deletions.is_empty());
 }

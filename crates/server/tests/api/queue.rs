@@ -42,6 +42,17 @@ async fn fault(app: &TestApp, endpoint: &str, mode: &str, hang_secs: u64) {
     .await;
 }
 
+/// Waits until Zoom has taken every injected fault: the calls they slow down have reached Zoom and are being held.
+async fn faults_taken(app: &TestApp, what: &str) {
+    eventually(what, || async {
+        app.sandbox_get("/faults")
+            .await
+            .as_array()
+            .is_some_and(|f| f.is_empty())
+    })
+    .await
+}
+
 async fn create(app: &TestApp, input: &SessionInput) -> Session {
     let r = app.send(reqwest::Method::POST, api::paths::SESSIONS, Some(input)).await;
     assert_eq!(r.status(), 201);
@@ -82,7 +93,7 @@ async fn cancelling_while_the_creation_is_in_flight_deletes_the_meeting_zoom_mad
     // Zoom makes the meeting, but its answer is lost.
     fault(&app, "meetings.create", "hang_after_commit", 3).await;
     let session = create(&app, &body("Ana", days_ahead(9))).await;
-    app.wait_for_live_meetings(1).await;
+    app.settled_live_meetings(1).await;
     cancel(&app, session.id).await;
     app.settle().await;
     assert!(
@@ -102,12 +113,7 @@ async fn cancelling_after_a_lost_creation_answer_deletes_the_meeting_zoom_made()
     fault(&app, "meetings.create", "hang_after_commit", 2).await;
     let session = create(&app, &body("Ana", days_ahead(9))).await;
     // The attempt ends (timed out) and is waiting to retry when the practitioner cancels.
-    for _ in 0..100 {
-        if sync_of(&app, session.id).await == "retrying" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    app.drain().await;
     assert_eq!(sync_of(&app, session.id).await, "retrying");
     assert_eq!(app.live_meetings().await.len(), 1);
     cancel(&app, session.id).await;
@@ -197,20 +203,15 @@ async fn one_practitioners_hanging_zoom_call_does_not_hold_up_another_practition
     // ...while this practitioner's creation hangs at Zoom (the call stays open for 15 s).
     fault(&app, "meetings.create", "hang", 15).await;
     let hanging = create(&app, &body("Ana", days_ahead(9))).await;
-    let mut order = Vec::new();
-    for _ in 0..400 {
-        if order.is_empty() && sync_of(&app, waiting.id).await == "in_sync" {
-            order.push("retry done");
-        }
-        if sync_of(&app, hanging.id).await != "pending" {
-            order.push("hanging call ended");
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(
-        order.first(),
-        Some(&"retry done"),
+    // Whichever is seen first: the retry done, or the hanging call ended.
+    let retry_done_first = eventually_some("the retry done or the hanging call ended", || async {
+        let retry_done = sync_of(&app, waiting.id).await == "in_sync";
+        let hanging_ended = sync_of(&app, hanging.id).await != "pending";
+        (retry_done || hanging_ended).then_some(retry_done)
+    })
+    .await;
+    assert!(
+        retry_done_first,
         "the retry ran while the other practitioner's call was still hanging"
     );
 }
@@ -238,6 +239,8 @@ async fn a_refresh_that_loses_a_race_reads_the_new_tokens_instead_of_ending_the_
             .await
             .unwrap()
     });
+    // The status read asks Zoom nothing (the page reads the database), so no refresh is on its way to wait for:
+    // this pause is kept as it was until the test is rethought (see the report on issue 11 item 5).
     tokio::time::sleep(Duration::from_millis(500)).await;
     // ...and meanwhile another instance (whose lease had run out) refreshes with the same refresh token and stores
     // the rotated tokens: this server's request then carries a refresh token Zoom has just rotated out.
@@ -297,7 +300,7 @@ async fn start_finding_the_meeting_a_reschedule_just_replaced_leaves_the_new_lin
     app.connect_as(LICENSED).await;
     let session = create(&app, &body("Ana", days_ahead(9))).await;
     app.settle().await;
-    let first = app.wait_for_live_meetings(1).await[0]["id"].clone();
+    let first = app.settled_live_meetings(1).await[0]["id"].clone();
 
     // Start reads the session (first meeting) and asks Zoom, which answers late...
     fault(&app, "meetings.get", "delay", 2).await;
@@ -313,7 +316,7 @@ async fn start_finding_the_meeting_a_reschedule_just_replaced_leaves_the_new_lin
                 .status()
         })
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    faults_taken(&app, "Start's call reaches Zoom").await;
     // ...while a reschedule gives the session its next meeting and deletes the first.
     let r = app
         .send(
@@ -360,7 +363,7 @@ async fn a_reconcile_after_a_lost_lease_deletes_the_meeting_the_late_attempt_mad
         )
         .await;
     let session: Session = r.json().await.unwrap();
-    let first = app.wait_for_live_meetings(1).await[0]["id"].to_string();
+    let first = app.settled_live_meetings(1).await[0]["id"].to_string();
     // The late attempt's meeting stays at Zoom while another attempt makes and links its own.
     let mut tx = server::db::begin_write(&app.db).await.unwrap();
     server::db::sessions::clear_link(&mut tx, SessionId(session.id))

@@ -1,5 +1,3 @@
-use std::time::Duration;
-
 use api::sessions::{Session, SessionInput, StartLink, ZoomSync};
 use chrono::{DateTime, Datelike, Duration as Days, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -110,16 +108,15 @@ pub(crate) async fn post(app: &TestApp, path: &str) -> reqwest::Response {
         .unwrap()
 }
 
-/// Waits (bounded) until the session's Zoom side settles in sync.
+/// Settles the Zoom queue, then expects the session in sync with its link.
 pub(crate) async fn settled(app: &TestApp, id: i64) -> Session {
-    for _ in 0..100 {
-        let s = get(app, id).await;
-        if s.zoom.sync == ZoomSync::InSync && !s.zoom.link_outdated && s.zoom.link.is_some() {
-            return s;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("session {id} never got its link: {:?}", get(app, id).await);
+    app.settle().await;
+    let s = get(app, id).await;
+    assert!(
+        s.zoom.sync == ZoomSync::InSync && !s.zoom.link_outdated && s.zoom.link.is_some(),
+        "session {id} never got its link: {s:?}"
+    );
+    s
 }
 
 async fn fault(app: &TestApp, endpoint: &str, mode: &str, count: u32) {
@@ -365,13 +362,8 @@ async fn a_cancelled_sessions_meeting_is_deleted_once_zoom_recovers() {
         1,
         "Zoom is down: the meeting is still there for now"
     );
-    for _ in 0..100 {
-        if app.live_meetings().await.is_empty() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the meeting was never deleted");
+    app.settle().await;
+    assert!(app.live_meetings().await.is_empty(), "the meeting was never deleted");
 }
 
 #[tokio::test]
@@ -562,7 +554,7 @@ async fn a_lost_answer_then_a_reschedule_leaves_only_the_current_meeting() {
     assert!(s.zoom.link.is_none());
     put(&app, s.id, &input("Ana", start + Days::hours(1), "UTC")).await;
     let linked = settled(&app, s.id).await;
-    let live = app.wait_for_live_meetings(1).await;
+    let live = app.settled_live_meetings(1).await;
     assert_eq!(live[0]["join_url"], linked.zoom.link.unwrap().join_url.as_str());
     let zoom_start: DateTime<Utc> = live[0]["start_time"].as_str().unwrap().parse().unwrap();
     assert_eq!(zoom_start, Utc.from_utc_datetime(&(start + Days::hours(1))));

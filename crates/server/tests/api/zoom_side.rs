@@ -2,8 +2,6 @@
 //! to the server's webhook endpoint): a meeting deleted in Zoom, moved in Zoom, recovered from Zoom's trash,
 //! started and ended; our own changes' echoes ignored; unknown meetings answered 200.
 
-use std::time::Duration;
-
 use api::sessions::{ChangedInZoom, ResolveZoomTime, Session, ZoomTimeChoice};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -11,16 +9,13 @@ use serde_json::{json, Value};
 use crate::sessions::{create, get, input, put, settled, upcoming};
 use crate::support::*;
 
-/// Waits (bounded, 10 s) until the session satisfies `done`.
+/// Waits until the session satisfies `done`: Zoom's meeting events reach the server when the sandbox delivers them.
 async fn until(app: &TestApp, id: i64, what: &str, done: impl Fn(&Session) -> bool) -> Session {
-    for _ in 0..100 {
+    eventually_some(what, || async {
         let s = get(app, id).await;
-        if done(&s) {
-            return s;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{what}: {:#?}", get(app, id).await);
+        done(&s).then_some(s)
+    })
+    .await
 }
 
 async fn resolve(app: &TestApp, id: i64, choice: ZoomTimeChoice) -> reqwest::Response {
@@ -92,7 +87,7 @@ async fn a_meeting_deleted_in_zoom_shows_on_the_session_and_one_click_makes_a_ne
     // The practitioner recovers the old meeting from Zoom's trash: it belongs to nobody now, so it goes again.
     app.sandbox_post(&format!("/meetings/{}/recover", old.meeting_id), json!({}))
         .await;
-    let live = app.wait_for_live_meetings(1).await;
+    let live = app.settled_live_meetings(1).await;
     assert_eq!(
         live[0]["id"].to_string(),
         new.meeting_id,
@@ -193,13 +188,11 @@ async fn our_own_changes_echoed_by_zoom_change_nothing() {
     let moved = put(&app, session.id, &input("Jordan", upcoming(zone, 11, 0), zone)).await;
     app.settle().await;
     let now = settled(&app, moved.id).await;
-    for _ in 0..100 {
-        // created ×2, updated, deleted
-        if delivered_meeting_events(&app).await.len() >= 4 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // created ×2, updated, deleted
+    eventually("Zoom's four echoes delivered", || async {
+        delivered_meeting_events(&app).await.len() >= 4
+    })
+    .await;
     let events = delivered_meeting_events(&app).await;
     let names: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
     assert!(

@@ -106,14 +106,12 @@ async fn every_page_dialog_and_state_has_no_wcag_22_aa_violation() {
         json!({ "start_time": (start + chrono::Duration::hours(2)).to_rfc3339() }),
     )
     .await;
-    for _ in 0..50 {
+    eventually("the move in Zoom shown on the panel", || async {
         browser.goto(&app.url(&panel)).await;
         browser.wait_for("[data-testid='session-panel']").await;
-        if browser.is_present("[data-testid='changed-in-zoom']").await {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+        browser.is_present("[data-testid='changed-in-zoom']").await
+    })
+    .await;
     audit(
         &browser,
         "session panel, meeting moved in Zoom, with the calendar's notice",

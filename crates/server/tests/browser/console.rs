@@ -1,7 +1,5 @@
 //! Calendar sync, the organisation admin page, the help panel and embedding in a host page, in a real browser.
 
-use std::time::Duration;
-
 use api::sessions::{Session, SessionInput};
 use chrono::Utc;
 use fantoccini::Locator;
@@ -49,14 +47,11 @@ async fn calendar_sync_shows_a_copyable_feed_that_rotates() {
 
     open_page(&browser, "nav-calendar-sync").await;
     let field = browser.wait_for("[data-testid='feed-url']").await;
-    let mut url = String::new();
-    for _ in 0..50 {
-        url = field.prop("value").await.unwrap().unwrap_or_default();
-        if url.ends_with(".ics") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let url = eventually_some("the feed URL shown", || async {
+        let url = field.prop("value").await.unwrap().unwrap_or_default();
+        url.ends_with(".ics").then_some(url)
+    })
+    .await;
     assert!(url.starts_with(&app.base) && url.ends_with(".ics"), "{url}");
     let webcal = browser.attr("[data-testid='webcal-link']", "href").await.unwrap();
     assert!(webcal.starts_with("webcal://"));
@@ -78,20 +73,17 @@ async fn calendar_sync_shows_a_copyable_feed_that_rotates() {
     browser.click("[data-testid='rotate-feed']").await;
     browser.wait_for("[data-testid='rotate-feed-dialog'][open]").await;
     browser.click("[data-testid='confirm-rotate-feed']").await;
-    let mut rotated = url.clone();
-    for _ in 0..50 {
-        rotated = browser
+    let rotated = eventually_some("the rotated feed URL shown", || async {
+        let rotated = browser
             .wait_for("[data-testid='feed-url']")
             .await
             .prop("value")
             .await
             .unwrap()
             .unwrap_or_default();
-        if rotated != url && rotated.ends_with(".ics") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        (rotated != url && rotated.ends_with(".ics")).then_some(rotated)
+    })
+    .await;
     assert_ne!(rotated, url);
     assert_eq!(
         reqwest::get(&url).await.unwrap().status(),
@@ -170,13 +162,10 @@ async fn the_admin_sees_the_roster_and_turning_access_off_is_audited_and_felt_by
     assert!(!member.is_present("[data-testid='connect-zoom']").await);
     member.click("[data-testid='disconnect-zoom']").await;
     member.click("[data-testid='confirm-disconnect']").await;
-    for _ in 0..50 {
-        if !member.is_present("[data-testid='disconnect-zoom']").await {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(!member.is_present("[data-testid='disconnect-zoom']").await);
+    eventually("the disconnect button gone", || async {
+        !member.is_present("[data-testid='disconnect-zoom']").await
+    })
+    .await;
     assert_eq!(app.grants_of(BASIC).await[0]["status"], "revoked");
     member.close().await;
     admin.close().await;

@@ -147,15 +147,10 @@ async fn connect_create_copy_start_and_cancel_with_the_keyboard_alone() {
     let before = browser.client.windows().await.unwrap();
     tab_to(&browser, "start-zoom").await;
     press(&browser, Key::Enter).await;
-    let mut opened = false;
-    for _ in 0..100 {
-        if browser.client.windows().await.unwrap().len() > before.len() {
-            opened = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(opened, "Start opened Zoom");
+    eventually("Start opened Zoom", || async {
+        browser.client.windows().await.unwrap().len() > before.len()
+    })
+    .await;
     browser.client.switch_to_window(before[0].clone()).await.unwrap();
 
     // Cancel: the dialog takes focus, Escape keeps the session and gives focus back; Enter on confirm cancels.

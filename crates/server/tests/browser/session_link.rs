@@ -2,8 +2,6 @@
 //! client would (it lands on Zoom's join page), then after a reschedule that Zoom is slow to finish ("This session
 //! moved to …", and the page goes on to the new meeting by itself), and after a cancel.
 
-use std::time::Duration;
-
 use serde_json::json;
 
 use crate::browser::Browser;
@@ -13,19 +11,13 @@ async fn current_url(browser: &Browser) -> String {
     browser.client.current_url().await.unwrap().to_string()
 }
 
-/// Waits (bounded, 20 s) until the tab is at `url`.
+/// Waits until the tab is at `url`.
 async fn wait_until_at(browser: &Browser, url: &str) {
-    for _ in 0..200 {
-        if current_url(browser).await == url {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let shot = browser.save_failure_evidence().await;
-    panic!(
-        "never reached {url}, still at {} (page saved to {shot})",
-        current_url(browser).await
-    );
+    browser
+        .eventually(&format!("the tab at {url}"), || async {
+            current_url(browser).await == url
+        })
+        .await
 }
 
 #[tokio::test]

@@ -75,28 +75,17 @@ async fn create_shows_the_meeting_link_copy_puts_it_on_the_clipboard_and_start_o
     let clicked_at = Utc::now() - chrono::Duration::seconds(1);
     let before = browser.client.windows().await.unwrap();
     browser.click("[data-testid='start-zoom']").await;
-    let mut opened = None;
-    for _ in 0..100 {
+    let opened = eventually_some("Start opened a new tab", || async {
         let windows = browser.client.windows().await.unwrap();
-        if let Some(new) = windows.into_iter().find(|w| !before.contains(w)) {
-            opened = Some(new);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    browser
-        .client
-        .switch_to_window(opened.expect("Start opened a new tab"))
-        .await
-        .unwrap();
-    let mut url = String::new();
-    for _ in 0..100 {
-        url = browser.client.current_url().await.unwrap().to_string();
-        if url.starts_with(&app.sandbox) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        windows.into_iter().find(|w| !before.contains(w))
+    })
+    .await;
+    browser.client.switch_to_window(opened).await.unwrap();
+    let url = eventually_some("the new tab at Zoom", || async {
+        let url = browser.client.current_url().await.unwrap().to_string();
+        url.starts_with(&app.sandbox).then_some(url)
+    })
+    .await;
     assert!(
         url.starts_with(&format!("{}/s/", app.sandbox)),
         "the new tab opened Zoom's host link: {url}"
@@ -124,24 +113,17 @@ async fn rescheduling_gives_a_new_link_and_cancelling_removes_the_meeting() {
     browser.wait_for("[data-testid='session-dialog'][open]").await;
     browser.set_value("#session-time", "14:30").await;
     browser.click("[data-testid='save-session']").await;
-    let mut second = first.clone();
-    for _ in 0..100 {
-        if let Ok(href) = browser
+    let second = eventually_some("a new Zoom link after the reschedule", || async {
+        let link = browser
             .client
             .find(Locator::Css("[data-testid='zoom-join-link']"))
             .await
-        {
-            // The panel re-renders while the new link arrives: a stale element just means "look again".
-            let Ok(Some(href)) = href.attr("href").await else {
-                continue;
-            };
-            second = href;
-            if second != first && !browser.is_present("[data-testid='link-outdated']").await {
-                break;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            .ok()?;
+        // The panel re-renders while the new link arrives: a stale element just means "look again".
+        let href = link.attr("href").await.ok()??;
+        (href != first && !browser.is_present("[data-testid='link-outdated']").await).then_some(href)
+    })
+    .await;
     assert_ne!(second, first, "a new Zoom link after the reschedule");
     let live = app.wait_for_live_meetings(1).await;
     assert_eq!(
@@ -277,12 +259,10 @@ async fn changing_only_the_duration_keeps_the_clients_link() {
     browser.wait_for("[data-testid='session-dialog'][open]").await;
     browser.set_value("#session-duration", "80").await;
     browser.click("[data-testid='save-session']").await;
-    for _ in 0..100 {
-        if browser.text("[data-testid='session-duration']").await.contains("20") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("the new duration shown", || async {
+        browser.text("[data-testid='session-duration']").await.contains("20")
+    })
+    .await;
     assert!(
         browser
             .text("[data-testid='session-duration']")
@@ -336,14 +316,11 @@ async fn after_a_reschedule_the_panel_offers_a_ready_to_send_message_with_the_ne
     browser.set_value("#session-time", "14:30").await;
     browser.click("[data-testid='save-session']").await;
     browser.wait_for("[data-testid='rescheduled-tell-client']").await;
-    let mut second = first.clone();
-    for _ in 0..100 {
-        second = join_link(&browser).await;
-        if second != first && !browser.is_present("[data-testid='link-outdated']").await {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let second = eventually_some("the new Zoom link", || async {
+        let link = join_link(&browser).await;
+        (link != first && !browser.is_present("[data-testid='link-outdated']").await).then_some(link)
+    })
+    .await;
     assert_ne!(second, first);
     browser.allow_clipboard_writes().await;
     browser.click("[data-testid='copy-client-message']").await;
@@ -395,12 +372,10 @@ async fn day_week_and_month_views_and_the_time_zone_selector_show_the_session_wh
     browser
         .set_value("[data-testid='calendar-time-zone']", "Europe/London")
         .await;
-    for _ in 0..50 {
-        if browser.attr(block, "data-start").await.as_deref() == Some("10:00") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("the calendar in London time", || async {
+        browser.attr(block, "data-start").await.as_deref() == Some("10:00")
+    })
+    .await;
     assert_eq!(browser.attr(block, "data-start").await.as_deref(), Some("10:00"));
     browser.goto(&app.url(&week)).await;
     browser.wait_for(block).await;
@@ -427,17 +402,15 @@ async fn retry_now_on_a_delayed_link_makes_it_at_once() {
         .await;
     browser.assert_accessible("session panel, Zoom retrying").await;
     // Four failed attempts: BetterBeing's own next try is 8 seconds away (backoff ×3 from 0.3 s in tests).
-    for _ in 0..100 {
+    eventually("four failed attempts shown", || async {
         let attempts: u32 = browser
             .text("[data-testid='retry-attempts']")
             .await
             .parse()
             .unwrap_or(0);
-        if attempts >= 4 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+        attempts >= 4
+    })
+    .await;
     app.client
         .delete(format!("{}/_sandbox/faults", app.sandbox))
         .send()

@@ -1,8 +1,6 @@
 //! Changes made in Zoom itself, in a real browser: the sandbox deletes, moves and starts the meeting "in Zoom" and
 //! sends Zoom's meeting events to the server; the practitioner sees each on the session and answers with one click.
 
-use std::time::Duration;
-
 use serde_json::json;
 
 use crate::browser::Browser;
@@ -11,28 +9,22 @@ use crate::support::*;
 
 /// Opens `path` again until `css` is on the page (the webhook is processed within moments).
 async fn reload_until(app: &TestApp, browser: &Browser, path: &str, css: &str) {
-    for _ in 0..50 {
-        browser.goto(&app.url(path)).await;
-        browser.wait_for("[data-testid='session-panel']").await;
-        if browser.is_present(css).await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let shot = browser.save_failure_evidence().await;
-    panic!("{css} never appeared (page saved to {shot})");
+    browser
+        .eventually(&format!("{css} on {path}"), || async {
+            browser.goto(&app.url(path)).await;
+            browser.wait_for("[data-testid='session-panel']").await;
+            browser.is_present(css).await
+        })
+        .await
 }
 
-/// Waits (bounded, 10 s) until `css` has left the page.
+/// Waits until `css` has left the page.
 async fn wait_until_gone(browser: &Browser, css: &str) {
-    for _ in 0..100 {
-        if !browser.is_present(css).await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let shot = browser.save_failure_evidence().await;
-    panic!("{css} is still there (page saved to {shot})");
+    browser
+        .eventually(&format!("{css} gone from the page"), || async {
+            !browser.is_present(css).await
+        })
+        .await
 }
 
 #[tokio::test]
@@ -184,16 +176,14 @@ async fn a_cancel_while_zoom_needs_reauth_lists_the_meeting_until_the_reconnect_
     browser.click("[data-testid='cancel-session']").await;
     browser.click("[data-testid='confirm-cancel-session']").await;
     let pending = format!("[data-testid='pending-deletion'][data-meeting-id='{meeting}']");
-    for _ in 0..50 {
+    eventually("the pending deletion on the calendar", || async {
         browser.goto(&app.url("/console/calendar")).await;
         browser
             .wait_for("[data-testid='calendar-state'][data-state='ready']")
             .await;
-        if browser.is_present(&pending).await {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+        browser.is_present(&pending).await
+    })
+    .await;
     assert!(
         browser.text(&pending).await.contains("Ana"),
         "the calendar lists the live meeting"

@@ -58,13 +58,10 @@ fn start_server(
 }
 
 async fn wait_until_up(base: &str) {
-    for _ in 0..200 {
-        if reqwest::get(format!("{base}/api/me")).await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server at {base} did not come up");
+    eventually(&format!("the server at {base} up"), || async {
+        reqwest::get(format!("{base}/api/me")).await.is_ok()
+    })
+    .await
 }
 
 fn free_port() -> u16 {
@@ -126,20 +123,20 @@ async fn a_server_killed_between_zooms_answer_and_its_write_recovers_within_seco
         .await;
     assert_eq!(r.status(), 204);
 
-    let mut recovered = None;
-    for _ in 0..300 {
-        let live = solo.live_meetings().await;
-        let jobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM zoom_jobs")
-            .fetch_one(&solo.db)
-            .await
-            .unwrap();
-        if jobs == 0 && live.len() == 1 {
-            recovered = Some(restarted_at.elapsed());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let recovered = recovered.expect("the queue recovered after the crash");
+    // The restarted server is another process: wait for its queue.
+    let recovered = eventually_within(
+        Duration::from_secs(30),
+        "the queue recovered after the crash",
+        || async {
+            let live = solo.live_meetings().await;
+            let jobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM zoom_jobs")
+                .fetch_one(&solo.db)
+                .await
+                .unwrap();
+            (jobs == 0 && live.len() == 1).then(|| restarted_at.elapsed())
+        },
+    )
+    .await;
     println!(
         "crash recovery: queue drained {:.1} s after the restart (job lease 3 s)",
         recovered.as_secs_f64()

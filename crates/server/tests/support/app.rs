@@ -321,6 +321,21 @@ impl TestApp {
         panic!("the Zoom queue did not settle");
     }
 
+    /// Runs this process's queued work (Zoom and connected calendars) until nothing is due or running, without
+    /// moving the clock: work due later stays queued.
+    pub async fn drain(&self) {
+        self.calendar
+            .as_ref()
+            .expect("drain needs the server in this process")
+            .drain()
+            .await;
+        self.push
+            .as_ref()
+            .expect("drain needs the server in this process")
+            .drain()
+            .await;
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -449,16 +464,22 @@ impl TestApp {
             .collect()
     }
 
-    /// Waits (bounded, 15 s) until exactly `count` meetings exist in Zoom.
+    /// Settles this process's Zoom queue, then expects exactly `count` meetings in Zoom.
+    pub async fn settled_live_meetings(&self, count: usize) -> Vec<Value> {
+        self.settle().await;
+        let live = self.live_meetings().await;
+        assert_eq!(live.len(), count, "expected {count} live meetings, have {live:?}");
+        live
+    }
+
+    /// Waits until exactly `count` meetings exist in Zoom, for work this process cannot drain: a request the browser
+    /// has yet to send, or a server in another process.
     pub async fn wait_for_live_meetings(&self, count: usize) -> Vec<Value> {
-        for _ in 0..150 {
+        eventually_some(&format!("{count} live meetings in Zoom"), || async {
             let live = self.live_meetings().await;
-            if live.len() == count {
-                return live;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("expected {count} live meetings, have {:?}", self.live_meetings().await);
+            (live.len() == count).then_some(live)
+        })
+        .await
     }
 
     pub async fn sandbox_get(&self, path: &str) -> Value {
@@ -541,6 +562,64 @@ impl TestApp {
             .execute(&self.db)
             .await
             .unwrap();
+    }
+}
+
+/// How long [`eventually`] waits before it fails the test.
+pub const EVENTUALLY: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Waits (bounded by [`EVENTUALLY`]) until `check` holds, for what this process cannot drain: a server in another
+/// process, the page in the browser, the sandbox's webhook deliveries, a Zoom call a test keeps hanging. Work of this
+/// process's own queues is drained instead ([`TestApp::settle`], [`TestApp::drain`]), then asserted once.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    eventually_within(EVENTUALLY, what, || {
+        let done = check();
+        async move { done.await.then_some(()) }
+    })
+    .await
+}
+
+/// [`eventually`], answering what `check` found.
+pub async fn eventually_some<T, F, Fut>(what: &str, check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    eventually_within(EVENTUALLY, what, check).await
+}
+
+/// [`eventually_some`] with its own bound, for waits known to be long (work paced by Zoom's per-second limits).
+pub async fn eventually_within<T, F, Fut>(limit: std::time::Duration, what: &str, check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    match checked_until(limit, check).await {
+        Some(found) => found,
+        None => panic!("{what}: still not the case after {limit:?}"),
+    }
+}
+
+/// Checks every 50 ms until `check` finds something, for at most `limit`; `None` if it never did (the caller says
+/// what failed, and may save evidence first).
+pub async fn checked_until<T, F, Fut>(limit: std::time::Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(found) = check().await {
+            return Some(found);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 

@@ -100,6 +100,24 @@ impl Browser {
     }
 
     /// Screenshot and HTML of the current page under target/browser-failures, for a failing test's reader.
+    /// Waits (bounded by [`crate::support::EVENTUALLY`]) until `check` holds for the page; if it never does, saves
+    /// the page as failure evidence and fails the test.
+    pub async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let found = crate::support::checked_until(crate::support::EVENTUALLY, || {
+            let done = check();
+            async move { done.await.then_some(()) }
+        })
+        .await;
+        if found.is_none() {
+            let shot = self.save_failure_evidence().await;
+            panic!("{what}: still not the case (page saved to {shot})");
+        }
+    }
+
     pub async fn save_failure_evidence(&self) -> String {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-failures");
         let _ = std::fs::create_dir_all(&dir);
