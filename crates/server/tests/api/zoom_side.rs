@@ -87,7 +87,8 @@ async fn a_meeting_deleted_in_zoom_shows_on_the_session_and_one_click_makes_a_ne
     // The practitioner recovers the old meeting from Zoom's trash: it belongs to nobody now, so it goes again.
     app.sandbox_post(&format!("/meetings/{}/recover", old.meeting_id), json!({}))
         .await;
-    let live = app.settled_live_meetings(1).await;
+    // The recovery reaches BetterBeing as Zoom's event, delivered by the sandbox on its own: wait for it.
+    let live = app.wait_for_live_meetings(1).await;
     assert_eq!(
         live[0]["id"].to_string(),
         new.meeting_id,
