@@ -238,7 +238,7 @@ fn AuditItem(entry: AuditEntry, class: &'static str) -> impl IntoView {
             " \u{2014} "
             <strong data-testid="audit-actor">{entry.actor_name}</strong>
             ": "
-            <span data-testid="audit-summary">{entry.summary}</span>
+            <span data-testid="audit-summary">{words::audit_summary(entry.action)}</span>
         </li>
     }
 }

@@ -2,7 +2,7 @@
 //! the server's (`crates/server/src/routes/admin.rs`); these sentences must stay true of it.
 
 use api::identity::{Plan, Role};
-use api::organisation::{Member, MemberZoomState};
+use api::organisation::{AuditAction, Member, MemberZoomState};
 use chrono::{DateTime, Utc};
 
 use crate::logic::dates;
@@ -33,6 +33,14 @@ pub const PAUSED: &str = "BetterBeing creates or changes nothing in Zoom for you
 /// Only a Clinic or Enterprise admin has an organisation page.
 pub fn manages_organisation(role: Role, plan: Plan) -> bool {
     role == Role::Admin && plan.needs_admin_approval_for_zoom()
+}
+
+/// One line of the organisation's audit trail.
+pub fn audit_summary(action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::ZoomAccessEnabled => "Turned on \u{201c}Allow practitioners to connect Zoom\u{201d}",
+        AuditAction::ZoomAccessDisabled => "Turned off \u{201c}Allow practitioners to connect Zoom\u{201d}",
+    }
 }
 
 pub fn zoom_state_name(state: MemberZoomState) -> &'static str {

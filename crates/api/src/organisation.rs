@@ -30,8 +30,18 @@ pub struct Member {
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub actor_name: String,
-    /// e.g. "Turned on “Allow practitioners to connect Zoom”".
-    pub summary: String,
+    /// What the admin did (the SPA words it).
+    pub action: AuditAction,
+}
+
+/// What a clinic admin changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// Turned on "Allow practitioners to connect Zoom".
+    ZoomAccessEnabled,
+    /// Turned it off.
+    ZoomAccessDisabled,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

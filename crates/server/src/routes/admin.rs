@@ -6,7 +6,7 @@
 //! still deletes the meeting, and each member can disconnect. Turning it back on resumes the parked work.
 
 use api::identity::{Plan, Role};
-use api::organisation::{AuditEntry, Member, MemberZoomState, OrganisationAdmin, ZoomAccessChange};
+use api::organisation::{AuditAction, AuditEntry, Member, MemberZoomState, OrganisationAdmin, ZoomAccessChange};
 use api::paths;
 use axum::extract::State;
 use axum::routing::{get, put};
@@ -69,9 +69,9 @@ async fn view(state: &AppState, organisation: api::identity::Organisation) -> Ap
         .map(|a| AuditEntry {
             at: instant(a.at),
             actor_name: a.actor_name,
-            summary: match a.action {
-                AdminAction::ZoomAccessEnabled => "Turned on “Allow practitioners to connect Zoom”".into(),
-                AdminAction::ZoomAccessDisabled => "Turned off “Allow practitioners to connect Zoom”".into(),
+            action: match a.action {
+                AdminAction::ZoomAccessEnabled => AuditAction::ZoomAccessEnabled,
+                AdminAction::ZoomAccessDisabled => AuditAction::ZoomAccessDisabled,
             },
         })
         .collect();
