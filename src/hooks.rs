@@ -32,74 +32,39 @@ type Job = Pin<Box<dyn Future<Output = Result<(), ApiError>>>>;
 
 /// A change the page asks the server for, on Leptos's `Action`: one request at a time (asking again while it runs
 /// does nothing), `busy` while it runs, its failure until it runs again, and a signed-out answer sent to sign-in.
-/// Every write shares one `Action` type (its input is the job to run) and the state below, which keeps the wasm
-/// small; only turning the input into the job is per write.
-pub struct Write<I: 'static> {
-    state: WriteState,
-    job: StoredValue<Box<dyn Fn(I) -> Job>, LocalStorage>,
-}
-
-impl<I> Clone for Write<I> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<I> Copy for Write<I> {}
-
-impl<I> std::ops::Deref for Write<I> {
-    type Target = WriteState;
-    fn deref(&self) -> &WriteState {
-        &self.state
-    }
-}
-
-/// `run` makes the request and does whatever follows a success; it is called once per accepted [`Write::run`].
-pub fn use_write<I, Fu>(run: impl Fn(I) -> Fu + 'static) -> Write<I>
-where
-    I: 'static,
-    Fu: Future<Output = Result<(), ApiError>> + 'static,
-{
-    Write {
-        state: WriteState::new(),
-        job: StoredValue::new_local(Box::new(move |input| Box::pin(run(input)) as Job)),
-    }
-}
-
-impl<I: 'static> Write<I> {
-    /// Starts it, unless it is already running.
-    pub fn run(&self, input: I) {
-        if !self.state.busy.get_untracked() {
-            self.state.start(self.job.with_value(|make| make(input)));
-        }
-    }
-}
-
-/// What a [`Write`] shows: whether it runs, and how its last run ended.
+/// Every write is the same `Action` type (its input is the job to run), which keeps the wasm small.
 #[derive(Clone, Copy)]
-pub struct WriteState {
+pub struct Write {
     action: Action<RefCell<Option<Job>>, Result<(), ApiError>>,
     busy: Memo<bool>,
 }
 
-impl WriteState {
-    fn new() -> Self {
-        let sign_in = SignIn::new();
-        let action = Action::new_local(move |job: &RefCell<Option<Job>>| {
-            let job = job.borrow_mut().take();
-            async move {
-                let answer = match job {
-                    Some(job) => job.await,
-                    None => Ok(()),
-                };
-                if let Err(e) = &answer {
-                    sign_in.redirects(e);
-                }
-                answer
+pub fn use_write() -> Write {
+    let sign_in = SignIn::new();
+    let action = Action::new_local(move |job: &RefCell<Option<Job>>| {
+        let job = job.borrow_mut().take();
+        async move {
+            let answer = match job {
+                Some(job) => job.await,
+                None => Ok(()),
+            };
+            if let Err(e) = &answer {
+                sign_in.redirects(e);
             }
-        });
-        Self {
-            action,
-            busy: action.pending(),
+            answer
+        }
+    });
+    Write {
+        action,
+        busy: action.pending(),
+    }
+}
+
+impl Write {
+    /// Runs `job` (the request, then whatever follows its success), unless a run is still going.
+    pub fn run(&self, job: impl Future<Output = Result<(), ApiError>> + 'static) {
+        if !self.busy.get_untracked() {
+            self.start(Box::pin(job));
         }
     }
 
@@ -121,21 +86,15 @@ impl WriteState {
         self.action.clear();
     }
 
-    /// The last run's failure, while it is not running again.
-    pub fn failure(&self) -> Signal<Option<ApiError>> {
+    /// The last run's failure in words, while it is not running again.
+    pub fn error(&self, words: fn(&ApiError) -> String) -> Signal<Option<String>> {
         let (value, busy) = (self.action.value(), self.busy);
         Signal::derive(move || {
             if busy.get() {
                 return None;
             }
-            value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
+            value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().map(words)))
         })
-    }
-
-    /// The last run's failure in words, while it is not running again.
-    pub fn error(&self, words: fn(&ApiError) -> String) -> Signal<Option<String>> {
-        let failure = self.failure();
-        Signal::derive(move || failure.with(|f| f.as_ref().map(words)))
     }
 
     /// Whether the last run succeeded.

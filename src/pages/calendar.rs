@@ -199,7 +199,8 @@ pub fn CalendarPage() -> impl IntoView {
         }
     });
 
-    let save_zone = use_write({
+    let save_zone = use_write();
+    let save_zone_job = {
         let config = config.clone();
         move |(name, previous): (String, Option<String>)| {
             let config = config.clone();
@@ -212,11 +213,11 @@ pub fn CalendarPage() -> impl IntoView {
                 answer.map(|_| ())
             }
         }
-    });
+    };
     let on_zone = Callback::new(move |name: String| {
         let previous = zone_name.get_untracked();
         zone_name.set(Some(name.clone()));
-        save_zone.run((name, previous));
+        save_zone.run(save_zone_job((name, previous)));
     });
     let zone_error = save_zone.error(|e| format!("The time zone was not saved. {}", friendly_message(e)));
 
@@ -243,7 +244,8 @@ pub fn CalendarPage() -> impl IntoView {
         save_error.set(None);
         new_draft.set(Some(SessionDraft::new_at(date, time, z.name())));
     });
-    let create = use_write({
+    let create = use_write();
+    let create_job = {
         let config = config.clone();
         let navigate = navigate.clone();
         move |(input, draft): (SessionInput, SessionDraft)| {
@@ -272,8 +274,8 @@ pub fn CalendarPage() -> impl IntoView {
                 answer.map(|_| ())
             }
         }
-    });
-    let on_save = Callback::new(move |args: (SessionInput, SessionDraft)| create.run(args));
+    };
+    let on_save = Callback::new(move |args: (SessionInput, SessionDraft)| create.run(create_job(args)));
 
     let class = style! {"CalendarPage",
         h1 {

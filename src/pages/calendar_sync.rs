@@ -27,15 +27,16 @@ pub fn CalendarSyncPage() -> impl IntoView {
     // The feed shown: the fetched one, then the one a rotation answered.
     let rotated_to = RwSignal::new(None::<CalendarFeed>);
     let feed = Signal::derive(move || rotated_to.get().or_else(|| fetched.get().and_then(Result::ok)));
-    let rotate = use_write(move |()| {
+    let rotate = use_write();
+    let rotate_job = move || {
         let config = config.clone();
         async move {
             let f = api::calendar_feed::rotate(&config).await?;
             let _ = rotated_to.try_set(Some(f));
             Ok(())
         }
-    });
-    let on_rotate = Callback::new(move |()| rotate.run(()));
+    };
+    let on_rotate = Callback::new(move |()| rotate.run(rotate_job()));
     let rotated = Signal::derive(move || rotated_to.with(Option::is_some));
 
     let class = style! {"CalendarSyncPage",
@@ -125,7 +126,8 @@ fn ConnectedCalendar() -> impl IntoView {
     let disconnect_error = RwSignal::new(None::<String>);
     let dialog = NodeRef::<Dialog>::new();
 
-    let act = use_write(move |step: Step| {
+    let act = use_write();
+    let act_job = move |step: Step| {
         let config = config.clone();
         async move {
             let _ = error.try_set(None);
@@ -165,7 +167,8 @@ fn ConnectedCalendar() -> impl IntoView {
             }
             outcome.map(|_| ())
         }
-    });
+    };
+    let step = Callback::new(move |step: Step| act.run(act_job(step)));
     let busy = act.busy();
 
     let class = style! {"ConnectedCalendar",
@@ -183,10 +186,10 @@ fn ConnectedCalendar() -> impl IntoView {
                 view! {
                     <ConnectedCalendarView
                         connection=shown
-                        on_connect=move |c| act.run(Step::Connect(c))
-                        on_choose=move |url| act.run(Step::Choose(url))
-                        on_test=move |()| act.run(Step::Test)
-                        on_disconnect=move |()| act.run(Step::Disconnect)
+                        on_connect=move |c| step.run(Step::Connect(c))
+                        on_choose=move |url| step.run(Step::Choose(url))
+                        on_test=move |()| step.run(Step::Test)
+                        on_disconnect=move |()| step.run(Step::Disconnect)
                         busy=busy
                         error=error
                         test_result=test_result

@@ -28,7 +28,8 @@ pub fn ConsolePage() -> impl IntoView {
     let user = Signal::derive(move || me.get().and_then(Result::ok));
     provide_context(CurrentUser(user));
 
-    let sign_out = use_write(move |()| {
+    let sign_out = use_write();
+    let sign_out_job = move || {
         let (config, navigate) = (config.clone(), navigate.clone());
         async move {
             match api::auth::sign_out(&config).await {
@@ -39,12 +40,12 @@ pub fn ConsolePage() -> impl IntoView {
                 Err(e) => Err(e),
             }
         }
-    });
+    };
 
     view! {
         <Shell
             user=user
-            on_sign_out=move |()| sign_out.run(())
+            on_sign_out=move |()| sign_out.run(sign_out_job())
             signing_out=sign_out.busy()
             sign_out_error=sign_out.error(friendly_message)
         >

@@ -31,7 +31,8 @@ pub fn OrganisationPage() -> impl IntoView {
             .unwrap_or_else(|| organisation.with(|o| o.as_ref().is_some_and(|o| o.zoom_allowed)))
     });
 
-    let toggle = use_write(move |wanted_now: bool| {
+    let toggle = use_write();
+    let toggle_job = move |wanted_now: bool| {
         let config = config.clone();
         async move {
             let answer = api::organisation::set_zoom_access(&config, wanted_now).await;
@@ -41,11 +42,11 @@ pub fn OrganisationPage() -> impl IntoView {
             let _ = wanted.try_set(None);
             answer.map(|_| ())
         }
-    });
+    };
     let on_toggle = Callback::new(move |now: bool| {
         if !toggle.busy().get_untracked() {
             wanted.set(Some(now));
-            toggle.run(now);
+            toggle.run(toggle_job(now));
         }
     });
 

@@ -105,7 +105,8 @@ pub fn SessionPanelPage() -> impl IntoView {
     // Start Zoom Session: the window opens inside the click (pop-up blockers allow that), then gets the host
     // link. The link lives only in this task and the new window's address bar.
     let start_problem = RwSignal::new(None::<FailureHelp>);
-    let start = use_write({
+    let start = use_write();
+    let start_job = {
         let config = config.clone();
         move |(session_id, zoom_window): (i64, Option<web_sys::Window>)| {
             let config = config.clone();
@@ -137,7 +138,7 @@ pub fn SessionPanelPage() -> impl IntoView {
                 result.map(|_| ())
             }
         }
-    });
+    };
     let on_start = Callback::new(move |()| {
         let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
             return;
@@ -153,12 +154,13 @@ pub fn SessionPanelPage() -> impl IntoView {
                 body.set_text_content(Some("Opening Zoom\u{2026}"));
             }
         }
-        start.run((session_id, zoom_window));
+        start.run(start_job((session_id, zoom_window)));
     });
 
     // Adding or retrying the Zoom link, and answering a meeting moved in Zoom (put it back, or follow Zoom's
     // time): the session as the server now has it.
-    let add_link = use_write({
+    let add_link = use_write();
+    let add_link_job = {
         let config = config.clone();
         move |session_id: i64| {
             let config = config.clone();
@@ -174,29 +176,30 @@ pub fn SessionPanelPage() -> impl IntoView {
                 answer.map(|_| ())
             }
         }
-    });
-    let resolve = use_write({
+    };
+    let resolve = use_write();
+    let resolve_job = {
         let config = config.clone();
         move |(session_id, choice): (i64, ::api::sessions::ZoomTimeChoice)| {
             let config = config.clone();
             async move {
                 let s = api::sessions::resolve_zoom_time(&config, session_id, choice).await?;
-                current.set(Some(s.clone()));
+                current.set(Some(s));
                 ctx.refresh.run(());
                 Ok(())
             }
         }
-    });
+    };
     let on_add_link = Callback::new(move |()| {
         if let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) {
             resolve.clear();
-            add_link.run(session_id);
+            add_link.run(add_link_job(session_id));
         }
     });
     let on_resolve_zoom_time = Callback::new(move |choice: ::api::sessions::ZoomTimeChoice| {
         if let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) {
             add_link.clear();
-            resolve.run((session_id, choice));
+            resolve.run(resolve_job((session_id, choice)));
         }
     });
     let (add_link_error, resolve_error) = (add_link.error(friendly_message), resolve.error(friendly_message));
@@ -222,7 +225,8 @@ pub fn SessionPanelPage() -> impl IntoView {
             edit_draft.set(Some(SessionDraft::from_session(&s)));
         }
     });
-    let save = use_write({
+    let save = use_write();
+    let save_job = {
         let config = config.clone();
         let navigate = navigate.clone();
         move |(session_id, input, draft): (i64, SessionInput, SessionDraft)| {
@@ -256,14 +260,15 @@ pub fn SessionPanelPage() -> impl IntoView {
                 answer.map(|_| ())
             }
         }
-    });
+    };
     let on_save = Callback::new(move |(input, draft): (SessionInput, SessionDraft)| {
         if let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) {
-            save.run((session_id, input, draft));
+            save.run(save_job((session_id, input, draft)));
         }
     });
 
-    let cancel = use_write({
+    let cancel = use_write();
+    let cancel_job = {
         let config = config.clone();
         let back_to_calendar = back_to_calendar.clone();
         move |(session_id, client, outcome): (i64, String, link_state::CancelZoom)| {
@@ -276,7 +281,7 @@ pub fn SessionPanelPage() -> impl IntoView {
                 Ok(())
             }
         }
-    });
+    };
     let on_cancel_session = Callback::new(move |()| {
         let Some((session_id, client, had_link)) =
             current.with_untracked(|s| s.as_ref().map(|s| (s.id, s.client_name.clone(), s.zoom.link.is_some())))
@@ -284,7 +289,7 @@ pub fn SessionPanelPage() -> impl IntoView {
             return;
         };
         let outcome = zoom_known.with_untracked(|z| link_state::CancelZoom::of(had_link, z.as_ref()));
-        cancel.run((session_id, client, outcome));
+        cancel.run(cancel_job((session_id, client, outcome)));
     });
 
     let zoom_page = routes::browser_path(&config, routes::ZOOM);

@@ -28,14 +28,16 @@ pub fn SignInPage() -> impl IntoView {
     });
 
     let chosen = RwSignal::new(None::<i64>);
-    let sign_in = use_write(move |person: i64| {
+    let sign_in = use_write();
+    let sign_in_job = move |person: i64| {
         let (config, navigate, next) = (config.clone(), navigate.clone(), next.clone());
         async move {
             api::auth::demo_sign_in(&config, person).await?;
             navigate(&next, NavigateOptions::default());
             Ok(())
         }
-    });
+    };
+    let on_choose = Callback::new(move |person: i64| sign_in.run(sign_in_job(person)));
     let busy = sign_in.busy();
     let error = sign_in.error(friendly_message);
 
@@ -106,7 +108,7 @@ pub fn SignInPage() -> impl IntoView {
                         if !busy.get_untracked() {
                             chosen.set(Some(id));
                         }
-                        sign_in.run(id);
+                        on_choose.run(id);
                     }
                 >
                     {person.name}

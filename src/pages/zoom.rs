@@ -40,9 +40,10 @@ pub fn ZoomPage() -> impl IntoView {
         }
     });
 
-    let go_back = use_write({
+    let go_back = use_write();
+    let go_back_job = {
         let config = config.clone();
-        move |()| {
+        move || {
             let config = config.clone();
             async move {
                 api::zoom::discard_account_switch(&config).await?;
@@ -50,11 +51,12 @@ pub fn ZoomPage() -> impl IntoView {
                 Ok(())
             }
         }
-    });
+    };
     let switched = RwSignal::new(None::<String>);
-    let switch = use_write({
+    let switch = use_write();
+    let switch_job = {
         let config = config.clone();
-        move |()| {
+        move || {
             let config = config.clone();
             async move {
                 let done = api::zoom::confirm_account_switch(&config).await?;
@@ -69,18 +71,19 @@ pub fn ZoomPage() -> impl IntoView {
                 Ok(())
             }
         }
-    });
+    };
     // Going back keeps the choice busy until the browser has left for Zoom.
     let (going_back, switching_now, went_back) = (go_back.busy(), switch.busy(), go_back.succeeded());
     let switching = Signal::derive(move || going_back.get() || switching_now.get() || went_back.get());
     let (switch_failed, go_back_failed) = (switch.error(friendly_message), go_back.error(friendly_message));
     let switch_error = Signal::derive(move || switch_failed.get().or_else(|| go_back_failed.get()));
-    let on_go_back = Callback::new(move |()| go_back.run(()));
-    let on_switch = Callback::new(move |()| switch.run(()));
+    let on_go_back = Callback::new(move |()| go_back.run(go_back_job()));
+    let on_switch = Callback::new(move |()| switch.run(switch_job()));
     let links_queued = RwSignal::new(None::<::api::sessions::MissingLinks>);
-    let add_links = use_write({
+    let add_links = use_write();
+    let add_links_job = {
         let config = config.clone();
-        move |()| {
+        move || {
             let config = config.clone();
             async move {
                 let queued = api::sessions::add_missing_zoom_links(&config).await?;
@@ -88,20 +91,22 @@ pub fn ZoomPage() -> impl IntoView {
                 Ok(())
             }
         }
-    });
+    };
 
     // "Check again": the page shows the stored connection; this asks Zoom now.
-    let check = use_write({
+    let check = use_write();
+    let check_job = {
         let config = config.clone();
-        move |()| {
+        move || {
             let config = config.clone();
             async move { api::zoom::check_again(&config).await.map(|_| ()) }
         }
-    });
+    };
 
-    let disconnect = use_write({
+    let disconnect = use_write();
+    let disconnect_job = {
         let config = config.clone();
-        move |()| {
+        move || {
             let config = config.clone();
             async move {
                 api::zoom::disconnect(&config).await?;
@@ -114,7 +119,7 @@ pub fn ZoomPage() -> impl IntoView {
                 Ok(())
             }
         }
-    });
+    };
     // Read again after each change made here (keyed on the writes' versions) and when the person comes back.
     let status = LocalResource::new({
         let config = config.clone();
@@ -221,6 +226,9 @@ pub fn ZoomPage() -> impl IntoView {
             async move { api::zoom::account_switch(&config).await.ok().and_then(|p| p.pending) }
         }
     });
+    let on_add_links = Callback::new(move |()| add_links.run(add_links_job()));
+    let on_disconnect = Callback::new(move |()| disconnect.run(disconnect_job()));
+    let on_check_again = Callback::new(move |()| check.run(check_job()));
     let missing_links = Signal::derive(move || missing.get().flatten());
     let account_switch_view = move || {
         let pending = account_switch.get().flatten();
@@ -270,7 +278,7 @@ pub fn ZoomPage() -> impl IntoView {
         Some(Ok(())) => view! {
             <MissingLinksOffer
                 missing=missing_links
-                on_add=Callback::new(move |()| add_links.run(()))
+                on_add=on_add_links
                 busy=add_links.busy()
                 done=links_queued
                 error=add_links.error(friendly_message)
@@ -280,10 +288,10 @@ pub fn ZoomPage() -> impl IntoView {
             <ZoomStatusView
                 status=current
                 on_connect=on_connect
-                on_disconnect=Callback::new(move |()| disconnect.run(()))
+                on_disconnect=on_disconnect
                 disconnecting=disconnect.busy()
                 disconnect_error=disconnect.error(friendly_message)
-                on_check_again=Callback::new(move |()| check.run(()))
+                on_check_again=on_check_again
                 checking=check.busy()
                 check_error=check.error(friendly_message)
             />
