@@ -24,9 +24,8 @@ pub fn CalendarSyncPage() -> impl IntoView {
             async move { api::calendar_feed::get(&config).await }
         }
     });
-    // The feed shown: the fetched one, then the one a rotation answered.
+    // The feed a rotation answered, shown instead of the fetched one.
     let rotated_to = RwSignal::new(None::<CalendarFeed>);
-    let feed = Signal::derive(move || rotated_to.get().or_else(|| fetched.get().and_then(Result::ok)));
     let rotate = use_write();
     let rotate_job = move || {
         let config = config.clone();
@@ -37,7 +36,6 @@ pub fn CalendarSyncPage() -> impl IntoView {
         }
     };
     let on_rotate = Callback::new(move |()| rotate.run(rotate_job()));
-    let rotated = Signal::derive(move || rotated_to.with(Option::is_some));
 
     let class = style! {"CalendarSyncPage",
         h1 {
@@ -58,18 +56,14 @@ pub fn CalendarSyncPage() -> impl IntoView {
 
     let body = move || {
         fetched.get().map(|r| {
-            r.map(|_| {
+            r.map(|fetched_feed| {
                 view! {
                     <CalendarFeedView
-                        feed=Signal::derive(move || feed.get().unwrap_or_else(|| CalendarFeed {
-                            url: String::new(),
-                            webcal_url: String::new(),
-                            created_at: chrono::DateTime::default(),
-                        }))
+                        feed=Signal::derive(move || rotated_to.get().unwrap_or_else(|| fetched_feed.clone()))
                         on_rotate=on_rotate
                         rotating=rotate.busy()
                         rotate_error=rotate.error(friendly_message)
-                        rotated=rotated
+                        rotated=Signal::derive(move || rotated_to.with(Option::is_some))
                     />
                 }
             })

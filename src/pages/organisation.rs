@@ -21,15 +21,10 @@ pub fn OrganisationPage() -> impl IntoView {
             async move { api::organisation::get(&config).await }
         }
     });
-    // The newest answer (the fetch, then each change saved), and the switch's position while a change is saving.
+    // The answer to the last change saved (shown instead of the fetched one), and the switch's position while a
+    // change is saving.
     let saved = RwSignal::new(None::<OrganisationAdmin>);
-    let organisation = Signal::derive(move || saved.get().or_else(|| fetched.get().and_then(Result::ok)));
     let wanted = RwSignal::new(None::<bool>);
-    let allowed = Signal::derive(move || {
-        wanted
-            .get()
-            .unwrap_or_else(|| organisation.with(|o| o.as_ref().is_some_and(|o| o.zoom_allowed)))
-    });
 
     let toggle = use_write();
     let toggle_job = move |wanted_now: bool| {
@@ -69,10 +64,18 @@ pub fn OrganisationPage() -> impl IntoView {
 
     let body = move || {
         fetched.get().map(|r| match r {
-            Ok(_) => Ok(view! {
+            Ok(fetched_organisation) => Ok(view! {
                 <OrganisationAdminView
-                    organisation=Signal::derive(move || organisation.get().expect("shown only once loaded"))
-                    allowed=allowed
+                    allowed=Signal::derive({
+                        let fetched_allowed = fetched_organisation.zoom_allowed;
+                        move || {
+                            wanted
+                                .get()
+                                .or_else(|| saved.with(|o| o.as_ref().map(|o| o.zoom_allowed)))
+                                .unwrap_or(fetched_allowed)
+                        }
+                    })
+                    organisation=Signal::derive(move || saved.get().unwrap_or_else(|| fetched_organisation.clone()))
                     on_toggle=on_toggle
                     saving=toggle.busy()
                     error=toggle.error(|e| format!("The change was not saved. {}", friendly_message(e)))
