@@ -68,6 +68,12 @@ impl Write {
         }
     }
 
+    /// Runs `job` even while an earlier run is going (a newer choice replaces an older one still saving); the
+    /// busy and error signals follow the newest run.
+    pub fn run_latest(&self, job: impl Future<Output = Result<(), ApiError>> + 'static) {
+        self.start(Box::pin(job));
+    }
+
     fn start(&self, job: Job) {
         self.action.dispatch_local(RefCell::new(Some(job)));
     }

@@ -217,7 +217,8 @@ pub fn CalendarPage() -> impl IntoView {
     let on_zone = Callback::new(move |name: String| {
         let previous = zone_name.get_untracked();
         zone_name.set(Some(name.clone()));
-        save_zone.run(save_zone_job((name, previous)));
+        // The picker stays usable while a zone saves, as before: every choice is saved.
+        save_zone.run_latest(save_zone_job((name, previous)));
     });
     let zone_error = save_zone.error(|e| format!("The time zone was not saved. {}", friendly_message(e)));
 
