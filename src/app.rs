@@ -1,20 +1,14 @@
-use api::identity::Me;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{NavigateOptions, StaticSegment};
 
-use crate::components::shell::Shell;
 use crate::config::Config;
 use crate::host::HostEvents;
 use crate::pages::{
-    calendar::CalendarPage, calendar_sync::CalendarSyncPage, organisation::OrganisationPage, session::SessionPanelPage,
-    sign_in::SignInPage, zoom::ZoomPage,
+    calendar::CalendarPage, calendar_sync::CalendarSyncPage, console::ConsolePage, organisation::OrganisationPage,
+    session::SessionPanelPage, sign_in::SignInPage, zoom::ZoomPage,
 };
 use crate::routes;
-
-/// The signed-in BetterBeing person, for any page under the shell (`None` while loading).
-#[derive(Clone, Copy)]
-pub struct CurrentUser(pub Signal<Option<Me>>);
 
 #[component]
 pub fn App(config: Config) -> impl IntoView {
@@ -29,7 +23,7 @@ pub fn App(config: Config) -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=routes::SIGN_IN_SEGMENTS view=SignInPage/>
                 <Route path=StaticSegment("") view=ToCalendar/>
-                <ParentRoute path=routes::CONSOLE_SEGMENTS view=Shell>
+                <ParentRoute path=routes::CONSOLE_SEGMENTS view=ConsolePage>
                     <Route path=StaticSegment("") view=ToCalendar/>
                     <ParentRoute path=routes::CALENDAR_UNDER_CONSOLE_SEGMENTS view=CalendarPage>
                         <Route path=StaticSegment("") view=|| ()/>
@@ -63,30 +57,4 @@ fn NotFound() -> impl IntoView {
             <p><a href=zoom>"Go to BetterBeing Console \u{2192} Video Accounts \u{2192} Zoom"</a></p>
         </main>
     }
-}
-
-/// What every page does when the API answers 401: go to sign-in, and come back here afterwards.
-pub fn use_sign_in_redirect() -> impl Fn() + Clone + 'static {
-    let config = expect_context::<Config>();
-    let navigate = leptos_router::hooks::use_navigate();
-    move || {
-        navigate(
-            &sign_in_then_here(&config),
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        )
-    }
-}
-
-/// `/signin?next=<this page>`, for when the API says the session is gone.
-pub fn sign_in_then_here(config: &Config) -> String {
-    let location = window().location();
-    let here = routes::current_app_path(
-        config,
-        &location.pathname().unwrap_or_default(),
-        &location.search().unwrap_or_default(),
-    );
-    routes::sign_in_then(&here)
 }

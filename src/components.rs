@@ -10,6 +10,7 @@ pub mod confirm_dialog;
 pub mod connected_calendar;
 pub mod copy;
 pub mod disconnect_dialog;
+pub mod load_failed;
 pub mod missing_links_offer;
 pub mod organisation_admin;
 pub mod scope_list;

@@ -3,8 +3,10 @@
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod components;
 pub mod config;
+pub mod hooks;
 pub mod host;
 pub mod logic;
 pub mod pages;

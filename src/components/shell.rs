@@ -1,23 +1,23 @@
 use ::api::identity::Me;
 use leptos::prelude::*;
-use leptos_router::components::Outlet;
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_location;
 use stylers::style;
 
-use crate::api::{self, ApiError};
-use crate::app::CurrentUser;
 use crate::config::Config;
-use crate::logic::messages::friendly_message;
 use crate::logic::organisation::manages_organisation;
 use crate::routes::{self, Section};
 
-/// The console frame around every signed-in page: who is signed in, where you are, and a way out. Pages render
-/// only once `/api/me` answers; a 401 sends the person to sign in and back here afterwards.
+/// The console frame around every signed-in page: who is signed in, where you are, and a way out. The console
+/// page owns the fetch of who is signed in and the sign-out; `children` is the page (or its loading state).
 #[component]
-pub fn Shell() -> impl IntoView {
+pub fn Shell(
+    #[prop(into)] user: Signal<Option<Me>>,
+    #[prop(into)] on_sign_out: Callback<()>,
+    #[prop(into)] signing_out: Signal<bool>,
+    #[prop(into)] sign_out_error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
     let config = expect_context::<Config>();
-    let navigate = use_navigate();
     let location = use_location();
     let calendar_href = routes::browser_path(&config, routes::CALENDAR);
     let calendar_sync_href = routes::browser_path(&config, routes::CALENDAR_SYNC);
@@ -32,55 +32,12 @@ pub fn Shell() -> impl IntoView {
         })
     };
     let current = move |s: Section| move || (section.get() == s).then_some("page");
-
-    let me = LocalResource::new({
-        let config = config.clone();
-        move || {
-            let config = config.clone();
-            async move { api::auth::me(&config).await }
-        }
-    });
-
-    Effect::new({
-        let to_sign_in = crate::app::use_sign_in_redirect();
-        move |_| {
-            if let Some(Err(e)) = me.get() {
-                if e.is_unauthenticated() {
-                    to_sign_in();
-                }
-            }
-        }
-    });
-
-    let user = Signal::derive(move || me.get().and_then(|r| r.ok()));
-    provide_context(CurrentUser(user));
     let admin = Memo::new(move |_| {
         user.with(|u| {
             u.as_ref()
                 .is_some_and(|me| manages_organisation(me.role, me.organisation.plan))
         })
     });
-
-    let signing_out = RwSignal::new(false);
-    let sign_out_error = RwSignal::new(None::<String>);
-    let sign_out = move |_| {
-        if signing_out.get_untracked() {
-            return;
-        }
-        signing_out.set(true);
-        sign_out_error.set(None);
-        let config = config.clone();
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match api::auth::sign_out(&config).await {
-                Ok(()) | Err(ApiError::Http { status: 401, .. }) => {
-                    navigate(routes::SIGN_IN, NavigateOptions::default())
-                }
-                Err(e) => sign_out_error.set(Some(friendly_message(&e))),
-            }
-            signing_out.set(false);
-        });
-    };
 
     let class = style! {"Shell",
         .topbar {
@@ -133,9 +90,6 @@ pub fn Shell() -> impl IntoView {
             margin: 0 auto;
             padding: 1rem 1.5rem 3rem 1.5rem;
         }
-        .shell-error {
-            color: var(--bb-color-danger-text);
-        }
         .sections ul {
             list-style: none;
             margin: 0;
@@ -171,34 +125,13 @@ pub fn Shell() -> impl IntoView {
                         class="bb-button bb-button-on-dark"
                         data-testid="sign-out"
                         disabled=signing_out
-                        on:click=sign_out.clone()
+                        on:click=move |_| on_sign_out.run(())
                     >
                         "Sign out"
                     </button>
                 </div>
             }
         })
-    };
-
-    let content = move || match me.get() {
-        None => view! { class = class,
-            <p data-testid="shell-loading" aria-busy="true">"Loading your console\u{2026}"</p>
-        }
-        .into_any(),
-        Some(Ok(_)) => view! { <Outlet/> }.into_any(),
-        Some(Err(e)) if e.is_unauthenticated() => view! { class = class,
-            <p aria-busy="true">"Taking you to sign in\u{2026}"</p>
-        }
-        .into_any(),
-        Some(Err(e)) => view! { class = class,
-            <div data-testid="shell-error" role="alert">
-                <p class="shell-error" data-testid="page-error">{friendly_message(&e)}</p>
-                <button type="button" class="bb-button bb-button-secondary" on:click=move |_| me.refetch()>
-                    "Try again"
-                </button>
-            </div>
-        }
-        .into_any(),
     };
 
     view! { class = class,
@@ -257,7 +190,7 @@ pub fn Shell() -> impl IntoView {
         </nav>
         <main id="main" tabindex="-1">
             {move || sign_out_error.get().map(|m| view! { <p class="bb-error" role="alert" data-testid="page-error">{m}</p> })}
-            {content}
+            {children()}
         </main>
     }
 }

@@ -8,11 +8,13 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use stylers::style;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::calendar_view::{CalendarGrid, CalendarToolbar};
+use crate::components::load_failed::LoadFailed;
 use crate::components::session_dialog::SessionDialog;
 use crate::components::zoom_attention::ZoomAttention;
 use crate::config::Config;
+use crate::hooks::{use_poll_while, use_write};
 use crate::host::HostEvents;
 use crate::logic::calendar::{self, CalendarView};
 use crate::logic::link_state::is_settling;
@@ -41,23 +43,6 @@ pub struct CalendarContext {
     pub refresh: Callback<()>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Phase {
-    Loading,
-    Failed(ApiError),
-    Ready,
-}
-
-impl Phase {
-    fn name(&self) -> &'static str {
-        match self {
-            Phase::Loading => "loading",
-            Phase::Failed(_) => "error",
-            Phase::Ready => "ready",
-        }
-    }
-}
-
 /// BetterBeing Console → Calendar. Owns the preferences, the sessions of the shown period (polled while Zoom is
 /// still working on any of them) and the New session dialog; the session panel is its child route.
 #[component]
@@ -65,8 +50,6 @@ pub fn CalendarPage() -> impl IntoView {
     let config = expect_context::<Config>();
     let navigate = use_navigate();
     let query = use_query_map();
-
-    let to_sign_in = crate::app::use_sign_in_redirect();
 
     let preferences = LocalResource::new({
         let config = config.clone();
@@ -142,44 +125,30 @@ pub fn CalendarPage() -> impl IntoView {
         attention.refetch();
     });
 
-    Effect::new(move |_| {
-        let settling = shown.with(|s| {
-            s.as_ref()
-                .is_some_and(|(_, list)| list.iter().any(|s| is_settling(&s.zoom.sync)))
-        });
-        if settling {
-            let handle = set_timeout_with_handle(move || sessions.refetch(), SETTLING_POLL).ok();
-            on_cleanup(move || {
-                if let Some(h) = handle {
-                    h.clear();
-                }
-            });
-        }
-    });
+    use_poll_while(
+        move || {
+            shown.with(|s| {
+                s.as_ref()
+                    .is_some_and(|(_, list)| list.iter().any(|s| is_settling(&s.zoom.sync)))
+            })
+        },
+        SETTLING_POLL,
+        move || sessions.refetch(),
+    );
 
-    let phase = Memo::new(move |_| {
+    // Loading (`None`), failed or ready: polling and refetches keep the shown list, so this changes only with
+    // the period.
+    let state = Memo::new(move |_| {
         if let Some(Err(e)) = preferences.get() {
-            return Phase::Failed(e);
+            return Some(Err(e));
         }
-        let Some(current) = range.get() else {
-            return Phase::Loading;
-        };
+        let current = range.get()?;
         if shown.with(|s| s.as_ref().is_some_and(|(r, _)| *r == current)) {
-            return Phase::Ready;
+            return Some(Ok(()));
         }
         match sessions.get() {
-            Some(Some((r, Err(e)))) if r == current => Phase::Failed(e),
-            _ => Phase::Loading,
-        }
-    });
-    Effect::new({
-        let to_sign_in = to_sign_in.clone();
-        move |_| {
-            if let Phase::Failed(e) = phase.get() {
-                if e.is_unauthenticated() {
-                    to_sign_in();
-                }
-            }
+            Some(Some((r, Err(e)))) if r == current => Some(Err(e)),
+            _ => None,
         }
     });
     let visible = Signal::derive(move || {
@@ -188,7 +157,7 @@ pub fn CalendarPage() -> impl IntoView {
             _ => Vec::new(),
         })
     });
-    let retry = move |_| {
+    let retry = move |()| {
         if matches!(preferences.get_untracked(), Some(Err(_))) {
             preferences.refetch();
         } else {
@@ -230,28 +199,28 @@ pub fn CalendarPage() -> impl IntoView {
         }
     });
 
-    let zone_saving = RwSignal::new(false);
-    let zone_error = RwSignal::new(None::<String>);
-    let on_zone = Callback::new({
+    let save_zone = use_write();
+    let save_zone_job = {
         let config = config.clone();
-        move |name: String| {
-            let previous = zone_name.get_untracked();
-            zone_name.set(Some(name.clone()));
-            zone_saving.set(true);
-            zone_error.set(None);
+        move |(name, previous): (String, Option<String>)| {
             let config = config.clone();
-            leptos::task::spawn_local(async move {
-                match api::sessions::save_preferences(&config, &Preferences { time_zone: name }).await {
-                    Ok(saved) => zone_name.set(Some(saved.time_zone)),
-                    Err(e) => {
-                        zone_name.set(previous);
-                        zone_error.set(Some(format!("The time zone was not saved. {}", friendly_message(&e))));
-                    }
-                }
-                zone_saving.set(false);
-            });
+            async move {
+                let answer = api::sessions::save_preferences(&config, &Preferences { time_zone: name }).await;
+                zone_name.set(match &answer {
+                    Ok(saved) => Some(saved.time_zone.clone()),
+                    Err(_) => previous,
+                });
+                answer.map(|_| ())
+            }
         }
+    };
+    let on_zone = Callback::new(move |name: String| {
+        let previous = zone_name.get_untracked();
+        zone_name.set(Some(name.clone()));
+        // The picker stays usable while a zone saves, as before: every choice is saved.
+        save_zone.run_latest(save_zone_job((name, previous)));
     });
+    let zone_error = save_zone.error(|e| format!("The time zone was not saved. {}", friendly_message(e)));
 
     let selected = RwSignal::new(None::<i64>);
     let notice = RwSignal::new(None::<String>);
@@ -267,7 +236,6 @@ pub fn CalendarPage() -> impl IntoView {
 
     // New session.
     let new_draft = RwSignal::new(None::<SessionDraft>);
-    let saving = RwSignal::new(false);
     let save_field_error = RwSignal::new(None::<FieldError>);
     let save_error = RwSignal::new(None::<String>);
     let on_new = Callback::new(move |()| {
@@ -277,22 +245,17 @@ pub fn CalendarPage() -> impl IntoView {
         save_error.set(None);
         new_draft.set(Some(SessionDraft::new_at(date, time, z.name())));
     });
-    let on_save = Callback::new({
+    let create = use_write();
+    let create_job = {
         let config = config.clone();
         let navigate = navigate.clone();
-        let to_sign_in = to_sign_in.clone();
         move |(input, draft): (SessionInput, SessionDraft)| {
-            if saving.get_untracked() {
-                return;
-            }
-            saving.set(true);
+            let (config, navigate) = (config.clone(), navigate.clone());
             save_field_error.set(None);
             save_error.set(None);
-            let config = config.clone();
-            let navigate = navigate.clone();
-            let to_sign_in = to_sign_in.clone();
-            leptos::task::spawn_local(async move {
-                match api::sessions::create(&config, &input).await {
+            async move {
+                let answer = api::sessions::create(&config, &input).await;
+                match &answer {
                     Ok(session) => {
                         host.session_created(session.id);
                         host.observe_link(session.id, session.zoom.link.as_ref().map(|l| l.join_url.as_str()));
@@ -304,16 +267,16 @@ pub fn CalendarPage() -> impl IntoView {
                             NavigateOptions::default(),
                         );
                     }
-                    Err(e) if e.is_unauthenticated() => to_sign_in(),
-                    Err(e) => match session_form::server_field_error(&e, &draft) {
+                    Err(e) => match session_form::server_field_error(e, &draft) {
                         Some(field) => save_field_error.set(Some(field)),
-                        None => save_error.set(Some(friendly_message(&e))),
+                        None => save_error.set(Some(friendly_message(e))),
                     },
                 }
-                saving.set(false);
-            });
+                answer.map(|_| ())
+            }
         }
-    });
+    };
+    let on_save = Callback::new(move |args: (SessionInput, SessionDraft)| create.run(create_job(args)));
 
     let class = style! {"CalendarPage",
         h1 {
@@ -356,27 +319,19 @@ pub fn CalendarPage() -> impl IntoView {
         .notice p {
             margin: 0;
         }
-        .error-text {
-            color: var(--bb-color-danger-text);
-        }
     };
 
     let body = move || {
-        match phase.get() {
-        Phase::Loading => view! { class = class,
+        match state.get() {
+        None => view! { class = class,
             <div class="state" aria-busy="true"><p>"Loading your calendar\u{2026}"</p></div>
         }
         .into_any(),
-        Phase::Failed(e) => view! { class = class,
-            <div class="state" role="alert">
-                <p class="error-text" data-testid="page-error">{friendly_message(&e)}</p>
-                <button type="button" class="bb-button bb-button-secondary" data-testid="calendar-retry" on:click=retry>
-                    "Try again"
-                </button>
-            </div>
+        Some(Err(e)) => view! {
+            <LoadFailed error=e on_retry=retry state="calendar-load" retry="calendar-retry"/>
         }
         .into_any(),
-        Phase::Ready => view! { class = class,
+        Some(Ok(())) => view! { class = class,
             {move || visible.with(Vec::is_empty).then(|| view! { class = class,
                 <div class="empty" data-testid="calendar-empty">
                     <p>{view.get().empty_message()}</p>
@@ -416,14 +371,18 @@ pub fn CalendarPage() -> impl IntoView {
                 title=Signal::derive(move || calendar::title(view.get(), anchor.get()))
                 zone=Signal::derive(move || zone_name.get().unwrap_or_default())
                 zone_options=zone_options
-                zone_saving=zone_saving
+                zone_saving=save_zone.busy()
                 on_view=on_view
                 on_step=on_step
                 on_today=on_today
                 on_zone=on_zone
                 on_new=on_new
             />
-            <div data-testid="calendar-state" data-state=move || phase.get().name()>
+            <div data-testid="calendar-state" data-state=move || match state.get() {
+                None => "loading",
+                Some(Err(_)) => "error",
+                Some(Ok(())) => "ready",
+            }>
                 {body}
             </div>
         </div>
@@ -434,7 +393,7 @@ pub fn CalendarPage() -> impl IntoView {
                 zone_options=zone_options.get_untracked()
                 on_save=on_save
                 on_close=move || new_draft.set(None)
-                busy=saving
+                busy=create.busy()
                 server_error=save_field_error
                 error=save_error
             />

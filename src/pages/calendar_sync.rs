@@ -7,7 +7,9 @@ use stylers::style;
 use crate::api;
 use crate::components::calendar_feed::CalendarFeedView;
 use crate::components::connected_calendar::ConnectedCalendarView;
+use crate::components::load_failed::load_failed_fallback;
 use crate::config::Config;
+use crate::hooks::use_write;
 use crate::logic::messages::{calendar_message, friendly_message};
 
 /// BetterBeing Console → Calendar sync (`/console/calendar-sync`): the connected calendar (written to within
@@ -15,8 +17,6 @@ use crate::logic::messages::{calendar_message, friendly_message};
 #[component]
 pub fn CalendarSyncPage() -> impl IntoView {
     let config = expect_context::<Config>();
-    let to_sign_in = crate::app::use_sign_in_redirect();
-
     let fetched = LocalResource::new({
         let config = config.clone();
         move || {
@@ -24,42 +24,18 @@ pub fn CalendarSyncPage() -> impl IntoView {
             async move { api::calendar_feed::get(&config).await }
         }
     });
-    // The feed shown: the fetched one, then the one a rotation answered.
-    let feed = RwSignal::new(None::<CalendarFeed>);
-    Effect::new({
-        let to_sign_in = to_sign_in.clone();
-        move |_| match fetched.get() {
-            Some(Ok(f)) => feed.set(Some(f)),
-            Some(Err(e)) if e.is_unauthenticated() => to_sign_in(),
-            _ => {}
-        }
-    });
-
-    let rotating = RwSignal::new(false);
-    let rotated = RwSignal::new(false);
-    let rotate_error = RwSignal::new(None::<String>);
-    let on_rotate = Callback::new(move |()| {
-        if rotating.get_untracked() {
-            return;
-        }
-        rotating.set(true);
-        rotate_error.set(None);
+    // The feed a rotation answered, shown instead of the fetched one.
+    let rotated_to = RwSignal::new(None::<CalendarFeed>);
+    let rotate = use_write();
+    let rotate_job = move || {
         let config = config.clone();
-        let to_sign_in = to_sign_in.clone();
-        leptos::task::spawn_local(async move {
-            match api::calendar_feed::rotate(&config).await {
-                Ok(f) => {
-                    let _ = feed.try_set(Some(f));
-                    let _ = rotated.try_set(true);
-                }
-                Err(e) if e.is_unauthenticated() => to_sign_in(),
-                Err(e) => {
-                    let _ = rotate_error.try_set(Some(friendly_message(&e)));
-                }
-            }
-            let _ = rotating.try_set(false);
-        });
-    });
+        async move {
+            let f = api::calendar_feed::rotate(&config).await?;
+            let _ = rotated_to.try_set(Some(f));
+            Ok(())
+        }
+    };
+    let on_rotate = Callback::new(move |()| rotate.run(rotate_job()));
 
     let class = style! {"CalendarSyncPage",
         h1 {
@@ -76,51 +52,37 @@ pub fn CalendarSyncPage() -> impl IntoView {
             border-radius: var(--bb-radius-large);
             padding: 1.5rem;
         }
-        .error-text {
-            color: var(--bb-color-danger-text);
-        }
     };
 
-    let has_feed = Memo::new(move |_| feed.with(Option::is_some));
     let body = move || {
-        match (has_feed.get(), if has_feed.get() { None } else { fetched.get() }) {
-        (true, _) => view! {
-            <CalendarFeedView
-                feed=Signal::derive(move || feed.get().unwrap_or_else(|| CalendarFeed {
-                    url: String::new(),
-                    webcal_url: String::new(),
-                    created_at: chrono::DateTime::default(),
-                }))
-                on_rotate=on_rotate
-                rotating=rotating
-                rotate_error=rotate_error
-                rotated=rotated
-            />
-        }
-        .into_any(),
-        (false, Some(Err(e))) => view! { class = class,
-            <div class="state" data-testid="calendar-feed-state" data-state="error" role="alert">
-                <p class="error-text" data-testid="page-error">{friendly_message(&e)}</p>
-                <button type="button" class="bb-button bb-button-secondary" data-testid="retry" on:click=move |_| fetched.refetch()>
-                    "Try again"
-                </button>
-            </div>
-        }
-        .into_any(),
-        _ => view! { class = class,
-            <div class="state" data-testid="calendar-feed-state" data-state="loading" aria-busy="true">
-                <p>"Loading your subscription URL\u{2026}"</p>
-            </div>
-        }
-        .into_any(),
-    }
+        fetched.get().map(|r| {
+            r.map(|fetched_feed| {
+                view! {
+                    <CalendarFeedView
+                        feed=Signal::derive(move || rotated_to.get().unwrap_or_else(|| fetched_feed.clone()))
+                        on_rotate=on_rotate
+                        rotating=rotate.busy()
+                        rotate_error=rotate.error(friendly_message)
+                        rotated=Signal::derive(move || rotated_to.with(Option::is_some))
+                    />
+                }
+            })
+        })
     };
 
     view! { class = class,
         <h1>"Calendar sync"</h1>
         <p class="lede">"See your BetterBeing sessions, with their Zoom links, in the calendar app you already use."</p>
         <ConnectedCalendar/>
-        {body}
+        <Transition fallback=move || view! { class = class,
+            <div class="state" data-testid="calendar-feed-state" data-state="loading" aria-busy="true">
+                <p>"Loading your subscription URL\u{2026}"</p>
+            </div>
+        }>
+            <ErrorBoundary fallback=load_failed_fallback("calendar-feed-state", Some("retry"), Callback::new(move |()| fetched.refetch()))>
+                {body}
+            </ErrorBoundary>
+        </Transition>
     }
 }
 
@@ -138,7 +100,6 @@ enum Step {
 #[component]
 fn ConnectedCalendar() -> impl IntoView {
     let config = expect_context::<Config>();
-    let to_sign_in = crate::app::use_sign_in_redirect();
     let fetched = LocalResource::new({
         let config = config.clone();
         move || {
@@ -147,22 +108,21 @@ fn ConnectedCalendar() -> impl IntoView {
         }
     });
     // What is shown: the fetched record, then whatever each action answered.
-    let shown = RwSignal::new(None::<Option<CalendarConnection>>);
+    let answered = RwSignal::new(None::<Option<CalendarConnection>>);
+    let shown = Signal::derive(move || {
+        answered
+            .get()
+            .or_else(|| fetched.get().and_then(Result::ok).map(|s| s.connection))
+            .flatten()
+    });
     let error = RwSignal::new(None::<String>);
     let test_result = RwSignal::new(None::<CalendarTest>);
     let disconnect_error = RwSignal::new(None::<String>);
     let dialog = NodeRef::<Dialog>::new();
-    Effect::new({
-        let to_sign_in = to_sign_in.clone();
-        move |_| match fetched.get() {
-            Some(Ok(s)) => shown.set(Some(s.connection)),
-            Some(Err(e)) if e.is_unauthenticated() => to_sign_in(),
-            _ => {}
-        }
-    });
 
-    let act = Action::new_local(move |step: &Step| {
-        let (config, step, to_sign_in) = (config.clone(), step.clone(), to_sign_in.clone());
+    let act = use_write();
+    let act_job = move |step: Step| {
+        let config = config.clone();
         async move {
             let _ = error.try_set(None);
             let _ = disconnect_error.try_set(None);
@@ -180,26 +140,30 @@ fn ConnectedCalendar() -> impl IntoView {
                 }),
                 Step::Disconnect => api::calendar_sync::disconnect(&config).await.map(|()| Some(None)),
             };
-            match outcome {
+            match &outcome {
                 Ok(Some(next)) => {
-                    let _ = shown.try_set(Some(next));
+                    let _ = answered.try_set(Some(next.clone()));
                     if let Some(d) = dialog.get_untracked() {
                         d.close();
                     }
                 }
                 // A test may have changed the record (a problem fixed, or a password refused): read it again.
-                Ok(None) => fetched.refetch(),
-                Err(e) if e.is_unauthenticated() => to_sign_in(),
+                Ok(None) => {
+                    let _ = answered.try_set(None);
+                    fetched.refetch();
+                }
                 Err(e) if matches!(step, Step::Disconnect) => {
-                    let _ = disconnect_error.try_set(Some(calendar_message(&e)));
+                    let _ = disconnect_error.try_set(Some(calendar_message(e)));
                 }
                 Err(e) => {
-                    let _ = error.try_set(Some(calendar_message(&e)));
+                    let _ = error.try_set(Some(calendar_message(e)));
                 }
             }
+            outcome.map(|_| ())
         }
-    });
-    let busy = act.pending();
+    };
+    let step = Callback::new(move |step: Step| act.run(act_job(step)));
+    let busy = act.busy();
 
     let class = style! {"ConnectedCalendar",
         .state {
@@ -209,42 +173,36 @@ fn ConnectedCalendar() -> impl IntoView {
             padding: 1.5rem;
             margin: 0 0 1.5rem 0;
         }
-        .error-text {
-            color: var(--bb-color-danger-text);
-        }
     };
-    move || {
-        match (shown.with(Option::is_some), fetched.get()) {
-        (true, _) => view! {
-            <ConnectedCalendarView
-                connection=Signal::derive(move || shown.get().flatten())
-                on_connect=move |c| { act.dispatch(Step::Connect(c)); }
-                on_choose=move |url| { act.dispatch(Step::Choose(url)); }
-                on_test=move |()| { act.dispatch(Step::Test); }
-                on_disconnect=move |()| { act.dispatch(Step::Disconnect); }
-                busy=busy
-                error=error
-                test_result=test_result
-                disconnect_error=disconnect_error
-                disconnect_dialog=dialog
-            />
-        }
-        .into_any(),
-        (false, Some(Err(e))) => view! { class = class,
-            <div class="state" data-testid="connected-calendar" data-state="error" role="alert">
-                <p class="error-text">{friendly_message(&e)}</p>
-                <button type="button" class="bb-button bb-button-secondary" data-testid="calendar-retry-load" on:click=move |_| fetched.refetch()>
-                    "Try again"
-                </button>
-            </div>
-        }
-        .into_any(),
-        _ => view! { class = class,
+    let view = move || {
+        fetched.get().map(|r| {
+            r.map(|_| {
+                view! {
+                    <ConnectedCalendarView
+                        connection=shown
+                        on_connect=move |c| step.run(Step::Connect(c))
+                        on_choose=move |url| step.run(Step::Choose(url))
+                        on_test=move |()| step.run(Step::Test)
+                        on_disconnect=move |()| step.run(Step::Disconnect)
+                        busy=busy
+                        error=error
+                        test_result=test_result
+                        disconnect_error=disconnect_error
+                        disconnect_dialog=dialog
+                    />
+                }
+            })
+        })
+    };
+    view! { class = class,
+        <Transition fallback=move || view! { class = class,
             <div class="state" data-testid="connected-calendar" data-state="loading" aria-busy="true">
                 <p>"Loading your connected calendar\u{2026}"</p>
             </div>
-        }
-        .into_any(),
-    }
+        }>
+            <ErrorBoundary fallback=load_failed_fallback("connected-calendar", Some("calendar-retry-load"), Callback::new(move |()| fetched.refetch()))>
+                {view}
+            </ErrorBoundary>
+        </Transition>
     }
 }

@@ -3,8 +3,10 @@ use leptos::prelude::*;
 use stylers::style;
 
 use crate::api::{self, ApiError};
+use crate::components::load_failed::load_failed_fallback;
 use crate::components::organisation_admin::{OrganisationAdminView, OrganisationForbidden};
 use crate::config::Config;
+use crate::hooks::use_write;
 use crate::logic::messages::friendly_message;
 
 /// BetterBeing Console → Organisation (`/console/organisation`), for Clinic and Enterprise admins. Owns the fetch
@@ -12,8 +14,6 @@ use crate::logic::messages::friendly_message;
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
     let config = expect_context::<Config>();
-    let to_sign_in = crate::app::use_sign_in_redirect();
-
     let fetched = LocalResource::new({
         let config = config.clone();
         move || {
@@ -21,48 +21,28 @@ pub fn OrganisationPage() -> impl IntoView {
             async move { api::organisation::get(&config).await }
         }
     });
-    let organisation = RwSignal::new(None::<OrganisationAdmin>);
-    let allowed = RwSignal::new(false);
-    Effect::new({
-        let to_sign_in = to_sign_in.clone();
-        move |_| match fetched.get() {
-            Some(Ok(o)) => {
-                allowed.set(o.zoom_allowed);
-                organisation.set(Some(o));
-            }
-            Some(Err(e)) if e.is_unauthenticated() => to_sign_in(),
-            _ => {}
-        }
-    });
+    // The answer to the last change saved (shown instead of the fetched one), and the switch's position while a
+    // change is saving.
+    let saved = RwSignal::new(None::<OrganisationAdmin>);
+    let wanted = RwSignal::new(None::<bool>);
 
-    let saving = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let on_toggle = Callback::new(move |wanted: bool| {
-        if saving.get_untracked() {
-            return;
-        }
-        saving.set(true);
-        error.set(None);
-        allowed.set(wanted);
+    let toggle = use_write();
+    let toggle_job = move |wanted_now: bool| {
         let config = config.clone();
-        let to_sign_in = to_sign_in.clone();
-        leptos::task::spawn_local(async move {
-            match api::organisation::set_zoom_access(&config, wanted).await {
-                Ok(o) => {
-                    let _ = allowed.try_set(o.zoom_allowed);
-                    let _ = organisation.try_set(Some(o));
-                }
-                Err(e) => {
-                    let _ = allowed.try_set(!wanted);
-                    if e.is_unauthenticated() {
-                        to_sign_in();
-                    } else {
-                        let _ = error.try_set(Some(format!("The change was not saved. {}", friendly_message(&e))));
-                    }
-                }
+        async move {
+            let answer = api::organisation::set_zoom_access(&config, wanted_now).await;
+            if let Ok(o) = &answer {
+                let _ = saved.try_set(Some(o.clone()));
             }
-            let _ = saving.try_set(false);
-        });
+            let _ = wanted.try_set(None);
+            answer.map(|_| ())
+        }
+    };
+    let on_toggle = Callback::new(move |now: bool| {
+        if !toggle.busy().get_untracked() {
+            wanted.set(Some(now));
+            toggle.run(toggle_job(now));
+        }
     });
 
     let class = style! {"OrganisationPage",
@@ -80,48 +60,44 @@ pub fn OrganisationPage() -> impl IntoView {
             border-radius: var(--bb-radius-large);
             padding: 1.5rem;
         }
-        .error-text {
-            color: var(--bb-color-danger-text);
-        }
     };
 
-    let loaded = Memo::new(move |_| organisation.with(Option::is_some));
     let body = move || {
-        if loaded.get() {
-            return view! {
+        fetched.get().map(|r| match r {
+            Ok(fetched_organisation) => Ok(view! {
                 <OrganisationAdminView
-                    organisation=Signal::derive(move || organisation.get().expect("shown only once loaded"))
-                    allowed=allowed
+                    allowed=Signal::derive({
+                        let fetched_allowed = fetched_organisation.zoom_allowed;
+                        move || {
+                            wanted
+                                .get()
+                                .or_else(|| saved.with(|o| o.as_ref().map(|o| o.zoom_allowed)))
+                                .unwrap_or(fetched_allowed)
+                        }
+                    })
+                    organisation=Signal::derive(move || saved.get().unwrap_or_else(|| fetched_organisation.clone()))
                     on_toggle=on_toggle
-                    saving=saving
-                    error=error
+                    saving=toggle.busy()
+                    error=toggle.error(|e| format!("The change was not saved. {}", friendly_message(e)))
                 />
             }
-            .into_any();
-        }
-        match fetched.get() {
-            Some(Err(ApiError::Http { status: 403, .. })) => view! { <OrganisationForbidden/> }.into_any(),
-            Some(Err(e)) => view! { class = class,
-                <div class="state" data-testid="organisation-state" data-state="error" role="alert">
-                    <p class="error-text" data-testid="page-error">{friendly_message(&e)}</p>
-                    <button type="button" class="bb-button bb-button-secondary" data-testid="retry" on:click=move |_| fetched.refetch()>
-                        "Try again"
-                    </button>
-                </div>
-            }
-            .into_any(),
-            _ => view! { class = class,
-                <div class="state" data-testid="organisation-state" data-state="loading" aria-busy="true">
-                    <p>"Loading your organisation\u{2026}"</p>
-                </div>
-            }
-            .into_any(),
-        }
+            .into_any()),
+            Err(ApiError::Http { status: 403, .. }) => Ok(view! { <OrganisationForbidden/> }.into_any()),
+            Err(e) => Err(e),
+        })
     };
 
     view! { class = class,
         <h1>"Organisation"</h1>
         <p class="lede">"Decide whether your practitioners can connect Zoom, and see where each of them stands."</p>
-        {body}
+        <Suspense fallback=move || view! { class = class,
+            <div class="state" data-testid="organisation-state" data-state="loading" aria-busy="true">
+                <p>"Loading your organisation\u{2026}"</p>
+            </div>
+        }>
+            <ErrorBoundary fallback=load_failed_fallback("organisation-state", Some("retry"), Callback::new(move |()| fetched.refetch()))>
+                {body}
+            </ErrorBoundary>
+        </Suspense>
     }
 }

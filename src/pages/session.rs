@@ -7,9 +7,11 @@ use stylers::style;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
+use crate::components::load_failed::LoadFailed;
 use crate::components::session_dialog::SessionDialog;
 use crate::components::session_panel::SessionPanel;
 use crate::config::Config;
+use crate::hooks::{use_poll_while, use_write};
 use crate::host::HostEvents;
 use crate::logic::calendar;
 use crate::logic::link_state::{self, is_settling, FailureHelp};
@@ -33,7 +35,6 @@ pub fn SessionPanelPage() -> impl IntoView {
         let _ = ctx.selected.try_set(None);
     });
 
-    let to_sign_in = crate::app::use_sign_in_redirect();
     let back_to_calendar = {
         let navigate = navigate.clone();
         move || {
@@ -75,26 +76,11 @@ pub fn SessionPanelPage() -> impl IntoView {
             current.set(Some(s));
         }
     });
-    Effect::new(move |_| {
-        if current.with(|s| s.as_ref().is_some_and(|s| is_settling(&s.zoom.sync))) {
-            let handle = set_timeout_with_handle(move || fetched.refetch(), SETTLING_POLL).ok();
-            on_cleanup(move || {
-                if let Some(h) = handle {
-                    h.clear();
-                }
-            });
-        }
-    });
-    Effect::new({
-        let to_sign_in = to_sign_in.clone();
-        move |_| {
-            if let Some(Err(e)) = fetched.get() {
-                if e.is_unauthenticated() {
-                    to_sign_in();
-                }
-            }
-        }
-    });
+    use_poll_while(
+        move || current.with(|s| s.as_ref().is_some_and(|s| is_settling(&s.zoom.sync))),
+        SETTLING_POLL,
+        move || fetched.refetch(),
+    );
     // Focus the panel's heading when a session opens, so keyboard and screen reader users land in it.
     Effect::new(move |previous: Option<Option<i64>>| {
         let shown = current.with(|s| s.as_ref().map(|s| s.id));
@@ -118,30 +104,15 @@ pub fn SessionPanelPage() -> impl IntoView {
 
     // Start Zoom Session: the window opens inside the click (pop-up blockers allow that), then gets the host
     // link. The link lives only in this task and the new window's address bar.
-    let starting = RwSignal::new(false);
     let start_problem = RwSignal::new(None::<FailureHelp>);
-    let on_start = Callback::new({
+    let start = use_write();
+    let start_job = {
         let config = config.clone();
-        move |()| {
-            let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
-                return;
-            };
-            if starting.get_untracked() {
-                return;
-            }
-            start_problem.set(None);
-            let zoom_window = window().open_with_url_and_target("", "_blank").ok().flatten();
-            if let Some(w) = &zoom_window {
-                let _ = w.set_opener(&JsValue::NULL);
-                if let Some(body) = w.document().and_then(|d| d.body()) {
-                    body.set_text_content(Some("Opening Zoom\u{2026}"));
-                }
-            }
-            starting.set(true);
+        move |(session_id, zoom_window): (i64, Option<web_sys::Window>)| {
             let config = config.clone();
-            leptos::task::spawn_local(async move {
+            async move {
                 let result = api::sessions::start(&config, session_id).await;
-                match (result, zoom_window) {
+                match (&result, zoom_window) {
                     (Ok(link), Some(w)) => {
                         let _ = w.location().set_href(&link.start_url);
                     }
@@ -154,7 +125,7 @@ pub fn SessionPanelPage() -> impl IntoView {
                         if let Some(w) = w {
                             let _ = w.close();
                         }
-                        let code = match &e {
+                        let code = match e {
                             ApiError::Http { body: Some(b), .. } => Some(b.code),
                             _ => None,
                         };
@@ -164,73 +135,75 @@ pub fn SessionPanelPage() -> impl IntoView {
                         }));
                     }
                 }
-                starting.set(false);
-            });
+                result.map(|_| ())
+            }
         }
+    };
+    let on_start = Callback::new(move |()| {
+        let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
+            return;
+        };
+        if start.busy().get_untracked() {
+            return;
+        }
+        start_problem.set(None);
+        let zoom_window = window().open_with_url_and_target("", "_blank").ok().flatten();
+        if let Some(w) = &zoom_window {
+            let _ = w.set_opener(&JsValue::NULL);
+            if let Some(body) = w.document().and_then(|d| d.body()) {
+                body.set_text_content(Some("Opening Zoom\u{2026}"));
+            }
+        }
+        start.run(start_job((session_id, zoom_window)));
     });
 
-    let link_busy = RwSignal::new(false);
-    let link_error = RwSignal::new(None::<String>);
-    let on_add_link = Callback::new({
+    // Adding or retrying the Zoom link, and answering a meeting moved in Zoom (put it back, or follow Zoom's
+    // time): the session as the server now has it.
+    let add_link = use_write();
+    let add_link_job = {
         let config = config.clone();
-        let to_sign_in = to_sign_in.clone();
-        move |()| {
-            let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
-                return;
-            };
-            if link_busy.get_untracked() {
-                return;
-            }
-            link_busy.set(true);
-            link_error.set(None);
+        move |session_id: i64| {
             let config = config.clone();
-            let to_sign_in = to_sign_in.clone();
-            leptos::task::spawn_local(async move {
-                match api::sessions::add_zoom_link(&config, session_id).await {
+            async move {
+                let answer = api::sessions::add_zoom_link(&config, session_id).await;
+                match &answer {
                     Ok(s) => {
-                        current.set(Some(s));
+                        current.set(Some(s.clone()));
                         ctx.refresh.run(());
                     }
-                    Err(e) if e.is_unauthenticated() => to_sign_in(),
-                    Err(e) => {
-                        link_error.set(Some(friendly_message(&e)));
-                        zoom_status.refetch();
-                    }
+                    Err(_) => zoom_status.refetch(),
                 }
-                link_busy.set(false);
-            });
-        }
-    });
-
-    // A meeting moved in Zoom: put it back, or follow Zoom's time.
-    let resolving = RwSignal::new(false);
-    let on_resolve_zoom_time = Callback::new({
-        let config = config.clone();
-        let to_sign_in = to_sign_in.clone();
-        move |choice: ::api::sessions::ZoomTimeChoice| {
-            let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
-                return;
-            };
-            if resolving.get_untracked() {
-                return;
+                answer.map(|_| ())
             }
-            resolving.set(true);
-            link_error.set(None);
+        }
+    };
+    let resolve = use_write();
+    let resolve_job = {
+        let config = config.clone();
+        move |(session_id, choice): (i64, ::api::sessions::ZoomTimeChoice)| {
             let config = config.clone();
-            let to_sign_in = to_sign_in.clone();
-            leptos::task::spawn_local(async move {
-                match api::sessions::resolve_zoom_time(&config, session_id, choice).await {
-                    Ok(s) => {
-                        current.set(Some(s));
-                        ctx.refresh.run(());
-                    }
-                    Err(e) if e.is_unauthenticated() => to_sign_in(),
-                    Err(e) => link_error.set(Some(friendly_message(&e))),
-                }
-                resolving.set(false);
-            });
+            async move {
+                let s = api::sessions::resolve_zoom_time(&config, session_id, choice).await?;
+                current.set(Some(s));
+                ctx.refresh.run(());
+                Ok(())
+            }
+        }
+    };
+    let on_add_link = Callback::new(move |()| {
+        if let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) {
+            resolve.clear();
+            add_link.run(add_link_job(session_id));
         }
     });
+    let on_resolve_zoom_time = Callback::new(move |choice: ::api::sessions::ZoomTimeChoice| {
+        if let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) {
+            add_link.clear();
+            resolve.run(resolve_job((session_id, choice)));
+        }
+    });
+    let (add_link_error, resolve_error) = (add_link.error(friendly_message), resolve.error(friendly_message));
+    let link_error = Signal::derive(move || add_link_error.get().or_else(|| resolve_error.get()));
 
     let rescheduled = RwSignal::new(false);
     // Another session opened in this panel: its message is not highlighted.
@@ -243,7 +216,6 @@ pub fn SessionPanelPage() -> impl IntoView {
     });
     // Edit (a changed time is a reschedule: the panel then shows the new link when Zoom has made it).
     let edit_draft = RwSignal::new(None::<SessionDraft>);
-    let saving = RwSignal::new(false);
     let save_field_error = RwSignal::new(None::<FieldError>);
     let save_error = RwSignal::new(None::<String>);
     let on_edit = Callback::new(move |()| {
@@ -253,31 +225,23 @@ pub fn SessionPanelPage() -> impl IntoView {
             edit_draft.set(Some(SessionDraft::from_session(&s)));
         }
     });
-    let on_save = Callback::new({
+    let save = use_write();
+    let save_job = {
         let config = config.clone();
         let navigate = navigate.clone();
-        let to_sign_in = to_sign_in.clone();
-        move |(input, draft): (SessionInput, SessionDraft)| {
-            let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) else {
-                return;
-            };
-            if saving.get_untracked() {
-                return;
-            }
-            saving.set(true);
+        move |(session_id, input, draft): (i64, SessionInput, SessionDraft)| {
+            let (config, navigate) = (config.clone(), navigate.clone());
             save_field_error.set(None);
             save_error.set(None);
-            let config = config.clone();
-            let navigate = navigate.clone();
-            let to_sign_in = to_sign_in.clone();
-            leptos::task::spawn_local(async move {
-                match api::sessions::update(&config, session_id, &input).await {
+            async move {
+                let answer = api::sessions::update(&config, session_id, &input).await;
+                match &answer {
                     Ok(s) => {
                         edit_draft.set(None);
                         let moved = current.with_untracked(|c| c.as_ref().is_some_and(|c| c.starts_at != s.starts_at));
                         rescheduled.set(moved);
                         let date = calendar::date_in(&ctx.zone.get_untracked(), s.starts_at);
-                        current.set(Some(s));
+                        current.set(Some(s.clone()));
                         ctx.refresh.run(());
                         navigate(
                             &routes::session(session_id, ctx.view.get_untracked(), date),
@@ -288,51 +252,44 @@ pub fn SessionPanelPage() -> impl IntoView {
                             },
                         );
                     }
-                    Err(e) if e.is_unauthenticated() => to_sign_in(),
-                    Err(e) => match session_form::server_field_error(&e, &draft) {
+                    Err(e) => match session_form::server_field_error(e, &draft) {
                         Some(field) => save_field_error.set(Some(field)),
-                        None => save_error.set(Some(friendly_message(&e))),
+                        None => save_error.set(Some(friendly_message(e))),
                     },
                 }
-                saving.set(false);
-            });
+                answer.map(|_| ())
+            }
+        }
+    };
+    let on_save = Callback::new(move |(input, draft): (SessionInput, SessionDraft)| {
+        if let Some(session_id) = current.with_untracked(|s| s.as_ref().map(|s| s.id)) {
+            save.run(save_job((session_id, input, draft)));
         }
     });
 
-    let cancelling = RwSignal::new(false);
-    let cancel_error = RwSignal::new(None::<String>);
-    let on_cancel_session = Callback::new({
+    let cancel = use_write();
+    let cancel_job = {
         let config = config.clone();
-        let to_sign_in = to_sign_in.clone();
         let back_to_calendar = back_to_calendar.clone();
-        move |()| {
-            let Some((session_id, client, had_link)) =
-                current.with_untracked(|s| s.as_ref().map(|s| (s.id, s.client_name.clone(), s.zoom.link.is_some())))
-            else {
-                return;
-            };
-            let outcome = zoom_known.with_untracked(|z| link_state::CancelZoom::of(had_link, z.as_ref()));
-            if cancelling.get_untracked() {
-                return;
+        move |(session_id, client, outcome): (i64, String, link_state::CancelZoom)| {
+            let (config, back_to_calendar) = (config.clone(), back_to_calendar.clone());
+            async move {
+                api::sessions::cancel(&config, session_id).await?;
+                ctx.notice.set(Some(outcome.after(&client)));
+                ctx.refresh.run(());
+                back_to_calendar();
+                Ok(())
             }
-            cancelling.set(true);
-            cancel_error.set(None);
-            let config = config.clone();
-            let to_sign_in = to_sign_in.clone();
-            let back_to_calendar = back_to_calendar.clone();
-            leptos::task::spawn_local(async move {
-                match api::sessions::cancel(&config, session_id).await {
-                    Ok(()) => {
-                        ctx.notice.set(Some(outcome.after(&client)));
-                        ctx.refresh.run(());
-                        back_to_calendar();
-                    }
-                    Err(e) if e.is_unauthenticated() => to_sign_in(),
-                    Err(e) => cancel_error.set(Some(friendly_message(&e))),
-                }
-                let _ = cancelling.try_set(false);
-            });
         }
+    };
+    let on_cancel_session = Callback::new(move |()| {
+        let Some((session_id, client, had_link)) =
+            current.with_untracked(|s| s.as_ref().map(|s| (s.id, s.client_name.clone(), s.zoom.link.is_some())))
+        else {
+            return;
+        };
+        let outcome = zoom_known.with_untracked(|z| link_state::CancelZoom::of(had_link, z.as_ref()));
+        cancel.run(cancel_job((session_id, client, outcome)));
     });
 
     let zoom_page = routes::browser_path(&config, routes::ZOOM);
@@ -363,14 +320,6 @@ pub fn SessionPanelPage() -> impl IntoView {
             padding: 1.5rem;
             box-shadow: var(--bb-shadow-raised);
         }
-        .error-text {
-            color: var(--bb-color-danger-text);
-        }
-        .actions {
-            display: flex;
-            gap: 0.75rem;
-            flex-wrap: wrap;
-        }
     };
 
     let body = move || {
@@ -386,27 +335,23 @@ pub fn SessionPanelPage() -> impl IntoView {
                 on_edit=on_edit
                 on_cancel_session=on_cancel_session
                 on_close=on_close
-                starting=starting
+                starting=start.busy()
                 start_problem=start_problem
-                link_busy=link_busy
+                link_busy=add_link.busy()
                 link_error=link_error
-                cancelling=cancelling
-                cancel_error=cancel_error
+                cancelling=cancel.busy()
+                cancel_error=cancel.error(friendly_message)
                 ics_href=ics_href
                 on_resolve_zoom_time=on_resolve_zoom_time
-                resolving=resolving
+                resolving=resolve.busy()
                 rescheduled=rescheduled
             />
         }
         .into_any(),
         (None, Some(Err(e))) => view! { class = class,
-            <div class="state" data-testid="session-panel-state" data-state="error" role="alert">
-                <p class="error-text" data-testid="page-error">{friendly_message(&e)}</p>
-                <div class="actions">
-                    <button type="button" class="bb-button bb-button-secondary" on:click=move |_| fetched.refetch()>"Try again"</button>
-                    <button type="button" class="bb-button bb-button-quiet" on:click=move |_| on_close.run(())>"Back to the calendar"</button>
-                </div>
-            </div>
+            <LoadFailed error=e on_retry=move |()| fetched.refetch() state="session-panel-state">
+                <button type="button" class="bb-button bb-button-quiet" on:click=move |_| on_close.run(())>"Back to the calendar"</button>
+            </LoadFailed>
         }
         .into_any(),
         _ => view! { class = class,
@@ -432,7 +377,7 @@ pub fn SessionPanelPage() -> impl IntoView {
                     original_start=original.unwrap_or_else(Utc::now)
                     on_save=on_save
                     on_close=move || edit_draft.set(None)
-                    busy=saving
+                    busy=save.busy()
                     server_error=save_field_error
                     error=save_error
                 />

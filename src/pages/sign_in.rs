@@ -5,7 +5,9 @@ use leptos_router::NavigateOptions;
 use stylers::style;
 
 use crate::api;
+use crate::components::load_failed::load_failed_fallback;
 use crate::config::Config;
+use crate::hooks::use_write;
 use crate::logic::messages::friendly_message;
 use crate::routes;
 
@@ -25,25 +27,19 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
 
-    let signing_in = RwSignal::new(None::<i64>);
-    let error = RwSignal::new(None::<String>);
-    let sign_in = move |person: i64| {
-        if signing_in.get_untracked().is_some() {
-            return;
+    let chosen = RwSignal::new(None::<i64>);
+    let sign_in = use_write();
+    let sign_in_job = move |person: i64| {
+        let (config, navigate, next) = (config.clone(), navigate.clone(), next.clone());
+        async move {
+            api::auth::demo_sign_in(&config, person).await?;
+            navigate(&next, NavigateOptions::default());
+            Ok(())
         }
-        signing_in.set(Some(person));
-        error.set(None);
-        let config = config.clone();
-        let navigate = navigate.clone();
-        let next = next.clone();
-        leptos::task::spawn_local(async move {
-            match api::auth::demo_sign_in(&config, person).await {
-                Ok(()) => navigate(&next, NavigateOptions::default()),
-                Err(e) => error.set(Some(friendly_message(&e))),
-            }
-            signing_in.set(None);
-        });
     };
+    let on_choose = Callback::new(move |person: i64| sign_in.run(sign_in_job(person)));
+    let busy = sign_in.busy();
+    let error = sign_in.error(friendly_message);
 
     let class = style! {"SignInPage",
         main {
@@ -98,7 +94,6 @@ pub fn SignInPage() -> impl IntoView {
     let person_item = move |person: DemoPerson| {
         let id = person.id;
         let description_id = format!("demo-person-{id}-description");
-        let sign_in = sign_in.clone();
         view! { class = class,
             <li>
                 <button
@@ -107,9 +102,14 @@ pub fn SignInPage() -> impl IntoView {
                     data-testid="sign-in-person"
                     data-person-id=id.to_string()
                     aria-describedby=description_id.clone()
-                    disabled=move || signing_in.get().is_some()
-                    aria-busy=move || (signing_in.get() == Some(id)).to_string()
-                    on:click=move |_| sign_in(id)
+                    disabled=busy
+                    aria-busy=move || (busy.get() && chosen.get() == Some(id)).to_string()
+                    on:click=move |_| {
+                        if !busy.get_untracked() {
+                            chosen.set(Some(id));
+                        }
+                        on_choose.run(id);
+                    }
                 >
                     {person.name}
                 </button>
@@ -118,25 +118,16 @@ pub fn SignInPage() -> impl IntoView {
         }
     };
 
-    let list = move || match people.get() {
-        None => view! { class = class, <p aria-busy="true" data-testid="people-loading">"Loading people\u{2026}"</p> }
-            .into_any(),
-        Some(Ok(list)) if list.is_empty() => {
-            view! { class = class, <p>"No demo people are set up on this server."</p> }.into_any()
-        }
-        Some(Ok(list)) => {
-            let items = list.into_iter().map(person_item.clone()).collect_view();
-            view! { class = class, <ul data-testid="demo-people">{items}</ul> }.into_any()
-        }
-        Some(Err(e)) => view! { class = class,
-            <div role="alert">
-                <p class="error" data-testid="page-error">{friendly_message(&e)}</p>
-                <button type="button" class="bb-button bb-button-secondary" on:click=move |_| people.refetch()>
-                    "Try again"
-                </button>
-            </div>
-        }
-        .into_any(),
+    let list = move || {
+        people.get().map(|r| {
+            r.map(|list| {
+                if list.is_empty() {
+                    return view! { class = class, <p>"No demo people are set up on this server."</p> }.into_any();
+                }
+                let items = list.into_iter().map(person_item).collect_view();
+                view! { class = class, <ul data-testid="demo-people">{items}</ul> }.into_any()
+            })
+        })
     };
 
     view! { class = class,
@@ -147,7 +138,13 @@ pub fn SignInPage() -> impl IntoView {
             <div aria-live="polite">
                 {move || error.get().map(|m| view! { class = class, <p class="error" role="alert" data-testid="page-error">{m}</p> })}
             </div>
-            {list}
+            <Suspense fallback=move || view! { class = class,
+                <p aria-busy="true" data-testid="people-loading">"Loading people\u{2026}"</p>
+            }>
+                <ErrorBoundary fallback=load_failed_fallback("people-state", None, Callback::new(move |()| people.refetch()))>
+                    {list}
+                </ErrorBoundary>
+            </Suspense>
         </main>
     }
 }

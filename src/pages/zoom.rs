@@ -3,26 +3,21 @@ use leptos::prelude::*;
 use stylers::style;
 use wasm_bindgen::JsValue;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::account_switch::AccountSwitchChoice;
 use crate::components::callback_notice::CallbackNotice;
+use crate::components::load_failed::LoadFailed;
 use crate::components::missing_links_offer::MissingLinksOffer;
 use crate::components::zoom_attention::PendingDeletions;
 use crate::components::zoom_help::ZoomHelp;
 use crate::components::zoom_status::ZoomStatusView;
 use crate::config::Config;
+use crate::hooks::use_write;
 use crate::host::HostEvents;
 use crate::logic::host_events::HostEvent;
 use crate::logic::messages::friendly_message;
 use crate::logic::urls::{self, CallbackOutcome};
 use crate::routes;
-
-#[derive(Debug, Clone, PartialEq)]
-enum Phase {
-    Loading,
-    Failed(ApiError),
-    Ready,
-}
 
 /// BetterBeing Console → Video Accounts → Zoom. Owns the status fetch and the disconnect; `ZoomStatusView` draws.
 #[component]
@@ -31,18 +26,116 @@ pub fn ZoomPage() -> impl IntoView {
     let outcome = RwSignal::new(take_callback_outcome());
     let notice = RwSignal::new(None::<&'static str>);
 
+    let host = HostEvents::use_context();
+    let on_connect = Callback::new({
+        let config = config.clone();
+        move |()| {
+            let location = window().location();
+            let url = routes::zoom_connect(
+                &config,
+                &location.pathname().unwrap_or_default(),
+                &location.search().unwrap_or_default(),
+            );
+            let _ = location.assign(&url);
+        }
+    });
+
+    let go_back = use_write();
+    let go_back_job = {
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            async move {
+                api::zoom::discard_account_switch(&config).await?;
+                on_connect.run(());
+                Ok(())
+            }
+        }
+    };
+    let switched = RwSignal::new(None::<String>);
+    let switch = use_write();
+    let switch_job = {
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            async move {
+                let done = api::zoom::confirm_account_switch(&config).await?;
+                let n = done.session_ids.len();
+                let _ = switched.try_set(Some(format!(
+                    "Switched to {}. {} upcoming session{} {} getting a new Zoom meeting and link there: the calendar lists them under \u{201c}Needs your attention\u{201d} so you can tell your clients.",
+                    done.account.email,
+                    n,
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "is" } else { "are" },
+                )));
+                Ok(())
+            }
+        }
+    };
+    // Going back keeps the choice busy until the browser has left for Zoom.
+    let (going_back, switching_now, went_back) = (go_back.busy(), switch.busy(), go_back.succeeded());
+    let switching = Signal::derive(move || going_back.get() || switching_now.get() || went_back.get());
+    let (switch_failed, go_back_failed) = (switch.error(friendly_message), go_back.error(friendly_message));
+    let switch_error = Signal::derive(move || switch_failed.get().or_else(|| go_back_failed.get()));
+    let on_go_back = Callback::new(move |()| go_back.run(go_back_job()));
+    let on_switch = Callback::new(move |()| switch.run(switch_job()));
+    let links_queued = RwSignal::new(None::<::api::sessions::MissingLinks>);
+    let add_links = use_write();
+    let add_links_job = {
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            async move {
+                let queued = api::sessions::add_missing_zoom_links(&config).await?;
+                let _ = links_queued.try_set(Some(queued));
+                Ok(())
+            }
+        }
+    };
+
+    // "Check again": the page shows the stored connection; this asks Zoom now.
+    let check = use_write();
+    let check_job = {
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            async move { api::zoom::check_again(&config).await.map(|_| ()) }
+        }
+    };
+
+    let disconnect = use_write();
+    let disconnect_job = {
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            async move {
+                api::zoom::disconnect(&config).await?;
+                host.dispatch(&HostEvent::ZoomDisconnected);
+                let _ = outcome.try_set(None);
+                let _ = links_queued.try_set(None);
+                let _ = notice.try_set(Some(
+                    "Your Zoom account is disconnected. Meeting links that already exist keep working in Zoom.",
+                ));
+                Ok(())
+            }
+        }
+    };
+    // Read again after each change made here (keyed on the writes' versions) and when the person comes back.
     let status = LocalResource::new({
         let config = config.clone();
         move || {
             let config = config.clone();
+            let _ = (
+                switch.version().get(),
+                check.version().get(),
+                disconnect.version().get(),
+            );
             async move { api::zoom::status(&config).await }
         }
     });
-    let phase = Memo::new(move |_| match status.get() {
-        None => Phase::Loading,
-        Some(Ok(_)) => Phase::Ready,
-        Some(Err(e)) => Phase::Failed(e),
-    });
+    // Loading, failed or ready: a Memo, so looking again re-renders only when this changes.
+    let state = Memo::new(move |_| status.get().map(|r| r.map(|_| ())));
+    let ready = Memo::new(move |_| matches!(state.get(), Some(Ok(()))));
     // A Memo: looking again (on focus) re-renders only when the answer changed.
     let current = Memo::new(move |_| {
         status
@@ -64,7 +157,6 @@ pub fn ZoomPage() -> impl IntoView {
     });
 
     // Tell the host page: connected (once, when back from Zoom) and needing reauth (each time it starts).
-    let host = HostEvents::use_context();
     let announce_connected = StoredValue::new(outcome.get_untracked() == Some(CallbackOutcome::Connected));
     Effect::new(move |was_needing_reauth: Option<bool>| {
         let Some(Ok(now)) = status.get() else {
@@ -87,37 +179,12 @@ pub fn ZoomPage() -> impl IntoView {
         matches!(now, ZoomStatus::NeedsReauth { .. })
     });
 
-    let to_sign_in = crate::app::use_sign_in_redirect();
-    Effect::new({
-        let to_sign_in = to_sign_in.clone();
-        move |_| {
-            if let Phase::Failed(e) = phase.get() {
-                if e.is_unauthenticated() {
-                    to_sign_in();
-                }
-            }
-        }
-    });
-
-    let on_connect = Callback::new({
-        let config = config.clone();
-        move |()| {
-            let location = window().location();
-            let url = routes::zoom_connect(
-                &config,
-                &location.pathname().unwrap_or_default(),
-                &location.search().unwrap_or_default(),
-            );
-            let _ = location.assign(&url);
-        }
-    });
-
     // After (re)connecting: sessions scheduled while Zoom was away can get their links now.
     let missing = LocalResource::new({
         let config = config.clone();
         move || {
             let config = config.clone();
-            let connected = phase.get() == Phase::Ready && matches!(current.get(), ZoomStatus::Connected { .. });
+            let connected = ready.get() && matches!(current.get(), ZoomStatus::Connected { .. });
             async move {
                 if connected {
                     api::sessions::missing_zoom_links(&config).await.ok()
@@ -133,7 +200,7 @@ pub fn ZoomPage() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            let _ = (phase.get(), current.get());
+            let _ = (ready.get(), current.get());
             async move { api::sessions::attention(&config).await.ok() }
         }
     });
@@ -159,49 +226,10 @@ pub fn ZoomPage() -> impl IntoView {
             async move { api::zoom::account_switch(&config).await.ok().and_then(|p| p.pending) }
         }
     });
-    let switching = RwSignal::new(false);
-    let switch_error = RwSignal::new(None::<String>);
-    let switched = RwSignal::new(None::<String>);
-    let on_go_back = Callback::new({
-        let config = config.clone();
-        move |()| {
-            switching.set(true);
-            let config = config.clone();
-            leptos::task::spawn_local(async move {
-                match api::zoom::discard_account_switch(&config).await {
-                    Ok(()) => on_connect.run(()),
-                    Err(e) => {
-                        switch_error.set(Some(friendly_message(&e)));
-                        switching.set(false);
-                    }
-                }
-            });
-        }
-    });
-    let on_switch = Callback::new({
-        let config = config.clone();
-        move |()| {
-            switching.set(true);
-            let config = config.clone();
-            leptos::task::spawn_local(async move {
-                match api::zoom::confirm_account_switch(&config).await {
-                    Ok(done) => {
-                        let n = done.session_ids.len();
-                        switched.set(Some(format!(
-                            "Switched to {}. {} upcoming session{} {} getting a new Zoom meeting and link there: the calendar lists them under \u{201c}Needs your attention\u{201d} so you can tell your clients.",
-                            done.account.email,
-                            n,
-                            if n == 1 { "" } else { "s" },
-                            if n == 1 { "is" } else { "are" },
-                        )));
-                        status.refetch();
-                    }
-                    Err(e) => switch_error.set(Some(friendly_message(&e))),
-                }
-                switching.set(false);
-            });
-        }
-    });
+    let on_add_links = Callback::new(move |()| add_links.run(add_links_job()));
+    let on_disconnect = Callback::new(move |()| disconnect.run(disconnect_job()));
+    let on_check_again = Callback::new(move |()| check.run(check_job()));
+    let missing_links = Signal::derive(move || missing.get().flatten());
     let account_switch_view = move || {
         let pending = account_switch.get().flatten();
         view! {
@@ -212,86 +240,6 @@ pub fn ZoomPage() -> impl IntoView {
             {move || switched.get().map(|text| view! { <p class="bb-notice" role="status" data-testid="account-switched">{text}</p> })}
         }
     };
-    let missing_links = Signal::derive(move || missing.get().flatten());
-    let adding_links = RwSignal::new(false);
-    let links_queued = RwSignal::new(None::<::api::sessions::MissingLinks>);
-    let add_links_error = RwSignal::new(None::<String>);
-    let on_add_links = Callback::new({
-        let config = config.clone();
-        move |()| {
-            if adding_links.get_untracked() {
-                return;
-            }
-            adding_links.set(true);
-            add_links_error.set(None);
-            let config = config.clone();
-            leptos::task::spawn_local(async move {
-                match api::sessions::add_missing_zoom_links(&config).await {
-                    Ok(queued) => links_queued.set(Some(queued)),
-                    Err(e) => add_links_error.set(Some(friendly_message(&e))),
-                }
-                adding_links.set(false);
-            });
-        }
-    });
-
-    // "Check again": the page shows the stored connection; this asks Zoom now.
-    let checking = RwSignal::new(false);
-    let check_error = RwSignal::new(None::<String>);
-    let on_check_again = Callback::new({
-        let config = config.clone();
-        let to_sign_in = to_sign_in.clone();
-        move |()| {
-            if checking.get_untracked() {
-                return;
-            }
-            checking.set(true);
-            check_error.set(None);
-            let config = config.clone();
-            let to_sign_in = to_sign_in.clone();
-            leptos::task::spawn_local(async move {
-                match api::zoom::check_again(&config).await {
-                    Ok(_) => status.refetch(),
-                    Err(e) if e.is_unauthenticated() => to_sign_in(),
-                    Err(e) => check_error.set(Some(friendly_message(&e))),
-                }
-                checking.set(false);
-            });
-        }
-    });
-
-    let disconnecting = RwSignal::new(false);
-    let disconnect_error = RwSignal::new(None::<String>);
-    let on_disconnect = Callback::new({
-        let config = config.clone();
-        let to_sign_in = to_sign_in.clone();
-        move |()| {
-            if disconnecting.get_untracked() {
-                return;
-            }
-            disconnecting.set(true);
-            disconnect_error.set(None);
-            let config = config.clone();
-            let to_sign_in = to_sign_in.clone();
-            leptos::task::spawn_local(async move {
-                match api::zoom::disconnect(&config).await {
-                    Ok(()) => {
-                        host.dispatch(&HostEvent::ZoomDisconnected);
-                        outcome.set(None);
-                        links_queued.set(None);
-                        notice.set(Some(
-                            "Your Zoom account is disconnected. Meeting links that already exist keep working in Zoom.",
-                        ));
-                        status.refetch();
-                    }
-                    Err(e) if e.is_unauthenticated() => to_sign_in(),
-                    Err(e) => disconnect_error.set(Some(friendly_message(&e))),
-                }
-                disconnecting.set(false);
-            });
-        }
-    });
-
     let class = style! {"ZoomPage",
         h1 {
             font-size: 1.75rem;
@@ -314,35 +262,26 @@ pub fn ZoomPage() -> impl IntoView {
             border-radius: var(--bb-radius-large);
             padding: 1.5rem;
         }
-        .error-text {
-            color: var(--bb-color-danger-text);
-        }
     };
 
-    let body = move || {
-        match phase.get() {
-        Phase::Loading => view! { class = class,
+    let body = move || match state.get() {
+        None => view! { class = class,
             <div class="state" data-testid="zoom-state" data-state="loading" aria-busy="true">
                 <p>"Checking your Zoom connection\u{2026}"</p>
             </div>
         }
         .into_any(),
-        Phase::Failed(e) => view! { class = class,
-            <div class="state" data-testid="zoom-state" data-state="error" role="alert">
-                <p class="error-text" data-testid="page-error">{friendly_message(&e)}</p>
-                <button type="button" class="bb-button bb-button-secondary" data-testid="retry" on:click=move |_| status.refetch()>
-                    "Try again"
-                </button>
-            </div>
+        Some(Err(e)) => view! {
+            <LoadFailed error=e on_retry=move |()| status.refetch() state="zoom-state" retry="retry"/>
         }
         .into_any(),
-        Phase::Ready => view! {
+        Some(Ok(())) => view! {
             <MissingLinksOffer
                 missing=missing_links
                 on_add=on_add_links
-                busy=adding_links
+                busy=add_links.busy()
                 done=links_queued
-                error=add_links_error
+                error=add_links.error(friendly_message)
             />
             {account_switch_view}
             {pending_deletions}
@@ -350,15 +289,14 @@ pub fn ZoomPage() -> impl IntoView {
                 status=current
                 on_connect=on_connect
                 on_disconnect=on_disconnect
-                disconnecting=disconnecting
-                disconnect_error=disconnect_error
+                disconnecting=disconnect.busy()
+                disconnect_error=disconnect.error(friendly_message)
                 on_check_again=on_check_again
-                checking=checking
-                check_error=check_error
+                checking=check.busy()
+                check_error=check.error(friendly_message)
             />
         }
         .into_any(),
-    }
     };
 
     view! { class = class,

@@ -1,0 +1,61 @@
+//! Who is signed in, and the one place that sends a person to sign in when the API says their session is gone.
+
+use ::api::identity::Me;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use crate::api::ApiError;
+use crate::config::Config;
+use crate::routes;
+
+/// The signed-in BetterBeing person, for any page under the console (`None` while loading).
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Signal<Option<Me>>);
+
+/// Goes to sign-in, and back to this page afterwards, when an API answer is "unauthenticated".
+#[derive(Clone, Copy)]
+pub struct SignIn(StoredValue<Box<dyn Fn()>, LocalStorage>);
+
+impl SignIn {
+    /// For a component under the router, with the app's `Config` provided.
+    pub fn new() -> Self {
+        let config = use_context::<Config>().unwrap_or_default();
+        let navigate = use_navigate();
+        Self(StoredValue::new_local(Box::new(move || {
+            navigate(
+                &sign_in_then_here(&config),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            )
+        })))
+    }
+
+    /// Whether `error` means the session is gone; if so the person is already on their way to sign in.
+    pub fn redirects(&self, error: &ApiError) -> bool {
+        let gone = error.is_unauthenticated();
+        if gone {
+            self.0.with_value(|go| go());
+        }
+        gone
+    }
+}
+
+impl Default for SignIn {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `/signin?next=<this page>`, for when the API says the session is gone.
+fn sign_in_then_here(config: &Config) -> String {
+    let location = window().location();
+    let here = routes::current_app_path(
+        config,
+        &location.pathname().unwrap_or_default(),
+        &location.search().unwrap_or_default(),
+    );
+    routes::sign_in_then(&here)
+}

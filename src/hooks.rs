@@ -1,0 +1,111 @@
+//! The SPA's own reactive building blocks: a write that runs one request at a time, and polling while something
+//! is settling.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::auth::SignIn;
+
+/// Asks again (`poll`) every `every` for as long as `settling` holds; stops as soon as it does not, or when the
+/// component goes away.
+pub fn use_poll_while(settling: impl Fn() -> bool + 'static, every: Duration, poll: impl Fn() + Clone + 'static) {
+    Effect::new(move |_| {
+        if settling() {
+            let poll = poll.clone();
+            let handle = set_timeout_with_handle(poll, every).ok();
+            on_cleanup(move || {
+                if let Some(h) = handle {
+                    h.clear();
+                }
+            });
+        }
+    });
+}
+
+/// The request (and whatever follows its success) that one run of a [`Write`] makes.
+type Job = Pin<Box<dyn Future<Output = Result<(), ApiError>>>>;
+
+/// A change the page asks the server for, on Leptos's `Action`: one request at a time (asking again while it runs
+/// does nothing), `busy` while it runs, its failure until it runs again, and a signed-out answer sent to sign-in.
+/// Every write is the same `Action` type (its input is the job to run), which keeps the wasm small.
+#[derive(Clone, Copy)]
+pub struct Write {
+    action: Action<RefCell<Option<Job>>, Result<(), ApiError>>,
+    busy: Memo<bool>,
+}
+
+pub fn use_write() -> Write {
+    let sign_in = SignIn::new();
+    let action = Action::new_local(move |job: &RefCell<Option<Job>>| {
+        let job = job.borrow_mut().take();
+        async move {
+            let answer = match job {
+                Some(job) => job.await,
+                None => Ok(()),
+            };
+            if let Err(e) = &answer {
+                sign_in.redirects(e);
+            }
+            answer
+        }
+    });
+    Write {
+        action,
+        busy: action.pending(),
+    }
+}
+
+impl Write {
+    /// Runs `job` (the request, then whatever follows its success), unless a run is still going.
+    pub fn run(&self, job: impl Future<Output = Result<(), ApiError>> + 'static) {
+        if !self.busy.get_untracked() {
+            self.start(Box::pin(job));
+        }
+    }
+
+    /// Runs `job` even while an earlier run is going (a newer choice replaces an older one still saving); the
+    /// busy and error signals follow the newest run.
+    pub fn run_latest(&self, job: impl Future<Output = Result<(), ApiError>> + 'static) {
+        self.start(Box::pin(job));
+    }
+
+    fn start(&self, job: Job) {
+        self.action.dispatch_local(RefCell::new(Some(job)));
+    }
+
+    pub fn busy(&self) -> Signal<bool> {
+        self.busy.into()
+    }
+
+    /// How many times it finished: a read keyed on it asks again after each.
+    pub fn version(&self) -> RwSignal<usize> {
+        self.action.version()
+    }
+
+    /// Forgets the last answer (its failure stops showing).
+    pub fn clear(&self) {
+        self.action.clear();
+    }
+
+    /// The last run's failure in words, while it is not running again.
+    pub fn error(&self, words: fn(&ApiError) -> String) -> Signal<Option<String>> {
+        let (value, busy) = (self.action.value(), self.busy);
+        Signal::derive(move || {
+            if busy.get() {
+                return None;
+            }
+            value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().map(words)))
+        })
+    }
+
+    /// Whether the last run succeeded.
+    pub fn succeeded(&self) -> Signal<bool> {
+        let value = self.action.value();
+        Signal::derive(move || value.with(|v| matches!(v, Some(Ok(())))))
+    }
+}

@@ -1,0 +1,64 @@
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use crate::api::{self, ApiError};
+use crate::auth::CurrentUser;
+use crate::components::load_failed::LoadFailed;
+use crate::components::shell::Shell;
+use crate::config::Config;
+use crate::hooks::use_write;
+use crate::logic::messages::friendly_message;
+use crate::routes;
+
+/// The console around every signed-in page. Owns the fetch of who is signed in (pages render only once it
+/// answers; a 401 goes to sign in and back) and the sign-out.
+#[component]
+pub fn ConsolePage() -> impl IntoView {
+    let config = expect_context::<Config>();
+    let navigate = use_navigate();
+    let me = LocalResource::new({
+        let config = config.clone();
+        move || {
+            let config = config.clone();
+            async move { api::auth::me(&config).await }
+        }
+    });
+    let user = Signal::derive(move || me.get().and_then(Result::ok));
+    provide_context(CurrentUser(user));
+
+    let sign_out = use_write();
+    let sign_out_job = move || {
+        let (config, navigate) = (config.clone(), navigate.clone());
+        async move {
+            match api::auth::sign_out(&config).await {
+                Ok(()) | Err(ApiError::Http { status: 401, .. }) => {
+                    navigate(routes::SIGN_IN, NavigateOptions::default());
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+
+    view! {
+        <Shell
+            user=user
+            on_sign_out=move |()| sign_out.run(sign_out_job())
+            signing_out=sign_out.busy()
+            sign_out_error=sign_out.error(friendly_message)
+        >
+            // Not a `Suspense`: the pages below read their own resources, and would hold the whole console on
+            // "Loading" each time one of them polls.
+            {move || match me.get() {
+                None => view! {
+                    <p data-testid="shell-loading" aria-busy="true">"Loading your console\u{2026}"</p>
+                }
+                .into_any(),
+                Some(Ok(_)) => view! { <Outlet/> }.into_any(),
+                Some(Err(e)) => view! { <LoadFailed error=e on_retry=move |()| me.refetch() state="shell-error"/> }.into_any(),
+            }}
+        </Shell>
+    }
+}
