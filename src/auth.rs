@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::api::ApiError;
+use crate::backend::ApiError;
 use crate::config::Config;
 use crate::routes;
 

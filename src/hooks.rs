@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::ApiError;
 use crate::auth::SignIn;
+use crate::backend::ApiError;
 
 /// Asks again (`poll`) every `every` for as long as `settling` holds; stops as soon as it does not, or when the
 /// component goes away.

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use stylers::style;
 
-use crate::api::ApiError;
 use crate::auth::SignIn;
+use crate::backend::ApiError;
 use crate::logic::messages::friendly_message;
 
 /// The one view of something that did not load: the friendly words and Try again (`state` is the container's

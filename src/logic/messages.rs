@@ -1,6 +1,6 @@
 //! Friendly words for API failures. Pages show these, never a raw status or server message.
 
-use crate::api::ApiError;
+use crate::backend::ApiError;
 use api::error::ErrorCode;
 
 pub fn friendly_message(err: &ApiError) -> String {

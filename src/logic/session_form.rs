@@ -8,7 +8,7 @@ use api::sessions::{
 };
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
-use crate::api::ApiError;
+use crate::backend::ApiError;
 use crate::logic::zones::{zone_label, Zone};
 
 pub const DEFAULT_DURATION_MINUTES: u32 = 50;

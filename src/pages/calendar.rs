@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use stylers::style;
 
-use crate::api;
+use crate::backend;
 use crate::components::calendar_view::{CalendarGrid, CalendarToolbar};
 use crate::components::load_failed::LoadFailed;
 use crate::components::session_dialog::SessionDialog;
@@ -55,7 +55,7 @@ pub fn CalendarPage() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            async move { api::sessions::preferences(&config).await }
+            async move { backend::sessions::preferences(&config).await }
         }
     });
     // The zone shown: the saved preference, then whatever the picker changes it to.
@@ -97,7 +97,7 @@ pub fn CalendarPage() -> impl IntoView {
             let range = range.get();
             async move {
                 let (from, to) = range?;
-                Some(((from, to), api::sessions::list(&config, from, to).await))
+                Some(((from, to), backend::sessions::list(&config, from, to).await))
             }
         }
     });
@@ -117,7 +117,7 @@ pub fn CalendarPage() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            async move { api::sessions::attention(&config).await.ok() }
+            async move { backend::sessions::attention(&config).await.ok() }
         }
     });
     let refresh = Callback::new(move |()| {
@@ -205,7 +205,7 @@ pub fn CalendarPage() -> impl IntoView {
         move |(name, previous): (String, Option<String>)| {
             let config = config.clone();
             async move {
-                let answer = api::sessions::save_preferences(&config, &Preferences { time_zone: name }).await;
+                let answer = backend::sessions::save_preferences(&config, &Preferences { time_zone: name }).await;
                 zone_name.set(match &answer {
                     Ok(saved) => Some(saved.time_zone.clone()),
                     Err(_) => previous,
@@ -254,7 +254,7 @@ pub fn CalendarPage() -> impl IntoView {
             save_field_error.set(None);
             save_error.set(None);
             async move {
-                let answer = api::sessions::create(&config, &input).await;
+                let answer = backend::sessions::create(&config, &input).await;
                 match &answer {
                     Ok(session) => {
                         host.session_created(session.id);

@@ -4,7 +4,7 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 use stylers::style;
 
-use crate::api;
+use crate::backend;
 use crate::components::calendar_feed::CalendarFeedView;
 use crate::components::connected_calendar::ConnectedCalendarView;
 use crate::components::load_failed::load_failed_fallback;
@@ -21,7 +21,7 @@ pub fn CalendarSyncPage() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            async move { api::calendar_feed::get(&config).await }
+            async move { backend::calendar_feed::get(&config).await }
         }
     });
     // The feed a rotation answered, shown instead of the fetched one.
@@ -30,7 +30,7 @@ pub fn CalendarSyncPage() -> impl IntoView {
     let rotate_job = move || {
         let config = config.clone();
         async move {
-            let f = api::calendar_feed::rotate(&config).await?;
+            let f = backend::calendar_feed::rotate(&config).await?;
             let _ = rotated_to.try_set(Some(f));
             Ok(())
         }
@@ -104,7 +104,7 @@ fn ConnectedCalendar() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            async move { api::calendar_sync::status(&config).await }
+            async move { backend::calendar_sync::status(&config).await }
         }
     });
     // What is shown: the fetched record, then whatever each action answered.
@@ -130,15 +130,17 @@ fn ConnectedCalendar() -> impl IntoView {
                 let _ = test_result.try_set(None);
             }
             let outcome = match &step {
-                Step::Connect(c) => api::calendar_sync::connect_caldav(&config, c)
+                Step::Connect(c) => backend::calendar_sync::connect_caldav(&config, c)
                     .await
                     .map(|c| Some(Some(c))),
-                Step::Choose(url) => api::calendar_sync::choose(&config, url).await.map(|c| Some(Some(c))),
-                Step::Test => api::calendar_sync::test(&config).await.map(|t| {
+                Step::Choose(url) => backend::calendar_sync::choose(&config, url)
+                    .await
+                    .map(|c| Some(Some(c))),
+                Step::Test => backend::calendar_sync::test(&config).await.map(|t| {
                     let _ = test_result.try_set(Some(t));
                     None
                 }),
-                Step::Disconnect => api::calendar_sync::disconnect(&config).await.map(|()| Some(None)),
+                Step::Disconnect => backend::calendar_sync::disconnect(&config).await.map(|()| Some(None)),
             };
             match &outcome {
                 Ok(Some(next)) => {

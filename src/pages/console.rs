@@ -3,8 +3,8 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::api::{self, ApiError};
 use crate::auth::CurrentUser;
+use crate::backend::{self, ApiError};
 use crate::components::load_failed::LoadFailed;
 use crate::components::shell::Shell;
 use crate::config::Config;
@@ -22,7 +22,7 @@ pub fn ConsolePage() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            async move { api::auth::me(&config).await }
+            async move { backend::auth::me(&config).await }
         }
     });
     let user = Signal::derive(move || me.get().and_then(Result::ok));
@@ -32,7 +32,7 @@ pub fn ConsolePage() -> impl IntoView {
     let sign_out_job = move || {
         let (config, navigate) = (config.clone(), navigate.clone());
         async move {
-            match api::auth::sign_out(&config).await {
+            match backend::auth::sign_out(&config).await {
                 Ok(()) | Err(ApiError::Http { status: 401, .. }) => {
                     navigate(routes::SIGN_IN, NavigateOptions::default());
                     Ok(())

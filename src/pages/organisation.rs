@@ -2,7 +2,7 @@ use ::api::organisation::OrganisationAdmin;
 use leptos::prelude::*;
 use stylers::style;
 
-use crate::api::{self, ApiError};
+use crate::backend::{self, ApiError};
 use crate::components::load_failed::load_failed_fallback;
 use crate::components::organisation_admin::{OrganisationAdminView, OrganisationForbidden};
 use crate::config::Config;
@@ -18,7 +18,7 @@ pub fn OrganisationPage() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            async move { api::organisation::get(&config).await }
+            async move { backend::organisation::get(&config).await }
         }
     });
     // The answer to the last change saved (shown instead of the fetched one), and the switch's position while a
@@ -30,7 +30,7 @@ pub fn OrganisationPage() -> impl IntoView {
     let toggle_job = move |wanted_now: bool| {
         let config = config.clone();
         async move {
-            let answer = api::organisation::set_zoom_access(&config, wanted_now).await;
+            let answer = backend::organisation::set_zoom_access(&config, wanted_now).await;
             if let Ok(o) = &answer {
                 let _ = saved.try_set(Some(o.clone()));
             }

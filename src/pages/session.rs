@@ -6,7 +6,7 @@ use leptos_router::NavigateOptions;
 use stylers::style;
 use wasm_bindgen::JsValue;
 
-use crate::api::{self, ApiError};
+use crate::backend::{self, ApiError};
 use crate::components::load_failed::LoadFailed;
 use crate::components::session_dialog::SessionDialog;
 use crate::components::session_panel::SessionPanel;
@@ -52,7 +52,7 @@ pub fn SessionPanelPage() -> impl IntoView {
             let id = id.get();
             async move {
                 match id {
-                    Some(id) => api::sessions::get(&config, id).await,
+                    Some(id) => backend::sessions::get(&config, id).await,
                     None => Err(ApiError::Http {
                         status: 404,
                         body: None,
@@ -97,7 +97,7 @@ pub fn SessionPanelPage() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            async move { api::zoom::status(&config).await }
+            async move { backend::zoom::status(&config).await }
         }
     });
     let zoom_known = Signal::derive(move || zoom_status.get().and_then(Result::ok));
@@ -111,7 +111,7 @@ pub fn SessionPanelPage() -> impl IntoView {
         move |(session_id, zoom_window): (i64, Option<web_sys::Window>)| {
             let config = config.clone();
             async move {
-                let result = api::sessions::start(&config, session_id).await;
+                let result = backend::sessions::start(&config, session_id).await;
                 match (&result, zoom_window) {
                     (Ok(link), Some(w)) => {
                         let _ = w.location().set_href(&link.start_url);
@@ -165,7 +165,7 @@ pub fn SessionPanelPage() -> impl IntoView {
         move |session_id: i64| {
             let config = config.clone();
             async move {
-                let answer = api::sessions::add_zoom_link(&config, session_id).await;
+                let answer = backend::sessions::add_zoom_link(&config, session_id).await;
                 match &answer {
                     Ok(s) => {
                         current.set(Some(s.clone()));
@@ -183,7 +183,7 @@ pub fn SessionPanelPage() -> impl IntoView {
         move |(session_id, choice): (i64, ::api::sessions::ZoomTimeChoice)| {
             let config = config.clone();
             async move {
-                let s = api::sessions::resolve_zoom_time(&config, session_id, choice).await?;
+                let s = backend::sessions::resolve_zoom_time(&config, session_id, choice).await?;
                 current.set(Some(s));
                 ctx.refresh.run(());
                 Ok(())
@@ -234,7 +234,7 @@ pub fn SessionPanelPage() -> impl IntoView {
             save_field_error.set(None);
             save_error.set(None);
             async move {
-                let answer = api::sessions::update(&config, session_id, &input).await;
+                let answer = backend::sessions::update(&config, session_id, &input).await;
                 match &answer {
                     Ok(s) => {
                         edit_draft.set(None);
@@ -274,7 +274,7 @@ pub fn SessionPanelPage() -> impl IntoView {
         move |(session_id, client, outcome): (i64, String, link_state::CancelZoom)| {
             let (config, back_to_calendar) = (config.clone(), back_to_calendar.clone());
             async move {
-                api::sessions::cancel(&config, session_id).await?;
+                backend::sessions::cancel(&config, session_id).await?;
                 ctx.notice.set(Some(outcome.after(&client)));
                 ctx.refresh.run(());
                 back_to_calendar();

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use stylers::style;
 
-use crate::api;
+use crate::backend;
 use crate::components::load_failed::load_failed_fallback;
 use crate::config::Config;
 use crate::hooks::use_write;
@@ -23,7 +23,7 @@ pub fn SignInPage() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            async move { api::auth::demo_people(&config).await }
+            async move { backend::auth::demo_people(&config).await }
         }
     });
 
@@ -32,7 +32,7 @@ pub fn SignInPage() -> impl IntoView {
     let sign_in_job = move |person: i64| {
         let (config, navigate, next) = (config.clone(), navigate.clone(), next.clone());
         async move {
-            api::auth::demo_sign_in(&config, person).await?;
+            backend::auth::demo_sign_in(&config, person).await?;
             navigate(&next, NavigateOptions::default());
             Ok(())
         }

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use stylers::style;
 use wasm_bindgen::JsValue;
 
-use crate::api;
+use crate::backend;
 use crate::components::account_switch::AccountSwitchChoice;
 use crate::components::callback_notice::CallbackNotice;
 use crate::components::load_failed::LoadFailed;
@@ -46,7 +46,7 @@ pub fn ZoomPage() -> impl IntoView {
         move || {
             let config = config.clone();
             async move {
-                api::zoom::discard_account_switch(&config).await?;
+                backend::zoom::discard_account_switch(&config).await?;
                 on_connect.run(());
                 Ok(())
             }
@@ -59,7 +59,7 @@ pub fn ZoomPage() -> impl IntoView {
         move || {
             let config = config.clone();
             async move {
-                let done = api::zoom::confirm_account_switch(&config).await?;
+                let done = backend::zoom::confirm_account_switch(&config).await?;
                 let n = done.session_ids.len();
                 let _ = switched.try_set(Some(format!(
                     "Switched to {}. {} upcoming session{} {} getting a new Zoom meeting and link there: the calendar lists them under \u{201c}Needs your attention\u{201d} so you can tell your clients.",
@@ -86,7 +86,7 @@ pub fn ZoomPage() -> impl IntoView {
         move || {
             let config = config.clone();
             async move {
-                let queued = api::sessions::add_missing_zoom_links(&config).await?;
+                let queued = backend::sessions::add_missing_zoom_links(&config).await?;
                 let _ = links_queued.try_set(Some(queued));
                 Ok(())
             }
@@ -99,7 +99,7 @@ pub fn ZoomPage() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            async move { api::zoom::check_again(&config).await.map(|_| ()) }
+            async move { backend::zoom::check_again(&config).await.map(|_| ()) }
         }
     };
 
@@ -109,7 +109,7 @@ pub fn ZoomPage() -> impl IntoView {
         move || {
             let config = config.clone();
             async move {
-                api::zoom::disconnect(&config).await?;
+                backend::zoom::disconnect(&config).await?;
                 host.dispatch(&HostEvent::ZoomDisconnected);
                 let _ = outcome.try_set(None);
                 let _ = links_queued.try_set(None);
@@ -130,7 +130,7 @@ pub fn ZoomPage() -> impl IntoView {
                 check.version().get(),
                 disconnect.version().get(),
             );
-            async move { api::zoom::status(&config).await }
+            async move { backend::zoom::status(&config).await }
         }
     });
     // Loading, failed or ready: a Memo, so looking again re-renders only when this changes.
@@ -187,7 +187,7 @@ pub fn ZoomPage() -> impl IntoView {
             let connected = ready.get() && matches!(current.get(), ZoomStatus::Connected { .. });
             async move {
                 if connected {
-                    api::sessions::missing_zoom_links(&config).await.ok()
+                    backend::sessions::missing_zoom_links(&config).await.ok()
                 } else {
                     None
                 }
@@ -201,7 +201,7 @@ pub fn ZoomPage() -> impl IntoView {
         move || {
             let config = config.clone();
             let _ = (ready.get(), current.get());
-            async move { api::sessions::attention(&config).await.ok() }
+            async move { backend::sessions::attention(&config).await.ok() }
         }
     });
     let pending_deletions = move || {
@@ -223,7 +223,12 @@ pub fn ZoomPage() -> impl IntoView {
         move || {
             let config = config.clone();
             let _ = current.get();
-            async move { api::zoom::account_switch(&config).await.ok().and_then(|p| p.pending) }
+            async move {
+                backend::zoom::account_switch(&config)
+                    .await
+                    .ok()
+                    .and_then(|p| p.pending)
+            }
         }
     });
     let on_add_links = Callback::new(move |()| add_links.run(add_links_job()));
