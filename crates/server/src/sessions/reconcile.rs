@@ -83,24 +83,11 @@ impl Calendar {
             if !zoom_jobs::finish(&mut tx, job.id, &attempt.token).await? {
                 return Ok(Vec::new());
             }
-            let mut deletions = Vec::new();
-            for meeting in strays.iter().filter(|id| Some(*id) != current_link.as_ref()) {
-                tracing::info!(
-                    %session_id,
-                    "queueing the deletion of a second meeting a lost lease made"
-                );
-                deletions.push(
-                    zoom_jobs::enqueue_for_meeting(
-                        &mut tx,
-                        JobKind::DeleteMeeting,
-                        row.user_id,
-                        Some(session_id),
-                        meeting,
-                        now,
-                    )
-                    .await?,
-                );
-            }
+            let strays: Vec<String> = strays
+                .into_iter()
+                .filter(|id| Some(id) != current_link.as_ref())
+                .collect();
+            let deletions = queue_deletions(&mut tx, &row, &strays, now, "a second meeting a lost lease made").await?;
             tx.commit().await?;
             return Ok(deletions);
         }
@@ -184,24 +171,8 @@ impl Calendar {
             }
             return Ok(Vec::new());
         }
-        let mut deletions = Vec::new();
-        for meeting in &to_delete {
-            tracing::info!(
-                %session_id,
-                "queueing the deletion of a meeting this session no longer uses"
-            );
-            deletions.push(
-                zoom_jobs::enqueue_for_meeting(
-                    &mut tx,
-                    JobKind::DeleteMeeting,
-                    row.user_id,
-                    Some(session_id),
-                    meeting,
-                    now,
-                )
-                .await?,
-            );
-        }
+        let deletions =
+            queue_deletions(&mut tx, &row, &to_delete, now, "a meeting this session no longer uses").await?;
         tx.commit().await?;
         self.poke_if(pushed);
         Ok(deletions)
@@ -255,4 +226,22 @@ impl Calendar {
         tracing::info!(job = %job.id, "zoom meeting deleted");
         self.finish(attempt).await
     }
+}
+
+/// Queues the deletion of each of a session's meetings in `meetings` (in the caller's transaction); the job ids.
+async fn queue_deletions(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    row: &SessionRow,
+    meetings: &[String],
+    now: i64,
+    what: &str,
+) -> sqlx::Result<Vec<i64>> {
+    let mut deletions = Vec::new();
+    for meeting in meetings {
+        tracing::info!(session_id = %row.id, what, "queueing the deletion of a meeting");
+        deletions.push(
+            zoom_jobs::enqueue_for_meeting(tx, JobKind::DeleteMeeting, row.user_id, Some(row.id), meeting, now).await?,
+        );
+    }
+    Ok(deletions)
 }
