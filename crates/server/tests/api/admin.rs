@@ -170,15 +170,7 @@ async fn the_switch_governs_members_and_every_change_is_audited() {
     assert_eq!(org.audit.len(), 2, "only real changes are recorded");
     assert_eq!(org.audit[0].action, api::organisation::AuditAction::ZoomAccessEnabled);
     admin.settle().await;
-    let s: Session = member
-        .client
-        .get(member.url(&api::paths::session(before.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let s: Session = member.get_json(&api::paths::session(before.id)).await;
     // The new link is attached first; the old meeting's deletion is its own queued job right after it.
     assert!(
         s.zoom.sync == ZoomSync::InSync && !s.zoom.link_outdated && admin.live_meetings().await.len() == 1,

@@ -107,15 +107,7 @@ async fn the_feed_follows_reschedules_and_cancellations_without_private_notes() 
         .await;
     assert_eq!(r.status(), 200);
     app.settle().await;
-    let moved: Session = app
-        .client
-        .get(app.url(&api::paths::session(a.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let moved: Session = app.get_json(&api::paths::session(a.id)).await;
     assert!(
         moved.zoom.link.as_ref().is_some_and(|l| l.join_url != join_a) && !moved.zoom.link_outdated,
         "the reschedule has its new link: {:?}",

@@ -76,15 +76,7 @@ async fn every_meetings_call_matches_zooms_openapi() {
     .unwrap();
     // The lost answer is retried (the retry finds the meeting Zoom made) before the cancel.
     app.settle().await;
-    let s: serde_json::Value = app
-        .client
-        .get(app.url(&api::paths::session(second["id"].as_i64().unwrap())))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let s: serde_json::Value = app.get_json(&api::paths::session(second["id"].as_i64().unwrap())).await;
     assert_eq!(s["zoom"]["sync"]["state"], "in_sync", "{s}");
     assert_eq!(
         send(reqwest::Method::DELETE, api::paths::session(id), None)
