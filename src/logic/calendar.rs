@@ -116,9 +116,17 @@ pub fn day_start(zone: &Zone, date: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN))
 }
 
-/// The instants `[from, to)` the days `[first, end)` cover in `tz`: what the calendar asks the server for.
+/// The instants `[from, to)` the days `[first, end)` cover in `tz`: the sessions the calendar shows.
 pub fn instant_range(zone: &Zone, first: NaiveDate, end: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
     (day_start(zone, first), day_start(zone, end))
+}
+
+/// What the calendar asks the server for: the days `[first, end)` with a day either side, in UTC. The days of
+/// every zone fall inside it (offsets run from −12 to +14 hours), so the sessions can be asked for before the saved
+/// zone is known, beside it, and a change of zone needs no new request.
+pub fn request_range(first: NaiveDate, end: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
+    (midnight(first - Days::new(1)), midnight(end + Days::new(1)))
 }
 
 /// Where Previous / Next go from `anchor`.
@@ -321,6 +329,27 @@ pub fn proposed_start(
 mod tests {
     use super::*;
     use api::sessions::{SessionStatus, SessionZoom, ZoomSync};
+
+    #[test]
+    fn the_request_covers_the_shown_days_in_every_zone() {
+        let (first, end) = visible_days(CalendarView::Week, NaiveDate::from_ymd_opt(2026, 3, 4).unwrap());
+        let asked = request_range(first, end);
+        for name in [
+            "Pacific/Kiritimati",
+            "Etc/GMT+12",
+            "Pacific/Chatham",
+            "America/New_York",
+            "UTC",
+        ] {
+            let shown = instant_range(&Zone::named(name).unwrap(), first, end);
+            assert!(
+                asked.0 <= shown.0 && shown.1 <= asked.1,
+                "{name}: {shown:?} not inside {asked:?}"
+            );
+        }
+        // Not the whole calendar: the shown week and a day either side.
+        assert_eq!(asked.1 - asked.0, chrono::Duration::days(9));
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -90,22 +90,24 @@ pub fn CalendarPage() -> impl IntoView {
         Some(calendar::instant_range(&zone.get(), first, end))
     });
 
+    // Asked for at once, beside the preferences: the request's range does not depend on the zone.
+    let request_range = Memo::new(move |_| {
+        let (first, end) = calendar::visible_days(view.get(), anchor.get());
+        calendar::request_range(first, end)
+    });
     let sessions = LocalResource::new({
         let config = config.clone();
         move || {
             let config = config.clone();
-            let range = range.get();
-            async move {
-                let (from, to) = range?;
-                Some(((from, to), backend::sessions::list(&config, from, to).await))
-            }
+            let (from, to) = request_range.get();
+            async move { ((from, to), backend::sessions::list(&config, from, to).await) }
         }
     });
     // The last list that arrived, with the range it is for: polling and refetches keep showing it until the next.
     let shown = RwSignal::new(None::<(Range, Vec<Session>)>);
     let host = HostEvents::use_context();
     Effect::new(move |_| {
-        if let Some(Some((r, Ok(list)))) = sessions.get() {
+        if let Some((r, Ok(list))) = sessions.get() {
             for s in &list {
                 host.observe_link(s.id, s.zoom.link.as_ref().map(|l| l.join_url.as_str()));
             }
@@ -142,18 +144,27 @@ pub fn CalendarPage() -> impl IntoView {
         if let Some(Err(e)) = preferences.get() {
             return Some(Err(e));
         }
-        let current = range.get()?;
+        range.get()?;
+        let current = request_range.get();
         if shown.with(|s| s.as_ref().is_some_and(|(r, _)| *r == current)) {
             return Some(Ok(()));
         }
         match sessions.get() {
-            Some(Some((r, Err(e)))) if r == current => Some(Err(e)),
+            Some((r, Err(e))) if r == current => Some(Err(e)),
             _ => None,
         }
     });
+    // The sessions of the shown days, in the shown zone (the answer also holds a day either side).
     let visible = Signal::derive(move || {
+        let Some((from, to)) = range.get() else {
+            return Vec::new();
+        };
         shown.with(|s| match s {
-            Some((r, list)) if Some(*r) == range.get() => list.clone(),
+            Some((r, list)) if *r == request_range.get() => list
+                .iter()
+                .filter(|s| s.starts_at < to && s.ends_at > from)
+                .cloned()
+                .collect(),
             _ => Vec::new(),
         })
     });

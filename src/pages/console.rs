@@ -12,8 +12,8 @@ use crate::hooks::use_write;
 use crate::logic::messages::friendly_message;
 use crate::routes;
 
-/// The console around every signed-in page. Owns the fetch of who is signed in (pages render only once it
-/// answers; a 401 goes to sign in and back) and the sign-out.
+/// The console around every signed-in page. Owns the fetch of who is signed in (pages load beside it and show
+/// only once it answers; a 401 goes to sign in and back) and the sign-out.
 #[component]
 pub fn ConsolePage() -> impl IntoView {
     let config = expect_context::<Config>();
@@ -26,6 +26,7 @@ pub fn ConsolePage() -> impl IntoView {
         }
     });
     let user = Signal::derive(move || me.get().and_then(Result::ok));
+    let signed_in = Memo::new(move |_| matches!(me.get(), Some(Ok(_))));
     provide_context(CurrentUser(user));
 
     let sign_out = use_write();
@@ -56,9 +57,18 @@ pub fn ConsolePage() -> impl IntoView {
                     <p data-testid="shell-loading" aria-busy="true">"Loading your console\u{2026}"</p>
                 }
                 .into_any(),
-                Some(Ok(_)) => view! { <Outlet/> }.into_any(),
+                Some(Ok(_)) => ().into_any(),
                 Some(Err(e)) => view! { <LoadFailed error=e on_retry=move |()| me.refetch() state="shell-error"/> }.into_any(),
             }}
+            // The page starts at once, so its own requests go out beside the one for who is signed in instead of
+            // after it; it stays out of sight (and of the accessibility tree) until that answer says who it is for.
+            <div
+                data-testid="console-page"
+                data-pending=move || (!signed_in.get()).then_some("")
+                style:display=move || if signed_in.get() { "contents" } else { "none" }
+            >
+                <Outlet/>
+            </div>
         </Shell>
     }
 }

@@ -200,8 +200,16 @@ pub fn ZoomPage() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            let _ = (ready.get(), current.get());
-            async move { backend::sessions::attention(&config).await.ok() }
+            // Not before the connection is known: its answer would ask again at once.
+            let known = ready.get();
+            current.track();
+            async move {
+                if known {
+                    backend::sessions::attention(&config).await.ok()
+                } else {
+                    None
+                }
+            }
         }
     });
     let pending_deletions = move || {
@@ -222,8 +230,12 @@ pub fn ZoomPage() -> impl IntoView {
         let config = config.clone();
         move || {
             let config = config.clone();
-            let _ = current.get();
+            let known = ready.get();
+            current.track();
             async move {
+                if !known {
+                    return None;
+                }
                 backend::zoom::account_switch(&config)
                     .await
                     .ok()

@@ -102,6 +102,46 @@ async fn week_view_places_a_session_on_its_day_and_time_in_the_zone() {
 }
 
 #[wasm_bindgen_test]
+async fn the_open_session_is_marked_and_a_click_inside_a_block_opens_it() {
+    let opened = Arc::new(Mutex::new(Vec::new()));
+    let selected = RwSignal::new(Some(2));
+    let page = mount({
+        let opened = opened.clone();
+        move || {
+            let zone = Zone::named("America/New_York").unwrap();
+            view! {
+                <CalendarGrid
+                    view=Signal::derive(|| CalendarView::Week)
+                    anchor=Signal::derive(|| date(2026, 11, 25))
+                    zone=Signal::derive(move || zone.clone())
+                    sessions=Signal::derive(sessions)
+                    on_open=move |id| opened.lock().unwrap().push(id)
+                    selected=selected
+                />
+            }
+        }
+    });
+    tick().await;
+    let current = |id: i64| page.attr(&format!("[data-session-id=\"{id}\"]"), "aria-current");
+    assert_eq!(
+        (current(1).as_deref(), current(2).as_deref()),
+        (Some("false"), Some("true"))
+    );
+
+    selected.set(Some(1));
+    tick().await;
+    assert_eq!(
+        (current(1).as_deref(), current(2).as_deref()),
+        (Some("true"), Some("false"))
+    );
+
+    // The client's name inside the block, not the block itself: the click still names the session.
+    page.get("[data-session-id=\"2\"] .client").click();
+    tick().await;
+    assert_eq!(*opened.lock().unwrap(), vec![2]);
+}
+
+#[wasm_bindgen_test]
 async fn the_same_session_moves_with_the_zone() {
     let opened = Arc::default();
     let page = mount_grid(CalendarView::Week, "Pacific/Auckland", &opened);

@@ -18,7 +18,7 @@ use std::time::Duration;
 use api::sessions::SessionInput;
 use browser::Browser;
 use chrono::{Datelike, NaiveDate, Utc};
-use serde_json::json;
+use serde_json::{json, Value};
 use support::*;
 
 const RUNS: usize = 7;
@@ -146,16 +146,19 @@ async fn wire_bytes(base: &str) -> (f64, usize, f64, usize) {
     )
 }
 
-/// Records, in every page the tab opens from now on, when each of `conditions` (CSS selectors joined by ` && `)
-/// first holds, in ms since the navigation started.
+/// Records, in every page the tab opens from now on, when each of `conditions` (CSS selectors joined by ` && `,
+/// each element shown, not only in the document) first holds, in ms since the navigation started.
 async fn watch(browser: &Browser, conditions: &[&str]) {
     let script = format!(
         r#"(() => {{
             const conditions = {};
             window.__bbReady = {{}};
+            // In the document and not inside a page the console still keeps out of sight (`data-pending`); no
+            // layout is forced, so watching does not slow the page down.
+            const shown = s => {{ const e = document.querySelector(s); return e && !e.closest('[data-pending]'); }};
             const check = () => {{
               for (const c of conditions) {{
-                if (!(c in window.__bbReady) && c.split(' && ').every(s => document.querySelector(s))) {{
+                if (!(c in window.__bbReady) && c.split(' && ').every(shown)) {{
                   window.__bbReady[c] = performance.now();
                 }}
               }}
@@ -195,6 +198,127 @@ async fn ready_ms(browser: &Browser, url: &str, condition: &str) -> f64 {
         }
     }
     median(times)
+}
+
+/// Where one more warm navigation to `url` spends its time: each request the page makes (start → end, ms since the
+/// navigation started) and when `condition` held, printed so a slow ready can be traced to a request or to the wasm.
+async fn waterfall(browser: &Browser, url: &str, condition: &str) {
+    browser.goto("about:blank").await;
+    browser.goto(url).await;
+    let mut ready = None;
+    for _ in 0..400 {
+        let seen = browser
+            .client
+            .execute(
+                "return window.__bbReady && window.__bbReady[arguments[0]];",
+                vec![json!(condition)],
+            )
+            .await
+            .unwrap();
+        if let Some(ms) = seen.as_f64() {
+            ready = Some(ms);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let entries = browser
+        .client
+        .execute(
+            "const nav = performance.getEntriesByType('navigation')[0];
+             return [['document', 0, nav.responseEnd], ['DOMContentLoaded', nav.domContentLoadedEventStart, nav.domContentLoadedEventEnd]]
+               .concat(performance.getEntriesByType('resource').map(e => [new URL(e.name).pathname, e.startTime, e.responseEnd]))
+               .concat(performance.getEntriesByType('mark').map(e => ['mark ' + e.name, e.startTime, e.startTime]))
+               .sort((a, b) => a[1] - b[1]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    println!("waterfall of {url} (ms since navigation start)");
+    for entry in entries.as_array().into_iter().flatten() {
+        let name = entry[0].as_str().unwrap_or_default();
+        let name = if name.len() > 48 { &name[..48] } else { name };
+        println!(
+            "  {name:<50} {:>8.1} → {:>8.1}",
+            entry[1].as_f64().unwrap_or(0.0),
+            entry[2].as_f64().unwrap_or(0.0)
+        );
+    }
+    println!("  {:<50} {:>8.1}", "ready", ready.unwrap_or(f64::NAN));
+}
+
+/// A Chrome DevTools Protocol command through ChromeDriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp(&'static str, Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(json!({ "cmd": self.0, "params": self.1 }).to_string()),
+        )
+    }
+}
+
+/// With `BB_PROFILE=1`: Chrome's sampling profiler over one more warm navigation to `url` (from a page of the same
+/// site, so the renderer stays), printed as the functions with the most time of their own until `condition` held.
+async fn profile(browser: &Browser, from: &str, url: &str, condition: &str) {
+    if std::env::var_os("BB_PROFILE").is_none() {
+        return;
+    }
+    browser.goto(from).await;
+    let cdp = |cmd, params| browser.client.issue_cmd(Cdp(cmd, params));
+    cdp("Profiler.enable", json!({})).await.unwrap();
+    cdp("Profiler.setSamplingInterval", json!({ "interval": 100 }))
+        .await
+        .unwrap();
+    cdp("Profiler.start", json!({})).await.unwrap();
+    browser.goto(url).await;
+    for _ in 0..400 {
+        let seen = browser
+            .client
+            .execute(
+                "return window.__bbReady && window.__bbReady[arguments[0]];",
+                vec![json!(condition)],
+            )
+            .await
+            .unwrap();
+        if seen.as_f64().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let answer = cdp("Profiler.stop", json!({})).await.unwrap();
+    let profile = &answer["profile"];
+    let (start, end) = (
+        profile["startTime"].as_f64().unwrap_or(0.0),
+        profile["endTime"].as_f64().unwrap_or(0.0),
+    );
+    let samples = profile["samples"].as_array().map_or(0, Vec::len).max(1) as f64;
+    let per_sample_ms = (end - start) / 1000.0 / samples;
+    let mut own: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+    for node in profile["nodes"].as_array().into_iter().flatten() {
+        let frame = &node["callFrame"];
+        let name = frame["functionName"].as_str().unwrap_or_default();
+        let file = frame["url"]
+            .as_str()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        let key = format!("{} [{}]", if name.is_empty() { "(anonymous)" } else { name }, file);
+        *own.entry(key).or_default() += node["hitCount"].as_f64().unwrap_or(0.0) * per_sample_ms;
+    }
+    let mut own: Vec<_> = own.into_iter().collect();
+    own.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap());
+    println!("profile of {url}: {:.1} ms sampled", (end - start) / 1000.0);
+    for (name, ms) in own.iter().take(40) {
+        let name: String = name.chars().take(110).collect();
+        println!("  {ms:>7.1} ms  {name}");
+    }
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -348,9 +472,31 @@ async fn main() {
     browser.click_button_with_text("Dr. Maya Rivera").await;
     browser.wait_for("[data-testid='current-user']").await;
     let floor = ready_ms(&browser, &format!("{floor_server}/"), "#floor-ready").await;
+    waterfall(&browser, &format!("{floor_server}/"), "#floor-ready").await;
     let zoom = ready_ms(&browser, &app.url("/console/video-accounts/zoom"), zoom_ready).await;
+    waterfall(&browser, &app.url("/console/video-accounts/zoom"), zoom_ready).await;
+    profile(
+        &browser,
+        &app.url("/console/calendar-sync"),
+        &app.url("/console/video-accounts/zoom"),
+        zoom_ready,
+    )
+    .await;
     let week = ready_ms(
         &browser,
+        &app.url(&format!("/console/calendar?view=week&date={monday}")),
+        calendar_ready,
+    )
+    .await;
+    waterfall(
+        &browser,
+        &app.url(&format!("/console/calendar?view=week&date={monday}")),
+        calendar_ready,
+    )
+    .await;
+    profile(
+        &browser,
+        &app.url("/console/calendar-sync"),
         &app.url(&format!("/console/calendar?view=week&date={monday}")),
         calendar_ready,
     )

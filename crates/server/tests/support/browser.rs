@@ -89,8 +89,11 @@ impl Browser {
         self.client.goto(url).await.unwrap();
     }
 
+    /// The first element matching `css` that is not inside a page still waiting to be shown (the console loads a
+    /// page beside the question of who is signed in and keeps it `data-pending` and out of sight until the answer).
     pub async fn wait_for(&self, css: &str) -> Element {
-        match self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+        let shown = format!(":is({css}):not([data-pending] *)");
+        match self.client.wait().at_most(WAIT).for_element(Locator::Css(&shown)).await {
             Ok(element) => element,
             Err(e) => {
                 let shot = self.save_failure_evidence().await;
@@ -163,7 +166,7 @@ impl Browser {
     }
 
     pub async fn click_button_with_text(&self, text: &str) {
-        let xpath = format!("//button[contains(normalize-space(.), '{text}')]");
+        let xpath = format!("//button[contains(normalize-space(.), '{text}')][not(ancestor::*[@data-pending])]");
         let button = self
             .client
             .wait()
