@@ -11,7 +11,10 @@ pub mod zoom;
 
 pub use error::ApiError;
 
-use gloo_net::http::{RequestBuilder, Response};
+use std::future::Future;
+use std::pin::Pin;
+
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use web_sys::RequestCredentials;
@@ -19,41 +22,14 @@ use web_sys::RequestCredentials;
 use crate::config::Config;
 use crate::routes;
 
-fn get(config: &Config, path: &str) -> RequestBuilder {
-    RequestBuilder::new(&routes::api_url(config, path))
-        .method(gloo_net::http::Method::GET)
-        .credentials(RequestCredentials::Include)
-        .header("accept", "application/json")
-}
-
-fn post(config: &Config, path: &str) -> RequestBuilder {
-    changing(config, path, gloo_net::http::Method::POST)
-}
-
-/// A state-changing request: the cookie and the CSRF header.
-fn changing(config: &Config, path: &str, method: gloo_net::http::Method) -> RequestBuilder {
-    RequestBuilder::new(&routes::api_url(config, path))
-        .method(method)
-        .credentials(RequestCredentials::Include)
-        .header("accept", "application/json")
-        .header(::api::CSRF_HEADER, ::api::CSRF_HEADER_VALUE)
-}
-
 async fn get_json<T: DeserializeOwned>(config: &Config, path: &str) -> Result<T, ApiError> {
-    let response = get(config, path).send().await.map_err(|_| ApiError::Network)?;
-    let response = ok_or_error(response).await?;
-    response.json::<T>().await.map_err(|_| ApiError::Decode)
+    decode(&exchange(config, Method::GET, path, None).await?)
 }
 
 /// POST expecting 204 (or any 2xx whose body we ignore).
 async fn post_no_content<B: Serialize>(config: &Config, path: &str, body: Option<&B>) -> Result<(), ApiError> {
-    let request = match body {
-        Some(body) => post(config, path).json(body),
-        None => post(config, path).build(),
-    }
-    .map_err(|_| ApiError::Decode)?;
-    let response = request.send().await.map_err(|_| ApiError::Network)?;
-    ok_or_error(response).await.map(|_| ())
+    let body = body.map(encode).transpose()?;
+    exchange(config, Method::POST, path, body).await.map(|_| ())
 }
 
 /// POST expecting a JSON answer.
@@ -62,39 +38,66 @@ async fn post_json<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiError> {
-    let request = match body {
-        Some(body) => post(config, path).json(body),
-        None => post(config, path).build(),
-    }
-    .map_err(|_| ApiError::Decode)?;
-    let response = request.send().await.map_err(|_| ApiError::Network)?;
-    let response = ok_or_error(response).await?;
-    response.json::<T>().await.map_err(|_| ApiError::Decode)
+    let body = body.map(encode).transpose()?;
+    decode(&exchange(config, Method::POST, path, body).await?)
 }
 
 async fn put_json<B: Serialize, T: DeserializeOwned>(config: &Config, path: &str, body: &B) -> Result<T, ApiError> {
-    let request = changing(config, path, gloo_net::http::Method::PUT)
-        .json(body)
-        .map_err(|_| ApiError::Decode)?;
-    let response = request.send().await.map_err(|_| ApiError::Network)?;
-    let response = ok_or_error(response).await?;
-    response.json::<T>().await.map_err(|_| ApiError::Decode)
+    let body = encode(body)?;
+    decode(&exchange(config, Method::PUT, path, Some(body)).await?)
 }
 
 async fn delete_no_content(config: &Config, path: &str) -> Result<(), ApiError> {
-    let response = changing(config, path, gloo_net::http::Method::DELETE)
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    ok_or_error(response).await.map(|_| ())
+    exchange(config, Method::DELETE, path, None).await.map(|_| ())
 }
 
-async fn ok_or_error(response: Response) -> Result<Response, ApiError> {
-    if response.ok() {
-        Ok(response)
-    } else {
-        let status = response.status();
-        let body = response.json::<::api::ErrorBody>().await.ok();
-        Err(ApiError::Http { status, body })
-    }
+fn encode<B: Serialize>(body: &B) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(|_| ApiError::Decode)
+}
+
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| ApiError::Decode)
+}
+
+/// Sends one request (with `body`, JSON already written, if any) and answers the text of a 2xx answer. Every call
+/// goes through this one function, and its future is boxed, so the wasm holds one copy of the request's async
+/// code rather than one per answer type.
+fn exchange<'a>(
+    config: &'a Config,
+    method: Method,
+    path: &'a str,
+    body: Option<String>,
+) -> Pin<Box<dyn Future<Output = Result<String, ApiError>> + 'a>> {
+    Box::pin(async move {
+        // The browser refuses to build a request only for a malformed address: a POST or PUT reports that as
+        // `Decode` (like a body it could not write), a GET or DELETE as `Network`.
+        let unbuilt = if method == Method::POST || method == Method::PUT {
+            ApiError::Decode
+        } else {
+            ApiError::Network
+        };
+        let changes = method != Method::GET;
+        let mut request = RequestBuilder::new(&routes::api_url(config, path))
+            .method(method)
+            .credentials(RequestCredentials::Include)
+            .header("accept", "application/json");
+        if changes {
+            request = request.header(::api::CSRF_HEADER, ::api::CSRF_HEADER_VALUE);
+        }
+        let request = match body {
+            Some(body) => request.header("Content-Type", "application/json").body(body),
+            None => request.build(),
+        }
+        .map_err(|_| unbuilt)?;
+        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        if !response.ok() {
+            let status = response.status();
+            let body = match response.text().await {
+                Ok(text) => serde_json::from_str::<::api::ErrorBody>(&text).ok(),
+                Err(_) => None,
+            };
+            return Err(ApiError::Http { status, body });
+        }
+        response.text().await.map_err(|_| ApiError::Decode)
+    })
 }

@@ -1,15 +1,85 @@
-//! The SPA's own reactive building blocks: a write that runs one request at a time, and polling while something
-//! is settling.
+//! The SPA's own reactive building blocks: a read of the server, a write that runs one request at a time, and
+//! polling while something is settling.
 
+use std::any::Any;
 use std::cell::RefCell;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
 
 use crate::auth::SignIn;
 use crate::backend::ApiError;
+
+/// A loaded value of any type: every [`Load`] keeps its value as one.
+type Loaded = Rc<dyn Any>;
+
+/// What a [`Load`] runs to (re)load: reads its reactive inputs, then answers the future of the value.
+type Fetch = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Loaded>>>>;
+
+/// A read of the server, on Leptos's `LocalResource`: `None` while the first answer is coming, read inside a
+/// `Suspense` or `Transition` like the resource itself, and fetched again when an input it reads changes or on
+/// `refetch`. Every load is the same `LocalResource` type underneath (its value is the answer, type-erased):
+/// one resource type per answer type would repeat Leptos's async machinery in the wasm for each.
+pub struct Load<T> {
+    resource: LocalResource<Loaded>,
+    value: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Load<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Load<T> {}
+
+/// Loads what `fetch` answers. `fetch` runs inside the resource's tracking, so the signals it reads before its
+/// future starts are its inputs, as with `LocalResource::new`.
+pub fn use_load<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> Load<T>
+where
+    T: Clone + 'static,
+    Fut: Future<Output = T> + 'static,
+{
+    let fetch: Fetch = Rc::new(move || {
+        let answer = fetch();
+        Box::pin(async move { Rc::new(answer.await) as Loaded })
+    });
+    Load {
+        resource: load_resource(fetch),
+        value: PhantomData,
+    }
+}
+
+/// Not generic, so the one resource type it makes is built once for every load.
+fn load_resource(fetch: Fetch) -> LocalResource<Loaded> {
+    LocalResource::new(move || fetch())
+}
+
+impl<T: Clone + 'static> Load<T> {
+    /// The last answer (tracked), or `None` before the first.
+    pub fn get(&self) -> Option<T> {
+        self.resource.with(Self::answer)
+    }
+
+    /// The last answer, untracked.
+    pub fn get_untracked(&self) -> Option<T> {
+        self.resource.with_untracked(Self::answer)
+    }
+
+    /// Fetches again.
+    pub fn refetch(&self) {
+        self.resource.refetch();
+    }
+
+    /// Only `use_load` makes a `Load<T>`, and it keeps a `T`, so the downcast always finds one.
+    fn answer(loaded: &Option<Loaded>) -> Option<T> {
+        loaded.as_ref().and_then(|v| v.downcast_ref::<T>()).cloned()
+    }
+}
 
 /// Asks again (`poll`) every `every` for as long as `settling` holds; stops as soon as it does not, or when the
 /// component goes away.

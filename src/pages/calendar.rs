@@ -14,7 +14,7 @@ use crate::components::load_failed::LoadFailed;
 use crate::components::session_dialog::SessionDialog;
 use crate::components::zoom_attention::ZoomAttention;
 use crate::config::Config;
-use crate::hooks::{use_poll_while, use_write};
+use crate::hooks::{use_load, use_poll_while, use_write};
 use crate::host::HostEvents;
 use crate::logic::calendar::{self, CalendarView};
 use crate::logic::link_state::is_settling;
@@ -51,7 +51,7 @@ pub fn CalendarPage() -> impl IntoView {
     let navigate = use_navigate();
     let query = use_query_map();
 
-    let preferences = LocalResource::new({
+    let preferences = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();
@@ -95,7 +95,7 @@ pub fn CalendarPage() -> impl IntoView {
         let (first, end) = calendar::visible_days(view.get(), anchor.get());
         calendar::request_range(first, end)
     });
-    let sessions = LocalResource::new({
+    let sessions = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();
@@ -115,7 +115,7 @@ pub fn CalendarPage() -> impl IntoView {
         }
     });
     // Sessions changed in Zoom or repaired before they start, and meetings still to delete: asked with the sessions.
-    let attention = LocalResource::new({
+    let attention = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();

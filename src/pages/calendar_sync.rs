@@ -9,7 +9,7 @@ use crate::components::calendar_feed::CalendarFeedView;
 use crate::components::connected_calendar::ConnectedCalendarView;
 use crate::components::load_failed::load_failed_fallback;
 use crate::config::Config;
-use crate::hooks::use_write;
+use crate::hooks::{use_load, use_write};
 use crate::logic::messages::{calendar_message, friendly_message};
 
 /// BetterBeing Console → Calendar sync (`/console/calendar-sync`): the connected calendar (written to within
@@ -17,7 +17,7 @@ use crate::logic::messages::{calendar_message, friendly_message};
 #[component]
 pub fn CalendarSyncPage() -> impl IntoView {
     let config = expect_context::<Config>();
-    let fetched = LocalResource::new({
+    let fetched = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();
@@ -100,7 +100,7 @@ enum Step {
 #[component]
 fn ConnectedCalendar() -> impl IntoView {
     let config = expect_context::<Config>();
-    let fetched = LocalResource::new({
+    let fetched = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();

@@ -8,7 +8,7 @@ use crate::backend::{self, ApiError};
 use crate::components::load_failed::LoadFailed;
 use crate::components::shell::Shell;
 use crate::config::Config;
-use crate::hooks::use_write;
+use crate::hooks::{use_load, use_write};
 use crate::logic::messages::friendly_message;
 use crate::routes;
 
@@ -18,7 +18,7 @@ use crate::routes;
 pub fn ConsolePage() -> impl IntoView {
     let config = expect_context::<Config>();
     let navigate = use_navigate();
-    let me = LocalResource::new({
+    let me = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();

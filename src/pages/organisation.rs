@@ -6,7 +6,7 @@ use crate::backend::{self, ApiError};
 use crate::components::load_failed::load_failed_fallback;
 use crate::components::organisation_admin::{OrganisationAdminView, OrganisationForbidden};
 use crate::config::Config;
-use crate::hooks::use_write;
+use crate::hooks::{use_load, use_write};
 use crate::logic::messages::friendly_message;
 
 /// BetterBeing Console → Organisation (`/console/organisation`), for Clinic and Enterprise admins. Owns the fetch
@@ -14,7 +14,7 @@ use crate::logic::messages::friendly_message;
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
     let config = expect_context::<Config>();
-    let fetched = LocalResource::new({
+    let fetched = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();

@@ -11,7 +11,7 @@ use crate::components::load_failed::LoadFailed;
 use crate::components::session_dialog::SessionDialog;
 use crate::components::session_panel::SessionPanel;
 use crate::config::Config;
-use crate::hooks::{use_poll_while, use_write};
+use crate::hooks::{use_load, use_poll_while, use_write};
 use crate::host::HostEvents;
 use crate::logic::calendar;
 use crate::logic::link_state::{self, is_settling, FailureHelp};
@@ -45,7 +45,7 @@ pub fn SessionPanelPage() -> impl IntoView {
         }
     };
 
-    let fetched = LocalResource::new({
+    let fetched = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();
@@ -93,7 +93,7 @@ pub fn SessionPanelPage() -> impl IntoView {
         shown
     });
 
-    let zoom_status = LocalResource::new({
+    let zoom_status = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();

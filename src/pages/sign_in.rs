@@ -7,7 +7,7 @@ use stylers::style;
 use crate::backend;
 use crate::components::load_failed::load_failed_fallback;
 use crate::config::Config;
-use crate::hooks::use_write;
+use crate::hooks::{use_load, use_write};
 use crate::logic::messages::friendly_message;
 use crate::routes;
 
@@ -19,7 +19,7 @@ pub fn SignInPage() -> impl IntoView {
     let navigate = use_navigate();
     let next = routes::after_sign_in(&window().location().search().unwrap_or_default());
 
-    let people = LocalResource::new({
+    let people = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();

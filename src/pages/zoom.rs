@@ -12,7 +12,7 @@ use crate::components::zoom_attention::PendingDeletions;
 use crate::components::zoom_help::ZoomHelp;
 use crate::components::zoom_status::ZoomStatusView;
 use crate::config::Config;
-use crate::hooks::use_write;
+use crate::hooks::{use_load, use_write};
 use crate::host::HostEvents;
 use crate::logic::host_events::HostEvent;
 use crate::logic::messages::friendly_message;
@@ -121,7 +121,7 @@ pub fn ZoomPage() -> impl IntoView {
         }
     };
     // Read again after each change made here (keyed on the writes' versions) and when the person comes back.
-    let status = LocalResource::new({
+    let status = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();
@@ -180,7 +180,7 @@ pub fn ZoomPage() -> impl IntoView {
     });
 
     // After (re)connecting: sessions scheduled while Zoom was away can get their links now.
-    let missing = LocalResource::new({
+    let missing = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();
@@ -196,7 +196,7 @@ pub fn ZoomPage() -> impl IntoView {
     });
     // Meetings still to delete once Zoom is reconnected (a cancel or reschedule while it was away): asked again
     // whenever the connection changes, so the list empties once a reconnect lets them go.
-    let attention = LocalResource::new({
+    let attention = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();
@@ -226,7 +226,7 @@ pub fn ZoomPage() -> impl IntoView {
         })
     };
     // A Reauth that came back with another Zoom account waits for the practitioner's choice.
-    let account_switch = LocalResource::new({
+    let account_switch = use_load({
         let config = config.clone();
         move || {
             let config = config.clone();
