@@ -1,5 +1,6 @@
 //! Calls to the BetterBeing API with gloo-net. Every call sends the session cookie; every POST, PUT and DELETE
-//! carries the CSRF header. Only `crates/api` types cross this boundary.
+//! carries the CSRF header. Reads leave when called, writes when awaited. Only `crates/api` types cross this
+//! boundary.
 
 pub mod auth;
 pub mod calendar_feed;
@@ -14,16 +15,23 @@ pub use error::ApiError;
 use std::future::Future;
 use std::pin::Pin;
 
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::RequestCredentials;
 
 use crate::config::Config;
 use crate::routes;
 
-async fn get_json<T: DeserializeOwned>(config: &Config, path: &str) -> Result<T, ApiError> {
-    decode(&exchange(config, Method::GET, path, None).await?)
+/// A read. Unlike the writes below it is not an `async fn`: the request leaves when this is called, so a page that
+/// calls it while being set up has its answer on the way while the rest of the page is drawn (an `async fn` would
+/// send it only when first polled, after the whole synchronous render). Only reads are sent this eagerly: a write
+/// must never leave unless it is awaited.
+fn get_json<T: DeserializeOwned>(config: &Config, path: &str) -> impl Future<Output = Result<T, ApiError>> + 'static {
+    let answer = exchange(config, Method::GET, path, None);
+    async move { decode(&answer.await?) }
 }
 
 /// POST expecting 204 (or any 2xx whose body we ignore).
@@ -59,37 +67,47 @@ fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|_| ApiError::Decode)
 }
 
-/// Sends one request (with `body`, JSON already written, if any) and answers the text of a 2xx answer. Every call
-/// goes through this one function, and its future is boxed, so the wasm holds one copy of the request's async
-/// code rather than one per answer type.
-fn exchange<'a>(
-    config: &'a Config,
+/// Sends one request (with `body`, JSON already written, if any) at once, and answers the text of a 2xx answer.
+/// Every call goes through this one function, and its future is boxed, so the wasm holds one copy of the request's
+/// async code rather than one per answer type.
+fn exchange(
+    config: &Config,
     method: Method,
-    path: &'a str,
+    path: &str,
     body: Option<String>,
-) -> Pin<Box<dyn Future<Output = Result<String, ApiError>> + 'a>> {
+) -> Pin<Box<dyn Future<Output = Result<String, ApiError>>>> {
+    // The browser refuses to build a request only for a malformed address: a POST or PUT reports that as `Decode`
+    // (like a body it could not write), a GET or DELETE as `Network`.
+    let unbuilt = if method == Method::POST || method == Method::PUT {
+        ApiError::Decode
+    } else {
+        ApiError::Network
+    };
+    let changes = method != Method::GET;
+    let mut request = RequestBuilder::new(&routes::api_url(config, path))
+        .method(method)
+        .credentials(RequestCredentials::Include)
+        .header("accept", "application/json");
+    if changes {
+        request = request.header(::api::CSRF_HEADER, ::api::CSRF_HEADER_VALUE);
+    }
+    let request = match body {
+        Some(body) => request.header("Content-Type", "application/json").body(body),
+        None => request.build(),
+    };
+    let Ok(request) = request else {
+        return Box::pin(std::future::ready(Err(unbuilt)));
+    };
+    // gloo-net's `send` would call `fetch` only when first polled; calling it here sends the request now.
+    let sent = web_sys::window().map(|w| w.fetch_with_request(&web_sys::Request::from(request)));
     Box::pin(async move {
-        // The browser refuses to build a request only for a malformed address: a POST or PUT reports that as
-        // `Decode` (like a body it could not write), a GET or DELETE as `Network`.
-        let unbuilt = if method == Method::POST || method == Method::PUT {
-            ApiError::Decode
-        } else {
-            ApiError::Network
-        };
-        let changes = method != Method::GET;
-        let mut request = RequestBuilder::new(&routes::api_url(config, path))
-            .method(method)
-            .credentials(RequestCredentials::Include)
-            .header("accept", "application/json");
-        if changes {
-            request = request.header(::api::CSRF_HEADER, ::api::CSRF_HEADER_VALUE);
-        }
-        let request = match body {
-            Some(body) => request.header("Content-Type", "application/json").body(body),
-            None => request.build(),
-        }
-        .map_err(|_| unbuilt)?;
-        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        let sent = sent.ok_or(ApiError::Network)?;
+        let response: web_sys::Response = JsFuture::from(sent)
+            .await
+            .map_err(|_| ApiError::Network)?
+            .dyn_into()
+            .map_err(|_| ApiError::Network)?;
+        let response = Response::from(response);
         if !response.ok() {
             let status = response.status();
             let body = match response.text().await {

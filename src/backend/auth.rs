@@ -1,15 +1,17 @@
+use std::future::Future;
+
 use api::identity::{DemoPerson, DemoSignIn, Me};
 use api::paths;
 
 use super::{get_json, post_no_content, ApiError};
 use crate::config::Config;
 
-pub async fn me(config: &Config) -> Result<Me, ApiError> {
-    get_json(config, paths::ME).await
+pub fn me(config: &Config) -> impl Future<Output = Result<Me, ApiError>> + 'static {
+    get_json(config, paths::ME)
 }
 
-pub async fn demo_people(config: &Config) -> Result<Vec<DemoPerson>, ApiError> {
-    get_json(config, paths::DEMO_PEOPLE).await
+pub fn demo_people(config: &Config) -> impl Future<Output = Result<Vec<DemoPerson>, ApiError>> + 'static {
+    get_json(config, paths::DEMO_PEOPLE)
 }
 
 pub async fn demo_sign_in(config: &Config, user_id: i64) -> Result<(), ApiError> {

@@ -1,3 +1,5 @@
+use std::future::Future;
+
 use api::paths;
 use api::sessions::CalendarFeed;
 
@@ -5,8 +7,8 @@ use super::{get_json, post_json, ApiError};
 use crate::config::Config;
 
 /// The practitioner's subscription URL (made on first use).
-pub async fn get(config: &Config) -> Result<CalendarFeed, ApiError> {
-    get_json(config, paths::CALENDAR_FEED).await
+pub fn get(config: &Config) -> impl Future<Output = Result<CalendarFeed, ApiError>> + 'static {
+    get_json(config, paths::CALENDAR_FEED)
 }
 
 /// A new subscription URL; the old one stops working.

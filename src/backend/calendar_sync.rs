@@ -1,3 +1,5 @@
+use std::future::Future;
+
 use api::calendar_sync::{CalDavCredentials, CalendarConnection, CalendarSync, CalendarTest, ChooseCalendar};
 use api::paths;
 
@@ -5,8 +7,8 @@ use super::{delete_no_content, get_json, post_json, put_json, ApiError};
 use crate::config::Config;
 
 /// The practitioner's connected calendar, if any (read from BetterBeing only; no calendar server is asked).
-pub async fn status(config: &Config) -> Result<CalendarSync, ApiError> {
-    get_json(config, paths::CALENDAR_SYNC).await
+pub fn status(config: &Config) -> impl Future<Output = Result<CalendarSync, ApiError>> + 'static {
+    get_json(config, paths::CALENDAR_SYNC)
 }
 
 /// Checks a CalDAV account and lists its calendars.

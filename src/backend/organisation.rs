@@ -1,3 +1,5 @@
+use std::future::Future;
+
 use api::organisation::{OrganisationAdmin, ZoomAccessChange};
 use api::paths;
 
@@ -5,8 +7,8 @@ use super::{get_json, put_json, ApiError};
 use crate::config::Config;
 
 /// The admin's view of their organisation; 403 `forbidden` for anyone else.
-pub async fn get(config: &Config) -> Result<OrganisationAdmin, ApiError> {
-    get_json(config, paths::ADMIN_ORGANISATION).await
+pub fn get(config: &Config) -> impl Future<Output = Result<OrganisationAdmin, ApiError>> + 'static {
+    get_json(config, paths::ADMIN_ORGANISATION)
 }
 
 /// Turns "Allow practitioners to connect Zoom" on or off.

@@ -1,5 +1,7 @@
 //! The calendar's calls: preferences, sessions and their Zoom links.
 
+use std::future::Future;
+
 use api::paths;
 use api::sessions::{MissingLinks, Preferences, Session, SessionInput, StartLink};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -8,8 +10,8 @@ use super::{delete_no_content, get_json, post_json, put_json, ApiError};
 use crate::config::Config;
 use crate::logic::urls::encode_query_value;
 
-pub async fn preferences(config: &Config) -> Result<Preferences, ApiError> {
-    get_json(config, paths::PREFERENCES).await
+pub fn preferences(config: &Config) -> impl Future<Output = Result<Preferences, ApiError>> + 'static {
+    get_json(config, paths::PREFERENCES)
 }
 
 pub async fn save_preferences(config: &Config, preferences: &Preferences) -> Result<Preferences, ApiError> {
@@ -17,18 +19,22 @@ pub async fn save_preferences(config: &Config, preferences: &Preferences) -> Res
 }
 
 /// Scheduled sessions overlapping `[from, to)`.
-pub async fn list(config: &Config, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Session>, ApiError> {
+pub fn list(
+    config: &Config,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> impl Future<Output = Result<Vec<Session>, ApiError>> + 'static {
     let path = format!(
         "{}?from={}&to={}",
         paths::SESSIONS,
         encode_query_value(&from.to_rfc3339_opts(SecondsFormat::Secs, true)),
         encode_query_value(&to.to_rfc3339_opts(SecondsFormat::Secs, true))
     );
-    get_json(config, &path).await
+    get_json(config, &path)
 }
 
-pub async fn get(config: &Config, id: i64) -> Result<Session, ApiError> {
-    get_json(config, &paths::session(id)).await
+pub fn get(config: &Config, id: i64) -> impl Future<Output = Result<Session, ApiError>> + 'static {
+    get_json(config, &paths::session(id))
 }
 
 pub async fn create(config: &Config, input: &SessionInput) -> Result<Session, ApiError> {
@@ -68,8 +74,8 @@ pub async fn start(config: &Config, id: i64) -> Result<StartLink, ApiError> {
     post_json::<(), _>(config, &paths::session_start(id), None).await
 }
 
-pub async fn missing_zoom_links(config: &Config) -> Result<MissingLinks, ApiError> {
-    get_json(config, paths::SESSIONS_MISSING_LINKS).await
+pub fn missing_zoom_links(config: &Config) -> impl Future<Output = Result<MissingLinks, ApiError>> + 'static {
+    get_json(config, paths::SESSIONS_MISSING_LINKS)
 }
 
 /// Queues links for every upcoming session without one; answers the ones queued.
@@ -78,6 +84,6 @@ pub async fn add_missing_zoom_links(config: &Config) -> Result<MissingLinks, Api
 }
 
 /// Sessions that need the practitioner because of Zoom, and meetings still to delete once Zoom is reconnected.
-pub async fn attention(config: &Config) -> Result<api::sessions::Attention, ApiError> {
-    get_json(config, paths::SESSIONS_ATTENTION).await
+pub fn attention(config: &Config) -> impl Future<Output = Result<api::sessions::Attention, ApiError>> + 'static {
+    get_json(config, paths::SESSIONS_ATTENTION)
 }

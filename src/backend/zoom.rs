@@ -1,11 +1,13 @@
+use std::future::Future;
+
 use api::paths;
 use api::zoom::ZoomStatus;
 
 use super::{get_json, post_json, post_no_content, ApiError};
 use crate::config::Config;
 
-pub async fn status(config: &Config) -> Result<ZoomStatus, ApiError> {
-    get_json(config, paths::ZOOM_STATUS).await
+pub fn status(config: &Config) -> impl Future<Output = Result<ZoomStatus, ApiError>> + 'static {
+    get_json(config, paths::ZOOM_STATUS)
 }
 
 /// "Check again": the server asks Zoom now and answers with the status.
@@ -18,8 +20,10 @@ pub async fn disconnect(config: &Config) -> Result<(), ApiError> {
 }
 
 /// A Reauth that came back with another Zoom account, if one waits.
-pub async fn account_switch(config: &Config) -> Result<api::zoom::PendingAccountSwitch, ApiError> {
-    get_json(config, paths::ZOOM_ACCOUNT_SWITCH).await
+pub fn account_switch(
+    config: &Config,
+) -> impl Future<Output = Result<api::zoom::PendingAccountSwitch, ApiError>> + 'static {
+    get_json(config, paths::ZOOM_ACCOUNT_SWITCH)
 }
 
 /// Switch to the newly authorized account: the upcoming sessions get new meetings on it.

@@ -53,10 +53,7 @@ pub fn CalendarPage() -> impl IntoView {
 
     let preferences = use_load({
         let config = config.clone();
-        move || {
-            let config = config.clone();
-            async move { backend::sessions::preferences(&config).await }
-        }
+        move || backend::sessions::preferences(&config)
     });
     // The zone shown: the saved preference, then whatever the picker changes it to.
     let zone_name = RwSignal::new(None::<String>);
@@ -98,9 +95,9 @@ pub fn CalendarPage() -> impl IntoView {
     let sessions = use_load({
         let config = config.clone();
         move || {
-            let config = config.clone();
             let (from, to) = request_range.get();
-            async move { ((from, to), backend::sessions::list(&config, from, to).await) }
+            let answer = backend::sessions::list(&config, from, to);
+            async move { ((from, to), answer.await) }
         }
     });
     // The last list that arrived, with the range it is for: polling and refetches keep showing it until the next.
@@ -118,8 +115,8 @@ pub fn CalendarPage() -> impl IntoView {
     let attention = use_load({
         let config = config.clone();
         move || {
-            let config = config.clone();
-            async move { backend::sessions::attention(&config).await.ok() }
+            let answer = backend::sessions::attention(&config);
+            async move { answer.await.ok() }
         }
     });
     let refresh = Callback::new(move |()| {

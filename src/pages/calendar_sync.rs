@@ -19,10 +19,7 @@ pub fn CalendarSyncPage() -> impl IntoView {
     let config = expect_context::<Config>();
     let fetched = use_load({
         let config = config.clone();
-        move || {
-            let config = config.clone();
-            async move { backend::calendar_feed::get(&config).await }
-        }
+        move || backend::calendar_feed::get(&config)
     });
     // The feed a rotation answered, shown instead of the fetched one.
     let rotated_to = RwSignal::new(None::<CalendarFeed>);
@@ -102,10 +99,7 @@ fn ConnectedCalendar() -> impl IntoView {
     let config = expect_context::<Config>();
     let fetched = use_load({
         let config = config.clone();
-        move || {
-            let config = config.clone();
-            async move { backend::calendar_sync::status(&config).await }
-        }
+        move || backend::calendar_sync::status(&config)
     });
     // What is shown: the fetched record, then whatever each action answered.
     let answered = RwSignal::new(None::<Option<CalendarConnection>>);

@@ -20,10 +20,7 @@ pub fn ConsolePage() -> impl IntoView {
     let navigate = use_navigate();
     let me = use_load({
         let config = config.clone();
-        move || {
-            let config = config.clone();
-            async move { backend::auth::me(&config).await }
-        }
+        move || backend::auth::me(&config)
     });
     let user = Signal::derive(move || me.get().and_then(Result::ok));
     let signed_in = Memo::new(move |_| matches!(me.get(), Some(Ok(_))));

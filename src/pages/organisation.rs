@@ -16,10 +16,7 @@ pub fn OrganisationPage() -> impl IntoView {
     let config = expect_context::<Config>();
     let fetched = use_load({
         let config = config.clone();
-        move || {
-            let config = config.clone();
-            async move { backend::organisation::get(&config).await }
-        }
+        move || backend::organisation::get(&config)
     });
     // The answer to the last change saved (shown instead of the fetched one), and the switch's position while a
     // change is saving.

@@ -48,11 +48,10 @@ pub fn SessionPanelPage() -> impl IntoView {
     let fetched = use_load({
         let config = config.clone();
         move || {
-            let config = config.clone();
-            let id = id.get();
+            let answer = id.get().map(|id| backend::sessions::get(&config, id));
             async move {
-                match id {
-                    Some(id) => backend::sessions::get(&config, id).await,
+                match answer {
+                    Some(answer) => answer.await,
                     None => Err(ApiError::Http {
                         status: 404,
                         body: None,
@@ -95,10 +94,7 @@ pub fn SessionPanelPage() -> impl IntoView {
 
     let zoom_status = use_load({
         let config = config.clone();
-        move || {
-            let config = config.clone();
-            async move { backend::zoom::status(&config).await }
-        }
+        move || backend::zoom::status(&config)
     });
     let zoom_known = Signal::derive(move || zoom_status.get().and_then(Result::ok));
 

@@ -21,10 +21,7 @@ pub fn SignInPage() -> impl IntoView {
 
     let people = use_load({
         let config = config.clone();
-        move || {
-            let config = config.clone();
-            async move { backend::auth::demo_people(&config).await }
-        }
+        move || backend::auth::demo_people(&config)
     });
 
     let chosen = RwSignal::new(None::<i64>);

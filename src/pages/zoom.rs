@@ -124,13 +124,12 @@ pub fn ZoomPage() -> impl IntoView {
     let status = use_load({
         let config = config.clone();
         move || {
-            let config = config.clone();
             let _ = (
                 switch.version().get(),
                 check.version().get(),
                 disconnect.version().get(),
             );
-            async move { backend::zoom::status(&config).await }
+            backend::zoom::status(&config)
         }
     });
     // Loading, failed or ready: a Memo, so looking again re-renders only when this changes.
@@ -183,15 +182,9 @@ pub fn ZoomPage() -> impl IntoView {
     let missing = use_load({
         let config = config.clone();
         move || {
-            let config = config.clone();
             let connected = ready.get() && matches!(current.get(), ZoomStatus::Connected { .. });
-            async move {
-                if connected {
-                    backend::sessions::missing_zoom_links(&config).await.ok()
-                } else {
-                    None
-                }
-            }
+            let answer = connected.then(|| backend::sessions::missing_zoom_links(&config));
+            async move { answer?.await.ok() }
         }
     });
     // Meetings still to delete once Zoom is reconnected (a cancel or reschedule while it was away): asked again
@@ -199,17 +192,11 @@ pub fn ZoomPage() -> impl IntoView {
     let attention = use_load({
         let config = config.clone();
         move || {
-            let config = config.clone();
             // Not before the connection is known: its answer would ask again at once.
             let known = ready.get();
             current.track();
-            async move {
-                if known {
-                    backend::sessions::attention(&config).await.ok()
-                } else {
-                    None
-                }
-            }
+            let answer = known.then(|| backend::sessions::attention(&config));
+            async move { answer?.await.ok() }
         }
     });
     let pending_deletions = move || {
@@ -229,18 +216,10 @@ pub fn ZoomPage() -> impl IntoView {
     let account_switch = use_load({
         let config = config.clone();
         move || {
-            let config = config.clone();
             let known = ready.get();
             current.track();
-            async move {
-                if !known {
-                    return None;
-                }
-                backend::zoom::account_switch(&config)
-                    .await
-                    .ok()
-                    .and_then(|p| p.pending)
-            }
+            let answer = known.then(|| backend::zoom::account_switch(&config));
+            async move { answer?.await.ok().and_then(|p| p.pending) }
         }
     });
     let on_add_links = Callback::new(move |()| add_links.run(add_links_job()));

@@ -202,8 +202,10 @@ impl Browser {
         }
     }
 
+    /// Whether an element matching `css` is on the page as shown (not inside a page still `data-pending`).
     pub async fn is_present(&self, css: &str) -> bool {
-        !self.client.find_all(Locator::Css(css)).await.unwrap().is_empty()
+        let shown = format!(":is({css}):not([data-pending] *)");
+        !self.client.find_all(Locator::Css(&shown)).await.unwrap().is_empty()
     }
 
     pub async fn close(self) {
