@@ -244,6 +244,12 @@ async fn waterfall(browser: &Browser, url: &str, condition: &str) {
         );
     }
     println!("  {:<50} {:>8.1}", "ready", ready.unwrap_or(f64::NAN));
+    let elements = browser
+        .client
+        .execute("return document.getElementsByTagName('*').length;", vec![])
+        .await
+        .unwrap();
+    println!("  elements in the document: {elements}");
 }
 
 /// A Chrome DevTools Protocol command through ChromeDriver's `goog/cdp/execute`.
@@ -276,6 +282,9 @@ async fn profile(browser: &Browser, from: &str, url: &str, condition: &str) {
         .await
         .unwrap();
     cdp("Profiler.start", json!({})).await.unwrap();
+    cdp("Performance.enable", json!({ "timeDomain": "threadTicks" }))
+        .await
+        .unwrap();
     browser.goto(url).await;
     for _ in 0..400 {
         let seen = browser
@@ -291,6 +300,26 @@ async fn profile(browser: &Browser, from: &str, url: &str, condition: &str) {
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+    let metrics = cdp("Performance.getMetrics", json!({})).await.unwrap();
+    cdp("Performance.disable", json!({})).await.unwrap();
+    let metric = |name: &str| {
+        metrics["metrics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|m| m["name"] == name)
+            .and_then(|m| m["value"].as_f64())
+            .unwrap_or(f64::NAN)
+    };
+    println!(
+        "main thread of {url}: tasks {:.1} ms, script {:.1} ms, V8 compile {:.1} ms, style {:.1} ms, layout {:.1} ms, {} nodes",
+        metric("TaskDuration") * 1000.0,
+        metric("ScriptDuration") * 1000.0,
+        metric("V8CompileDuration") * 1000.0,
+        metric("RecalcStyleDuration") * 1000.0,
+        metric("LayoutDuration") * 1000.0,
+        metric("Nodes"),
+    );
     let answer = cdp("Profiler.stop", json!({})).await.unwrap();
     let profile = &answer["profile"];
     let (start, end) = (
@@ -473,6 +502,13 @@ async fn main() {
     browser.wait_for("[data-testid='current-user']").await;
     let floor = ready_ms(&browser, &format!("{floor_server}/"), "#floor-ready").await;
     waterfall(&browser, &format!("{floor_server}/"), "#floor-ready").await;
+    profile(
+        &browser,
+        &format!("{floor_server}/"),
+        &format!("{floor_server}/"),
+        "#floor-ready",
+    )
+    .await;
     let zoom = ready_ms(&browser, &app.url("/console/video-accounts/zoom"), zoom_ready).await;
     waterfall(&browser, &app.url("/console/video-accounts/zoom"), zoom_ready).await;
     profile(
