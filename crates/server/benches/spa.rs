@@ -176,23 +176,9 @@ async fn ready_ms(browser: &Browser, url: &str, condition: &str) -> f64 {
     for run in 0..=RUNS {
         browser.goto("about:blank").await;
         browser.goto(url).await;
-        let mut at = None;
-        for _ in 0..400 {
-            let seen = browser
-                .client
-                .execute(
-                    "return window.__bbReady && window.__bbReady[arguments[0]];",
-                    vec![json!(condition)],
-                )
-                .await
-                .unwrap();
-            if let Some(ms) = seen.as_f64() {
-                at = Some(ms);
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        let ms = at.unwrap_or_else(|| panic!("{condition} never held at {url}"));
+        let ms = wait_until_ready(browser, condition)
+            .await
+            .unwrap_or_else(|| panic!("{condition} never held at {url}"));
         if run > 0 {
             times.push(ms);
         }
@@ -205,22 +191,7 @@ async fn ready_ms(browser: &Browser, url: &str, condition: &str) -> f64 {
 async fn waterfall(browser: &Browser, url: &str, condition: &str) {
     browser.goto("about:blank").await;
     browser.goto(url).await;
-    let mut ready = None;
-    for _ in 0..400 {
-        let seen = browser
-            .client
-            .execute(
-                "return window.__bbReady && window.__bbReady[arguments[0]];",
-                vec![json!(condition)],
-            )
-            .await
-            .unwrap();
-        if let Some(ms) = seen.as_f64() {
-            ready = Some(ms);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let ready = wait_until_ready(browser, condition).await;
     let entries = browser
         .client
         .execute(
@@ -269,13 +240,65 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     }
 }
 
-/// With `BB_PROFILE=1`: Chrome's sampling profiler over one more warm navigation to `url` (from a page of the same
-/// site, so the renderer stays), printed as the functions with the most time of their own until `condition` held.
+/// When (ms since the navigation started) the watched `condition` first held in the current page, waiting up to
+/// 10 s for it.
+async fn wait_until_ready(browser: &Browser, condition: &str) -> Option<f64> {
+    for _ in 0..400 {
+        let seen = browser
+            .client
+            .execute(
+                "return window.__bbReady && window.__bbReady[arguments[0]];",
+                vec![json!(condition)],
+            )
+            .await
+            .unwrap();
+        if let Some(ms) = seen.as_f64() {
+            return Some(ms);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    None
+}
+
+/// ChromeDriver's performance log: the trace events since it was last read (the browser must be started tracing).
+#[derive(Debug)]
+struct PerformanceLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for PerformanceLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(json!({ "type": "performance" }).to_string()),
+        )
+    }
+}
+
+/// The trace events ChromeDriver logged since the last call.
+async fn trace_events(browser: &Browser) -> Vec<Value> {
+    let log = browser.client.issue_cmd(PerformanceLog).await.unwrap();
+    log.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| serde_json::from_str::<Value>(entry["message"].as_str()?).ok())
+        .filter(|m| m["message"]["method"] == "Tracing.dataCollected")
+        .map(|m| m["message"]["params"].clone())
+        .collect()
+}
+
+/// With `BB_PROFILE=1`: one more warm navigation to `url` (from a page of the same site, so the renderer stays)
+/// with Chrome's sampling profiler, its Performance metrics and its trace, printed as the main thread's time, the
+/// wasm functions V8 compiled on first call, and the functions with the most time of their own until `condition`
+/// held. The tracing browser perturbs the ready figures of that run: use it to look, not to measure.
 async fn profile(browser: &Browser, from: &str, url: &str, condition: &str) {
     if std::env::var_os("BB_PROFILE").is_none() {
         return;
     }
     browser.goto(from).await;
+    trace_events(browser).await;
     let cdp = |cmd, params| browser.client.issue_cmd(Cdp(cmd, params));
     cdp("Profiler.enable", json!({})).await.unwrap();
     cdp("Profiler.setSamplingInterval", json!({ "interval": 100 }))
@@ -286,20 +309,7 @@ async fn profile(browser: &Browser, from: &str, url: &str, condition: &str) {
         .await
         .unwrap();
     browser.goto(url).await;
-    for _ in 0..400 {
-        let seen = browser
-            .client
-            .execute(
-                "return window.__bbReady && window.__bbReady[arguments[0]];",
-                vec![json!(condition)],
-            )
-            .await
-            .unwrap();
-        if seen.as_f64().is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    wait_until_ready(browser, condition).await;
     let metrics = cdp("Performance.getMetrics", json!({})).await.unwrap();
     cdp("Performance.disable", json!({})).await.unwrap();
     let metric = |name: &str| {
@@ -348,6 +358,29 @@ async fn profile(browser: &Browser, from: &str, url: &str, condition: &str) {
         let name: String = name.chars().take(110).collect();
         println!("  {ms:>7.1} ms  {name}");
     }
+    // The trace of one more navigation, from a blank tab like the ready runs (a new renderer, so nothing of the
+    // wasm is compiled yet); leaving the page makes Chrome hand over the rest of its trace.
+    browser.goto("about:blank").await;
+    trace_events(browser).await;
+    browser.goto(url).await;
+    wait_until_ready(browser, condition).await;
+    browser.goto("about:blank").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let events = trace_events(browser).await;
+    let total = |prefix: &str| {
+        events
+            .iter()
+            .filter(|e| e["ph"] == "X" && e["name"].as_str().is_some_and(|n| n.starts_with(prefix)))
+            .fold((0usize, 0.0), |(n, ms), e| {
+                (n + 1, ms + e["dur"].as_f64().unwrap_or(0.0) / 1000.0)
+            })
+    };
+    let (compiled, compile_ms) = total("wasm.CompileLazy");
+    let (_, layout_ms) = total("Layout");
+    let (_, gc_ms) = total("V8.GC");
+    println!(
+        "trace of {url}: {compiled} wasm functions compiled on first call ({compile_ms:.1} ms), layout {layout_ms:.1} ms, GC {gc_ms:.1} ms"
+    );
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -493,7 +526,7 @@ async fn main() {
     app.connect_as(LICENSED).await;
 
     // ---- ready times in headless Chromium ----
-    let browser = Browser::start().await;
+    let browser = Browser::start_with(std::env::var_os("BB_PROFILE").is_some()).await;
     let zoom_ready = "[data-testid='zoom-state'][data-state='connected']";
     let calendar_ready = "[data-testid='calendar-state'][data-state='ready'] && [data-testid='session-block']";
     watch(&browser, &["#floor-ready", zoom_ready, calendar_ready]).await;

@@ -50,6 +50,12 @@ fn free_port() -> u16 {
 
 impl Browser {
     pub async fn start() -> Browser {
+        Browser::start_with(false).await
+    }
+
+    /// With `trace`, ChromeDriver also keeps Chrome's trace events (V8's lazy wasm compiles, layout, GC) in its
+    /// performance log, for the bench's `BB_PROFILE` diagnosis.
+    pub async fn start_with(trace: bool) -> Browser {
         let port = free_port();
         let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
             .arg(format!("--port={port}"))
@@ -67,6 +73,10 @@ impl Browser {
                          "--no-first-run", "--window-size=1280,900"]
             }),
         );
+        if trace {
+            caps.insert("goog:loggingPrefs".into(), json!({ "performance": "ALL" }));
+            caps["goog:chromeOptions"]["perfLoggingPrefs"] = json!({ "traceCategories": "v8.wasm,devtools.timeline" });
+        }
         let url = format!("http://127.0.0.1:{port}");
         let mut last_error = None;
         for _ in 0..100 {
