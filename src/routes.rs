@@ -65,7 +65,11 @@ impl Section {
 
 /// Where the calendar is looking, as a query string (`?view=week&date=2026-11-23`).
 fn calendar_query(view: CalendarView, date: NaiveDate) -> String {
-    format!("?{VIEW_PARAM}={}&{DATE_PARAM}={}", view.name(), date.format("%Y-%m-%d"))
+    format!(
+        "?{VIEW_PARAM}={}&{DATE_PARAM}={}",
+        view.name(),
+        crate::logic::dates::iso_date(date)
+    )
 }
 
 /// `/console/calendar?view=…&date=…`.

@@ -363,7 +363,7 @@ pub fn CalendarGrid(
                         class="day"
                         class:today=is_today
                         data-testid="calendar-day"
-                        data-date=d.format("%Y-%m-%d").to_string()
+                        data-date=dates::iso_date(*d)
                         aria-label=dates::long_date(*d)
                         role="group"
                         style=height.clone()
@@ -396,7 +396,7 @@ pub fn CalendarGrid(
         let heads = days
             .iter()
             .take(7)
-            .map(|d| view! { class = class, <div class="head" aria-hidden="true">{d.format("%a").to_string()}</div> })
+            .map(|d| view! { class = class, <div class="head" aria-hidden="true">{dates::weekday_short(*d)}</div> })
             .collect_view();
         let cells = days
             .iter()
@@ -414,7 +414,7 @@ pub fn CalendarGrid(
                         class:outside=outside
                         class:today=is_today
                         data-testid="calendar-day"
-                        data-date=d.format("%Y-%m-%d").to_string()
+                        data-date=dates::iso_date(*d)
                         role="group"
                         aria-label=dates::long_date(*d)
                         inner_html=content

@@ -4,6 +4,7 @@
 use api::sessions::Session;
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 
+use crate::logic::dates;
 use crate::logic::zones::Zone;
 
 pub const MINUTES_PER_DAY: u32 = 24 * 60;
@@ -144,17 +145,21 @@ pub fn step(view: CalendarView, anchor: NaiveDate, forward: bool) -> NaiveDate {
 /// The period's heading: "Monday, 23 November 2026", "23 – 29 November 2026", "November 2026".
 pub fn title(view: CalendarView, anchor: NaiveDate) -> String {
     match view {
-        CalendarView::Day => anchor.format("%A, %-d %B %Y").to_string(),
-        CalendarView::Month => anchor.format("%B %Y").to_string(),
+        CalendarView::Day => format!("{}, {}", dates::weekday_name(anchor), dates::day_month_year(anchor)),
+        CalendarView::Month => dates::month_year(anchor),
         CalendarView::Week => {
             let (first, end) = visible_days(view, anchor);
             let last = end - Days::new(1);
             if first.year() != last.year() {
-                format!("{} \u{2013} {}", first.format("%-d %B %Y"), last.format("%-d %B %Y"))
+                format!(
+                    "{} \u{2013} {}",
+                    dates::day_month_year(first),
+                    dates::day_month_year(last)
+                )
             } else if first.month() != last.month() {
-                format!("{} \u{2013} {}", first.format("%-d %B"), last.format("%-d %B %Y"))
+                format!("{} \u{2013} {}", dates::day_month(first), dates::day_month_year(last))
             } else {
-                format!("{} \u{2013} {}", first.format("%-d"), last.format("%-d %B %Y"))
+                format!("{} \u{2013} {}", first.day(), dates::day_month_year(last))
             }
         }
     }

@@ -1,18 +1,84 @@
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+//! Dates and times in words. Written out here rather than with chrono's `format("%…")`, which parses its pattern
+//! at run time and brought chrono's whole strftime machinery into the wasm; the tests check every one against
+//! chrono's own formatting.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 
 use crate::logic::zones::Zone;
 
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// "November".
+pub fn month_name(date: NaiveDate) -> &'static str {
+    MONTHS[date.month0() as usize]
+}
+
+/// "Wednesday".
+pub fn weekday_name(date: NaiveDate) -> &'static str {
+    WEEKDAYS[date.weekday().num_days_from_monday() as usize]
+}
+
+/// "Wed".
+pub fn weekday_short(date: NaiveDate) -> &'static str {
+    &weekday_name(date)[..3]
+}
+
+/// "2026-11-25": ISO 8601, as in addresses, form fields and `data-date`.
+pub fn iso_date(date: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
+/// "09:05" of a time of day.
+pub fn hh_mm(time: NaiveTime) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
+/// "25 November 2026".
+pub fn day_month_year(date: NaiveDate) -> String {
+    format!("{} {} {}", date.day(), month_name(date), date.year())
+}
+
+/// "25 November".
+pub fn day_month(date: NaiveDate) -> String {
+    format!("{} {}", date.day(), month_name(date))
+}
+
+/// "November 2026".
+pub fn month_year(date: NaiveDate) -> String {
+    format!("{} {}", month_name(date), date.year())
+}
+
 /// "23 November 2026": the day a practitioner would say, in their own time zone.
-pub fn human_date<Tz: TimeZone>(at: &DateTime<Tz>) -> String
-where
-    Tz::Offset: std::fmt::Display,
-{
-    at.format("%-d %B %Y").to_string()
+pub fn human_date<Tz: TimeZone>(at: &DateTime<Tz>) -> String {
+    day_month_year(at.naive_local().date())
 }
 
 /// "09:05", 24-hour: unambiguous in every country a practitioner works in.
 pub fn clock(local: NaiveDateTime) -> String {
-    local.format("%H:%M").to_string()
+    hh_mm(local.time())
 }
 
 /// "09:00", the wall clock in `zone`.
@@ -22,12 +88,12 @@ pub fn clock_in(zone: &Zone, at: DateTime<Utc>) -> String {
 
 /// "Wed 25" over a day column.
 pub fn day_heading(date: NaiveDate) -> String {
-    date.format("%a %-d").to_string()
+    format!("{} {}", weekday_short(date), date.day())
 }
 
 /// "Wednesday 25 November 2026", for screen readers and the session panel.
 pub fn long_date(date: NaiveDate) -> String {
-    date.format("%A %-d %B %Y").to_string()
+    format!("{} {}", weekday_name(date), day_month_year(date))
 }
 
 /// "Wednesday 25 November 2026, 09:00 – 09:50": a session's time in `zone`. An end on another day names its date.
@@ -70,6 +136,25 @@ pub fn duration_words(minutes: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_written_out_dates_match_chronos_formatting_every_day_for_four_years() {
+        let mut date = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        while date.year() < 2029 {
+            assert_eq!(iso_date(date), date.format("%Y-%m-%d").to_string());
+            assert_eq!(day_month_year(date), date.format("%-d %B %Y").to_string());
+            assert_eq!(day_month(date), date.format("%-d %B").to_string());
+            assert_eq!(month_year(date), date.format("%B %Y").to_string());
+            assert_eq!(weekday_short(date), date.format("%a").to_string());
+            assert_eq!(day_heading(date), date.format("%a %-d").to_string());
+            assert_eq!(long_date(date), date.format("%A %-d %B %Y").to_string());
+            date = date.succ_opt().unwrap();
+        }
+        for minutes in 0..24 * 60 {
+            let time = NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap();
+            assert_eq!(hh_mm(time), time.format("%H:%M").to_string());
+        }
+    }
     use chrono::{FixedOffset, Utc};
 
     #[test]

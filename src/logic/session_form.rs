@@ -9,6 +9,7 @@ use api::sessions::{
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 use crate::backend::ApiError;
+use crate::logic::dates;
 use crate::logic::zones::{zone_label, Zone};
 
 pub const DEFAULT_DURATION_MINUTES: u32 = 50;
@@ -31,8 +32,8 @@ impl SessionDraft {
     pub fn new_at(date: NaiveDate, time: NaiveTime, time_zone: &str) -> Self {
         Self {
             client_name: String::new(),
-            date: date.format("%Y-%m-%d").to_string(),
-            time: time.format("%H:%M").to_string(),
+            date: dates::iso_date(date),
+            time: dates::hh_mm(time),
             duration: DEFAULT_DURATION_MINUTES.to_string(),
             time_zone: time_zone.to_string(),
             notes: String::new(),
@@ -45,8 +46,8 @@ impl SessionDraft {
         let local = Zone::named_or_utc(&session.time_zone).local(session.starts_at);
         Self {
             client_name: session.client_name.clone(),
-            date: local.format("%Y-%m-%d").to_string(),
-            time: local.format("%H:%M").to_string(),
+            date: dates::iso_date(local.date()),
+            time: dates::hh_mm(local.time()),
             duration: session.duration_minutes.to_string(),
             time_zone: session.time_zone.clone(),
             notes: session.private_notes.clone(),
@@ -102,22 +103,44 @@ fn error(field: Field, message: impl Into<String>) -> FieldError {
     }
 }
 
+/// "2026-11-25" (a date input's value, or the calendar's `date` parameter).
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()
+    let mut parts = raw.trim().split('-');
+    let (year, month, day) = (number(parts.next())?, number(parts.next())?, number(parts.next())?);
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
+/// "09:05" or "09:05:30" (a time input's value).
 pub fn parse_time(raw: &str) -> Option<NaiveTime> {
-    let raw = raw.trim();
-    NaiveTime::parse_from_str(raw, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(raw, "%H:%M:%S"))
-        .ok()
+    let mut parts = raw.trim().split(':');
+    let (hour, minute) = (number(parts.next())?, number(parts.next())?);
+    let second = match parts.next() {
+        Some(s) => number(Some(s))?,
+        None => 0,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveTime::from_hms_opt(hour, minute, second)
+}
+
+/// One field of a date or time: digits only (no sign, no spaces), as the inputs write them.
+fn number(field: Option<&str>) -> Option<u32> {
+    let field = field?;
+    if field.is_empty() || field.len() > 4 || !field.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    field.parse().ok()
 }
 
 fn start_message_nonexistent(date: NaiveDate, time: NaiveTime, zone: &str) -> String {
     format!(
         "{} does not exist on {} in {}: the clocks go forward then. Choose a later time.",
-        time.format("%H:%M"),
-        date.format("%-d %B %Y"),
+        dates::hh_mm(time),
+        dates::day_month_year(date),
         zone_label(zone)
     )
 }
@@ -275,6 +298,37 @@ pub fn first_field(errors: &[FieldError]) -> Option<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_and_times_read_as_chrono_read_them() {
+        for (raw, expected) in [
+            ("2026-11-25", NaiveDate::from_ymd_opt(2026, 11, 25)),
+            (" 2026-7-1 ", NaiveDate::from_ymd_opt(2026, 7, 1)),
+            ("2026-02-30", None),
+            ("2026-11", None),
+            ("2026-11-25-1", None),
+            ("2026-11-25T09:00", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_date(raw), expected, "{raw:?}");
+            assert_eq!(
+                parse_date(raw),
+                NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok(),
+                "{raw:?} as chrono reads it"
+            );
+        }
+        for (raw, expected) in [
+            ("09:05", NaiveTime::from_hms_opt(9, 5, 0)),
+            ("9:05", NaiveTime::from_hms_opt(9, 5, 0)),
+            ("23:59:30", NaiveTime::from_hms_opt(23, 59, 30)),
+            ("24:00", None),
+            ("09", None),
+            ("09:05 am", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_time(raw), expected, "{raw:?}");
+        }
+    }
     use api::ErrorBody;
     use chrono::TimeZone;
 
