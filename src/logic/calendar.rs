@@ -230,7 +230,7 @@ pub fn place_on_days(sessions: &[Session], zone: &Zone, first: NaiveDate, days: 
 /// Greedy columns: each session takes the first column free at its start; a group of transitively overlapping
 /// sessions shares its column count.
 fn assign_lanes(day: &mut [Placed]) {
-    day.sort_by_key(|p| (p.start_minute, std::cmp::Reverse(p.end_minute), p.id));
+    day.sort_unstable_by_key(|p| (p.start_minute, std::cmp::Reverse(p.end_minute), p.id));
     let mut group_start = 0;
     let mut group_end = 0;
     let mut lane_ends: Vec<u32> = Vec::new();
@@ -287,7 +287,7 @@ pub fn percent(part: u32, whole: u32) -> String {
 /// Sessions listed under each day of a month grid: by the local date they start on, earliest first.
 pub fn by_start_day(sessions: &[Session], zone: &Zone, first: NaiveDate, days: usize) -> Vec<Vec<i64>> {
     let mut sorted: Vec<&Session> = sessions.iter().collect();
-    sorted.sort_by_key(|s| (s.starts_at, s.id));
+    sorted.sort_unstable_by_key(|s| (s.starts_at, s.id));
     let mut out = vec![Vec::new(); days];
     for s in sorted {
         let date = date_in(zone, s.starts_at);

@@ -56,7 +56,7 @@ impl Zone {
                 found.push(candidate);
             }
         }
-        found.sort();
+        found.sort_unstable();
         match found.as_slice() {
             [] => LocalResult::None,
             [one] => LocalResult::Single(*one),
