@@ -242,6 +242,10 @@ impl CalendarPush {
     async fn record(&self, job: &JobRow, token: &str, effect: Effect) -> sqlx::Result<()> {
         let now = self.clock.now_ms();
         let mut tx = begin_write(&self.db).await?;
+        // Disconnected meanwhile: the disconnect took the job and the events with it, so nothing is kept.
+        if !store::lock_connection(&mut tx, job.user_id).await? {
+            return Ok(());
+        }
         match &effect {
             Effect::Stored(event) => store::store_event(&mut tx, job.user_id, job.session_id, event, now).await?,
             Effect::Removed => store::forget_event(&mut tx, job.session_id).await?,

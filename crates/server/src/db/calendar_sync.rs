@@ -170,6 +170,7 @@ pub async fn mark_healthy(db: &Db, user_id: UserId, now: i64) -> sqlx::Result<u6
 /// Disconnect: the credentials, the event records and the queued work go; the events stay in the calendar.
 pub async fn delete_connection(db: &Db, user_id: UserId) -> sqlx::Result<()> {
     let mut tx = super::begin_write(db).await?;
+    lock_connection(&mut tx, user_id).await?;
     for table in ["calendar_jobs", "calendar_events", "calendar_connections"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
             .bind(user_id)
@@ -177,6 +178,22 @@ pub async fn delete_connection(db: &Db, user_id: UserId) -> sqlx::Result<()> {
             .await?;
     }
     tx.commit().await
+}
+
+/// Locks the person's connection row until the transaction ends (PostgreSQL; SQLite's write lock already covers
+/// it) and answers whether there is one. A disconnect and the recording of a push both take this lock first, so they
+/// lock their rows in one order: the other way round (events, connection, job against job, events, connection) they
+/// deadlocked on PostgreSQL and the disconnect answered 500 (caught by CI).
+pub async fn lock_connection(tx: &mut Transaction<'_, Any>, user_id: UserId) -> sqlx::Result<bool> {
+    let sql = format!(
+        "SELECT user_id FROM calendar_connections WHERE user_id = $1{}",
+        super::for_update(tx)
+    );
+    Ok(sqlx::query(&sql)
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some())
 }
 
 // ---- Events ---------------------------------------------------------------------------------------------------

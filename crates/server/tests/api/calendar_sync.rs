@@ -402,6 +402,38 @@ async fn picking_a_calendar_writes_the_upcoming_sessions_and_disconnecting_stops
 }
 
 #[tokio::test]
+async fn disconnecting_while_pushes_are_being_recorded_always_works_and_keeps_nothing() {
+    // A push records its event, the connection's last push and its job in one transaction; a disconnect deletes the
+    // jobs, the events and the connection. Taken in opposite orders they deadlocked on PostgreSQL (a 500 in CI).
+    let caldav = Radicale::start().await;
+    let app = connected_app().await;
+    for round in 0..5 {
+        with_calendar(&app, &caldav).await;
+        for i in 0..4 {
+            create(
+                &app,
+                &input(
+                    &format!("Client {round}-{i}"),
+                    upcoming("Europe/London", 8 + i, 0),
+                    "Europe/London",
+                ),
+            )
+            .await;
+        }
+        let r = app.send::<()>(Method::DELETE, api::paths::CALENDAR_SYNC, None).await;
+        assert_eq!(r.status(), 204, "round {round}: {}", r.text().await.unwrap());
+        push_queue(&app).drain().await;
+        for table in ["calendar_jobs", "calendar_events", "calendar_connections"] {
+            let left: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+            assert_eq!(left, 0, "round {round}: {table} still holds rows after the disconnect");
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_password_the_server_stops_accepting_parks_the_pushes_and_says_how_to_fix_it() {
     let caldav = Radicale::start().await;
     let app = connected_app().await;
