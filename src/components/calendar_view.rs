@@ -464,7 +464,7 @@ fn block_html(out: &mut String, class: &str, session: &Session, zone: &Zone, sty
     use std::fmt::Write as _;
     let (symbol, words) = link_state::marker(&session.zoom);
     let time = dates::clock_in(zone, session.starts_at);
-    let client = escape_html(&session.client_name);
+    let client = api::html::escape(&session.client_name);
     let _ = write!(
         out,
         concat!(
@@ -476,31 +476,15 @@ fn block_html(out: &mut String, class: &str, session: &Session, zone: &Zone, sty
         ),
         c = class,
         id = session.id,
-        time = escape_html(&time),
-        style = escape_html(style),
+        time = api::html::escape(&time),
+        style = api::html::escape(style),
         client = client,
-        words = escape_html(words),
+        words = api::html::escape(words),
         current = open == Some(session.id),
         state = link_state::sync_name(&session.zoom.sync),
         outdated = session.zoom.link_outdated,
-        symbol = escape_html(symbol),
+        symbol = api::html::escape(symbol),
     );
-}
-
-/// Text made safe inside HTML elements and quoted attribute values.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 pub mod calendar_sync;
 pub mod error;
+pub mod html;
 pub mod identity;
 pub mod organisation;
 pub mod sessions;
