@@ -490,33 +490,16 @@ fn block_html(out: &mut String, class: &str, session: &Session, zone: &Zone, sty
 #[cfg(test)]
 mod tests {
     use super::*;
-    use api::sessions::{SessionStatus, SessionZoom, ZoomSync};
+    use api::sessions::ZoomSync;
     use chrono::TimeZone;
 
     #[test]
     fn a_block_carries_what_the_calendar_and_its_tests_read_and_escapes_the_client() {
-        let session = Session {
-            id: 7,
-            client_name: r#"<img src=x onerror="alert('1')"> & Co"#.into(),
-            starts_at: Utc.with_ymd_and_hms(2026, 7, 1, 13, 0, 0).unwrap(),
-            ends_at: Utc.with_ymd_and_hms(2026, 7, 1, 14, 0, 0).unwrap(),
-            duration_minutes: 60,
-            time_zone: "America/New_York".into(),
-            private_notes: String::new(),
-            client_name_in_zoom_topic: false,
-            status: SessionStatus::Scheduled,
-            zoom: SessionZoom {
-                link: None,
-                link_outdated: false,
-                sync: ZoomSync::Failed {
-                    code: api::error::ErrorCode::ZoomUnavailable,
-                    zoom_message: None,
-                },
-                changed_in_zoom: None,
-                in_progress: false,
-                notice: None,
-            },
-            session_link: "https://console.example/join/t7".into(),
+        let mut session = calendar::tests::session(7, Utc.with_ymd_and_hms(2026, 7, 1, 13, 0, 0).unwrap(), 60);
+        session.client_name = r#"<img src=x onerror="alert('1')"> & Co"#.into();
+        session.zoom.sync = ZoomSync::Failed {
+            code: api::error::ErrorCode::ZoomUnavailable,
+            zoom_message: None,
         };
         let mut html = String::new();
         block_html(

@@ -331,7 +331,7 @@ pub fn proposed_start(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use api::sessions::{SessionStatus, SessionZoom, ZoomSync};
 
@@ -364,7 +364,8 @@ mod tests {
         Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
     }
 
-    fn session(id: i64, starts_at: DateTime<Utc>, minutes: u32) -> Session {
+    /// A scheduled session without a Zoom link, for the SPA's unit tests.
+    pub(crate) fn session(id: i64, starts_at: DateTime<Utc>, minutes: u32) -> Session {
         Session {
             id,
             client_name: format!("Client {id}"),

@@ -151,8 +151,9 @@ pub fn CalendarPage() -> impl IntoView {
             _ => None,
         }
     });
-    // The sessions of the shown days, in the shown zone (the answer also holds a day either side).
-    let visible = Signal::derive(move || {
+    // The sessions of the shown days, in the shown zone (the answer also holds a day either side). A Memo: the
+    // empty notice and the grid read it once per answer, and a poll that changed nothing redraws nothing.
+    let visible = Memo::new(move |_| {
         let Some((from, to)) = range.get() else {
             return Vec::new();
         };
