@@ -8,12 +8,7 @@ use crate::config::Config;
 use crate::logic::calendar::CalendarView;
 use crate::logic::urls;
 
-pub const SIGN_IN: &str = "/signin";
-pub const CONSOLE: &str = "/console";
-pub const ZOOM: &str = "/console/video-accounts/zoom";
-pub const CALENDAR: &str = "/console/calendar";
-pub const CALENDAR_SYNC: &str = "/console/calendar-sync";
-pub const ORGANISATION: &str = "/console/organisation";
+pub use ::api::pages::{CALENDAR, CALENDAR_SYNC, CONSOLE, ORGANISATION, SIGN_IN, ZOOM};
 
 /// Query parameters of the calendar (and of a session panel over it): which view, around which date.
 pub const VIEW_PARAM: &str = "view";

@@ -24,6 +24,19 @@ pub fn ConsolePage() -> impl IntoView {
     });
     let user = Signal::derive(move || me.get().and_then(Result::ok));
     let signed_in = Memo::new(move |_| matches!(me.get(), Some(Ok(_))));
+    // Nothing of the console shows until that first answer, which usually takes a few milliseconds: a signed-out
+    // visitor goes to sign in without a glimpse of the console, and the browser lays the console out once, with
+    // its page, instead of first around a loading notice. An answer slower than `LOADING_NOTICE_AFTER` shows the
+    // console with "Loading your console…" meanwhile.
+    let waited = RwSignal::new(false);
+    let timer = set_timeout_with_handle(move || waited.set(true), LOADING_NOTICE_AFTER).ok();
+    on_cleanup(move || timer.into_iter().for_each(|t| t.clear()));
+    let shown = Memo::new(move |_| {
+        waited.get()
+            || me
+                .get()
+                .is_some_and(|answer| !answer.is_err_and(|e| e.is_unauthenticated()))
+    });
     provide_context(CurrentUser(user));
 
     let sign_out = use_write();
@@ -41,6 +54,11 @@ pub fn ConsolePage() -> impl IntoView {
     };
 
     view! {
+        <div
+            data-testid="console"
+            data-pending=move || (!shown.get()).then_some("")
+            style:display=move || if shown.get() { "contents" } else { "none" }
+        >
         <Shell
             user=user
             on_sign_out=move |()| sign_out.run(sign_out_job())
@@ -67,5 +85,9 @@ pub fn ConsolePage() -> impl IntoView {
                 <Outlet/>
             </div>
         </Shell>
+        </div>
     }
 }
+
+/// How long the console stays out of sight waiting for who is signed in before it shows its loading notice.
+const LOADING_NOTICE_AFTER: std::time::Duration = std::time::Duration::from_millis(300);

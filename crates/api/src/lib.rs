@@ -14,6 +14,45 @@ pub mod zoom;
 
 pub use error::ErrorBody;
 
+/// The SPA's pages (app paths, under its base path), and what each reads from the API as it starts.
+pub mod pages {
+    use super::paths;
+
+    pub const SIGN_IN: &str = "/signin";
+    pub const CONSOLE: &str = "/console";
+    pub const ZOOM: &str = "/console/video-accounts/zoom";
+    pub const CALENDAR: &str = "/console/calendar";
+    pub const CALENDAR_SYNC: &str = "/console/calendar-sync";
+    pub const ORGANISATION: &str = "/console/organisation";
+
+    /// The API reads the page at `app_path` (no query) makes as soon as it starts, before any answer: who is
+    /// signed in, then the page's own. The server has the browser fetch these together with the page
+    /// (`Link: rel=preload`), so their answers are there when the app asks instead of one trip after it loaded.
+    /// Each must be a URL the page really asks for at once, exactly: a browser test checks that every one is used.
+    pub fn first_reads(app_path: &str) -> Vec<&'static str> {
+        let under = |root: &str| {
+            app_path
+                .strip_prefix(root)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        if !under(CONSOLE) {
+            return Vec::new();
+        }
+        let page: &[&str] = if under(ZOOM) {
+            &[paths::ZOOM_STATUS]
+        } else if under(CALENDAR_SYNC) {
+            &[paths::CALENDAR_FEED, paths::CALENDAR_SYNC]
+        } else if under(CALENDAR) {
+            &[paths::PREFERENCES, paths::SESSIONS_ATTENTION]
+        } else if under(ORGANISATION) {
+            &[paths::ADMIN_ORGANISATION]
+        } else {
+            &[]
+        };
+        std::iter::once(paths::ME).chain(page.iter().copied()).collect()
+    }
+}
+
 /// Paths of the JSON API, the one place both sides take them from.
 pub mod paths {
     pub const ME: &str = "/api/me";

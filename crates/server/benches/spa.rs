@@ -170,20 +170,24 @@ async fn watch(browser: &Browser, conditions: &[&str]) {
     browser.on_new_document(&script).await;
 }
 
-/// Median of `RUNS` warm navigations to `url` until `condition` holds (one unmeasured navigation first).
-async fn ready_ms(browser: &Browser, url: &str, condition: &str) -> f64 {
-    let mut times = Vec::new();
-    for run in 0..=RUNS {
-        browser.goto("about:blank").await;
-        browser.goto(url).await;
-        let ms = wait_until_ready(browser, condition)
-            .await
-            .unwrap_or_else(|| panic!("{condition} never held at {url}"));
-        if run > 0 {
-            times.push(ms);
+/// Median of `runs` warm navigations to each page until its condition holds (one unmeasured navigation to each
+/// first), the pages taken in turn so that a machine getting slower or faster during the runs moves every page's
+/// figure alike and leaves their ratios alone.
+async fn ready_ms(browser: &Browser, pages: &[(&str, &str)], runs: usize) -> Vec<f64> {
+    let mut times = vec![Vec::new(); pages.len()];
+    for run in 0..=runs {
+        for ((url, condition), times) in pages.iter().zip(&mut times) {
+            browser.goto("about:blank").await;
+            browser.goto(url).await;
+            let ms = wait_until_ready(browser, condition)
+                .await
+                .unwrap_or_else(|| panic!("{condition} never held at {url}"));
+            if run > 0 {
+                times.push(ms);
+            }
         }
     }
-    median(times)
+    times.into_iter().map(median).collect()
 }
 
 /// Where one more warm navigation to `url` spends its time: each request the page makes (start → end, ms since the
@@ -221,6 +225,17 @@ async fn waterfall(browser: &Browser, url: &str, condition: &str) {
         .await
         .unwrap();
     println!("  elements in the document: {elements}");
+    if std::env::var_os("BB_PROFILE").is_some() {
+        let parts = browser
+            .client
+            .execute(
+                "const out = []; const walk = (e, depth) => { for (const c of e.children) { const n = c.getElementsByTagName('*').length + 1; if (n >= 8) { out.push('  '.repeat(depth) + c.tagName.toLowerCase() + (c.dataset.testid ? '[' + c.dataset.testid + ']' : '') + (c.className && typeof c.className === 'string' ? '.' + c.className.split(' ').filter(x => !x.startsWith('ZoomPage') && x).join('.') : '') + ' ' + n); if (depth < 5) walk(c, depth + 1); } } }; walk(document.body, 0); return out.join('\\n');",
+                vec![],
+            )
+            .await
+            .unwrap();
+        println!("{}", parts.as_str().unwrap_or_default());
+    }
 }
 
 /// A Chrome DevTools Protocol command through ChromeDriver's `goog/cdp/execute`.
@@ -332,6 +347,10 @@ async fn profile(browser: &Browser, from: &str, url: &str, condition: &str) {
     );
     let answer = cdp("Profiler.stop", json!({})).await.unwrap();
     let profile = &answer["profile"];
+    if let Some(dump) = std::env::var_os("BB_TRACE_DUMP") {
+        let path = std::path::Path::new(&dump).join(format!("profile-{}.json", url.len()));
+        std::fs::write(path, profile.to_string()).unwrap();
+    }
     let (start, end) = (
         profile["startTime"].as_f64().unwrap_or(0.0),
         profile["endTime"].as_f64().unwrap_or(0.0),
@@ -381,6 +400,58 @@ async fn profile(browser: &Browser, from: &str, url: &str, condition: &str) {
     println!(
         "trace of {url}: {compiled} wasm functions compiled on first call ({compile_ms:.1} ms), layout {layout_ms:.1} ms, GC {gc_ms:.1} ms"
     );
+    if let Some(dump) = std::env::var_os("BB_TRACE_DUMP") {
+        let path = std::path::Path::new(&dump).join(format!("trace-{}.json", events.len()));
+        std::fs::write(path, serde_json::to_string(&events).unwrap()).unwrap();
+    }
+    timeline(&events);
+}
+
+/// The trace's main-thread time in 10 ms slices since the navigation started: what ran (script, wasm compiled on
+/// first call, style and layout, network answers arriving), so a late ready shows which slice to look at.
+fn timeline(events: &[Value]) {
+    let Some(start) = events
+        .iter()
+        .find(|e| e["name"] == "navigationStart" || e["name"] == "NavigationStartToFirstContentfulPaint")
+        .or_else(|| events.iter().find(|e| e["name"] == "ResourceSendRequest"))
+        .and_then(|e| e["ts"].as_f64())
+    else {
+        return;
+    };
+    let main = events
+        .iter()
+        .filter(|e| e["name"] == "FunctionCall" || e["name"] == "EvaluateScript")
+        .filter_map(|e| e["tid"].as_u64())
+        .next();
+    let mut slices: std::collections::BTreeMap<i64, [f64; 5]> = Default::default();
+    for e in events {
+        let (Some(ts), name) = (e["ts"].as_f64(), e["name"].as_str().unwrap_or_default()) else {
+            continue;
+        };
+        let dur = e["dur"].as_f64().unwrap_or(0.0) / 1000.0;
+        let column = match name {
+            "FunctionCall" | "EvaluateScript" | "v8.callFunction" => 0,
+            n if n.starts_with("wasm.CompileLazy") => 1,
+            "UpdateLayoutTree" | "Layout" => 2,
+            "ResourceReceiveResponse" | "ResourceFinish" => 3,
+            n if n.starts_with("V8.GC") || n == "MinorGC" || n == "MajorGC" => 4,
+            _ => continue,
+        };
+        if column == 0 && e["tid"].as_u64() != main {
+            continue;
+        }
+        let slot = ((ts - start) / 1000.0 / 10.0).floor() as i64;
+        let cell = &mut slices.entry(slot).or_default()[column];
+        *cell += if column == 3 { 1.0 } else { dur };
+    }
+    println!("  since navigation   script   compile   style+layout   answers   GC");
+    for (slot, [script, compile, layout, answers, gc]) in slices {
+        println!(
+            "  {:>5}–{:<5} ms   {script:>6.1}   {compile:>7.1}   {layout:>12.1}   {answers:>7.0}   {gc:>4.1}",
+            slot * 10,
+            slot * 10 + 10
+        );
+    }
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -497,11 +568,13 @@ async fn main() {
         None,
     ));
 
+    // `BB_BENCH_ONLY=zoom`: the floor and the Zoom page only, printed and not written (a quick look while working).
+    let only_zoom = std::env::var("BB_BENCH_ONLY").is_ok_and(|v| v == "zoom");
     // ---- data: 1,000 sessions next month (about 250 a week), then Zoom connected ----
     app.sign_in(SOLO).await;
     let today = Utc::now().date_naive();
     let month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap() + chrono::Months::new(1);
-    for i in 0..1000u32 {
+    for i in 0..if only_zoom { 0 } else { 1000u32 } {
         let day = month + chrono::Days::new((i % 28) as u64);
         let start = day.and_hms_opt(7 + (i / 28 % 14), (i % 2) * 30, 0).unwrap();
         let r = app
@@ -533,49 +606,39 @@ async fn main() {
     browser.goto(&app.url("/signin")).await;
     browser.click_button_with_text("Dr. Maya Rivera").await;
     browser.wait_for("[data-testid='current-user']").await;
-    let floor = ready_ms(&browser, &format!("{floor_server}/"), "#floor-ready").await;
-    waterfall(&browser, &format!("{floor_server}/"), "#floor-ready").await;
-    profile(
-        &browser,
-        &format!("{floor_server}/"),
-        &format!("{floor_server}/"),
-        "#floor-ready",
-    )
-    .await;
-    let zoom = ready_ms(&browser, &app.url("/console/video-accounts/zoom"), zoom_ready).await;
-    waterfall(&browser, &app.url("/console/video-accounts/zoom"), zoom_ready).await;
-    profile(
-        &browser,
-        &app.url("/console/calendar-sync"),
-        &app.url("/console/video-accounts/zoom"),
-        zoom_ready,
-    )
-    .await;
-    let week = ready_ms(
-        &browser,
-        &app.url(&format!("/console/calendar?view=week&date={monday}")),
-        calendar_ready,
-    )
-    .await;
-    waterfall(
-        &browser,
-        &app.url(&format!("/console/calendar?view=week&date={monday}")),
-        calendar_ready,
-    )
-    .await;
-    profile(
-        &browser,
-        &app.url("/console/calendar-sync"),
-        &app.url(&format!("/console/calendar?view=week&date={monday}")),
-        calendar_ready,
-    )
-    .await;
-    let month_ready = ready_ms(
-        &browser,
-        &app.url(&format!("/console/calendar?view=month&date={month}")),
-        calendar_ready,
-    )
-    .await;
+    let floor_url = format!("{floor_server}/");
+    let zoom_url = app.url("/console/video-accounts/zoom");
+    let week_url = app.url(&format!("/console/calendar?view=week&date={monday}"));
+    let month_url = app.url(&format!("/console/calendar?view=month&date={month}"));
+    let mut pages = vec![(floor_url.as_str(), "#floor-ready"), (zoom_url.as_str(), zoom_ready)];
+    if !only_zoom {
+        pages.extend([
+            (week_url.as_str(), calendar_ready),
+            (month_url.as_str(), calendar_ready),
+        ]);
+    }
+    let runs = std::env::var("BB_BENCH_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(RUNS);
+    let ready = ready_ms(&browser, &pages, runs).await;
+    for (url, condition) in &pages {
+        waterfall(&browser, url, condition).await;
+    }
+    profile(&browser, &floor_url, &floor_url, "#floor-ready").await;
+    let calendar_sync = app.url("/console/calendar-sync");
+    profile(&browser, &calendar_sync, &zoom_url, zoom_ready).await;
+    let (floor, zoom) = (ready[0], ready[1]);
+    if only_zoom {
+        browser.close().await;
+        println!(
+            "ready (median of {runs}): bare app {floor:.1} ms, Zoom page {zoom:.1} ms ({:.2}×)",
+            zoom / floor
+        );
+        return;
+    }
+    profile(&browser, &calendar_sync, &week_url, calendar_ready).await;
+    let (week, month_ready) = (ready[2], ready[3]);
     browser.close().await;
     rows.push(row(
         &format!("ready, bare app (median of {RUNS})"),

@@ -206,6 +206,9 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         app = app
             .fallback_service(spa)
             .layer(middleware::from_fn(static_cache_headers));
+        if spa_reads_here(dist) {
+            app = app.layer(middleware::from_fn(preload_first_reads));
+        }
     }
     let csp = content_security_policy(dist_dir, &allowed_origins);
     if !allowed_origins.is_empty() {
@@ -306,6 +309,45 @@ async fn static_cache_headers(request: Request, next: Next) -> Response {
     };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
+}
+
+/// Whether the built SPA calls this server's API from pages under `/` (its `index.html` says so: base path `/`,
+/// no other API origin), so that the server may have the browser fetch a page's first reads with the page.
+fn spa_reads_here(dist: &Path) -> bool {
+    let meta = |html: &str, name: &str| {
+        let at = html.find(&format!("name=\"betterbeing:{name}\""))?;
+        let rest = &html[at..];
+        let content = rest.split("content=\"").nth(1)?;
+        Some(content.split('"').next()?.to_owned())
+    };
+    std::fs::read_to_string(dist.join("index.html")).is_ok_and(|html| {
+        meta(&html, "base-path").is_some_and(|p| p == "/") && meta(&html, "api-origin").is_some_and(|o| o.is_empty())
+    })
+}
+
+/// A console page answered with `index.html` carries `Link: <…>; rel=preload` for the API reads it starts with
+/// (`api::pages::first_reads`): the browser fetches them while it loads the app, and the app's own requests for
+/// them are answered from those instead of going out one trip after the app has loaded.
+async fn preload_first_reads(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if !page || !(response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED) {
+        return response;
+    }
+    let links: Vec<String> = api::pages::first_reads(&path)
+        .into_iter()
+        .map(|read| format!("<{read}>; rel=preload; as=fetch; crossorigin=use-credentials"))
+        .collect();
+    if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
+        if !links.is_empty() {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
     response
 }
 

@@ -278,3 +278,102 @@ async fn the_app_embeds_in_a_host_page_with_its_theme_events_and_oauth_return() 
     let _ = Locator::Css("#host-events");
     browser.close().await;
 }
+
+/// What the browser fetched from the API in this document: (path, what started it: "link" for a preload, "fetch").
+async fn api_requests(browser: &Browser) -> Vec<(String, String)> {
+    let entries = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource')
+               .map(e => [new URL(e.name).pathname, e.initiatorType])
+               .filter(([path]) => path.startsWith('/api/'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(entries).unwrap()
+}
+
+#[tokio::test]
+async fn a_console_pages_first_reads_leave_with_the_page_and_are_asked_once() {
+    let (app, browser) = crate::setup().await;
+    crate::sign_in_as(&app, &browser, "Priya Shah").await;
+    let pages = [
+        (ZOOM_PAGE, "[data-testid='zoom-state']:not([data-state='loading'])"),
+        (
+            "/console/calendar",
+            "[data-testid='calendar-state'][data-state='ready']",
+        ),
+        ("/console/calendar-sync", "[data-testid='feed-url']"),
+        ("/console/organisation", "[data-testid='zoom-access-switch']"),
+    ];
+    for (page, ready) in pages {
+        browser.goto(&app.url(page)).await;
+        browser.wait_for(ready).await;
+        let reads = api::pages::first_reads(page);
+        assert!(reads.contains(&api::paths::ME), "{page}");
+        browser
+            .eventually(&format!("{page}'s first reads all answered"), || async {
+                let requests = api_requests(&browser).await;
+                reads.iter().all(|read| requests.iter().any(|(path, _)| path == read))
+            })
+            .await;
+        let requests = api_requests(&browser).await;
+        for read in &reads {
+            let asked: Vec<&str> = requests
+                .iter()
+                .filter(|(path, _)| path == read)
+                .map(|(_, by)| by.as_str())
+                .collect();
+            // Fetched once, by the page's preload; the app's own request was answered from it.
+            assert_eq!(asked, ["link"], "{page}: {read} asked {asked:?}");
+        }
+    }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_signed_out_visitor_goes_to_sign_in_without_a_glimpse_of_the_console() {
+    let (app, browser) = crate::setup().await;
+    browser.watch_shown("[data-testid='console-nav']").await;
+    browser.watch_shown("[data-testid='shell-loading']").await;
+    browser.goto(&app.url(ZOOM_PAGE)).await;
+    browser.wait_for("[data-testid='sign-in-person']").await;
+    assert!(browser.path_and_query().await.starts_with("/signin"));
+    assert!(
+        !browser.was_ever_shown("[data-testid='console-nav']").await,
+        "the console showed before sign-in"
+    );
+    assert!(!browser.was_ever_shown("[data-testid='shell-loading']").await);
+    browser.click_button_with_text("Dr. Maya Rivera").await;
+    // Back where they were going, signed in, in the same document (so the watch above was watching).
+    browser
+        .wait_for("[data-testid='zoom-state']:not([data-state='loading'])")
+        .await;
+    assert!(browser.path_and_query().await.starts_with(ZOOM_PAGE));
+    assert!(browser.was_ever_shown("[data-testid='console-nav']").await);
+
+    // A fresh visit while signed in: the console shows once, with its page; no loading notice flashes by.
+    browser.goto(&app.url(ZOOM_PAGE)).await;
+    browser
+        .wait_for("[data-testid='zoom-state']:not([data-state='loading'])")
+        .await;
+    assert!(!browser.was_ever_shown("[data-testid='shell-loading']").await);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_slow_answer_about_who_is_signed_in_shows_the_console_loading() {
+    let (app, browser) = crate::setup().await;
+    browser.goto(&app.url("/signin")).await;
+    browser.wait_for("[data-testid='sign-in-person']").await;
+    browser.set_latency(800).await;
+    browser.click_button_with_text("Dr. Maya Rivera").await;
+    // Signing in lands on the calendar; who is signed in takes 800 ms to answer, so the console says it is loading.
+    let loading = browser.wait_for("[data-testid='shell-loading']").await;
+    assert_eq!(loading.text().await.unwrap(), "Loading your console\u{2026}");
+    browser.set_latency(0).await;
+    assert_eq!(browser.text("[data-testid='current-user']").await, "Dr. Maya Rivera");
+    assert!(!browser.is_present("[data-testid='shell-loading']").await);
+    browser.close().await;
+}

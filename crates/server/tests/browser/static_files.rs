@@ -113,3 +113,40 @@ async fn the_spa_travels_precompressed_and_hashed_files_are_cached_for_a_year() 
     let me = reqwest::get(app.url(api::paths::ME)).await.unwrap();
     assert_eq!(me.headers()["cache-control"], "no-store");
 }
+
+#[tokio::test]
+async fn a_console_page_names_the_reads_it_starts_with_for_the_browser_to_fetch_with_it() {
+    let app = spawn_app_serving(Some(dist_dir())).await;
+    let preload = |paths: &[&str]| {
+        paths
+            .iter()
+            .map(|p| format!("<{p}>; rel=preload; as=fetch; crossorigin=use-credentials"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    use api::paths::*;
+    for (page, reads) in [
+        (ZOOM_PAGE, vec![ME, ZOOM_STATUS]),
+        (
+            "/console/calendar?view=week&date=2027-01-04",
+            vec![ME, PREFERENCES, SESSIONS_ATTENTION],
+        ),
+        (
+            "/console/calendar/sessions/7",
+            vec![ME, PREFERENCES, SESSIONS_ATTENTION],
+        ),
+        ("/console/calendar-sync", vec![ME, CALENDAR_FEED, CALENDAR_SYNC]),
+        ("/console/organisation", vec![ME, ADMIN_ORGANISATION]),
+        ("/console", vec![ME]),
+    ] {
+        let (headers, _) = fetch(&app, page, "br").await;
+        assert_eq!(headers["link"], preload(&reads).as_str(), "{page}");
+    }
+    let (wasm, _) = built_files();
+    for other in ["/signin", "/", "/embed.js", &format!("/{wasm}")] {
+        let (headers, _) = fetch(&app, other, "br").await;
+        assert!(headers.get("link").is_none(), "{other}");
+    }
+    let r = app.client.get(app.url(ME)).send().await.unwrap();
+    assert!(r.headers().get("link").is_none());
+}

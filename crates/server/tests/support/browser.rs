@@ -75,7 +75,8 @@ impl Browser {
         );
         if trace {
             caps.insert("goog:loggingPrefs".into(), json!({ "performance": "ALL" }));
-            caps["goog:chromeOptions"]["perfLoggingPrefs"] = json!({ "traceCategories": "v8.wasm,devtools.timeline" });
+            caps["goog:chromeOptions"]["perfLoggingPrefs"] =
+                json!({ "traceCategories": "v8.wasm,devtools.timeline,blink.user_timing" });
         }
         let url = format!("http://127.0.0.1:{port}");
         let mut last_error = None;
@@ -254,9 +255,10 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     }
 }
 
-/// ChromeDriver's network emulation (`POST /session/{id}/chromium/network_conditions`): offline or back online.
+/// ChromeDriver's network emulation (`POST /session/{id}/chromium/network_conditions`): offline, or online with
+/// this many ms added to every request.
 #[derive(Debug)]
-struct NetworkConditions(bool);
+struct NetworkConditions(bool, u64);
 
 impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
     fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
@@ -268,7 +270,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
 
     fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
         let body = json!({ "network_conditions": {
-            "offline": self.0, "latency": 0, "download_throughput": -1, "upload_throughput": -1
+            "offline": self.0, "latency": self.1, "download_throughput": -1, "upload_throughput": -1
         } });
         (axum::http::Method::POST, Some(body.to_string()))
     }
@@ -292,7 +294,44 @@ impl Browser {
 
     /// Takes the page offline (its requests fail as on a dropped connection) or back online.
     pub async fn set_offline(&self, offline: bool) {
-        self.client.issue_cmd(NetworkConditions(offline)).await.unwrap();
+        self.client.issue_cmd(NetworkConditions(offline, 0)).await.unwrap();
+    }
+
+    /// Makes every request from now on take `ms` longer, as on a slow connection (0: as fast as it is).
+    pub async fn set_latency(&self, ms: u64) {
+        self.client.issue_cmd(NetworkConditions(false, ms)).await.unwrap();
+    }
+
+    /// Records, in every document this tab opens from now on, whether an element matching `css` was ever shown
+    /// (rendered, as a person would see it); read it with [`Browser::was_ever_shown`].
+    pub async fn watch_shown(&self, css: &str) {
+        let script = format!(
+            r#"(() => {{
+                const css = {css:?};
+                window.__bbShown = window.__bbShown || {{}};
+                window.__bbShown[css] = false;
+                const check = () => {{
+                  for (const e of document.querySelectorAll(css)) {{
+                    if (e.checkVisibility()) window.__bbShown[css] = true;
+                  }}
+                }};
+                new MutationObserver(check).observe(document, {{ subtree: true, childList: true, attributes: true }});
+              }})();"#
+        );
+        self.on_new_document(&script).await;
+    }
+
+    /// Whether an element matching `css` (watched with [`Browser::watch_shown`]) was shown in this document.
+    pub async fn was_ever_shown(&self, css: &str) -> bool {
+        let seen = self
+            .client
+            .execute(
+                "return !!(window.__bbShown && window.__bbShown[arguments[0]]);",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+        seen.as_bool().unwrap_or(false)
     }
 
     /// Sets an input, select or textarea the way a person's typing would, firing `input` and `change`.
