@@ -51,61 +51,74 @@ pub fn ZoomHelp() -> impl IntoView {
         }
     };
 
-    let topics = TROUBLESHOOTING
-        .iter()
-        .map(|t| view! { class = class, <HelpTopic topic=*t class=class/> })
-        .collect_view();
-    let questions = FAQ
-        .iter()
-        .map(|q| {
-            let scopes = (q.id == SCOPES_QUESTION).then(|| {
-                let items = SCOPES
-                    .iter()
-                    .map(|s| view! { class = class, <li data-scope=s.name><code>{s.name}</code>": "{s.plain_words}</li> })
-                    .collect_view();
-                view! { class = class, <ul data-testid="faq-scopes">{items}</ul> }
-            });
-            view! { class = class,
-                <details data-testid="faq-item" data-question=q.id>
-                    <summary>{q.question}</summary>
-                    <p>{q.answer}</p>
-                    {scopes}
-                </details>
-            }
-        })
-        .collect_view();
-
     view! { class = class,
-        <section data-testid="zoom-help" aria-labelledby="zoom-help-title">
-            <h2 id="zoom-help-title">"Help"</h2>
-            <h3>"Troubleshooting"</h3>
-            {topics}
-            <h3>"Frequently asked questions"</h3>
-            <div data-testid="zoom-faq">{questions}</div>
-        </section>
+        <section data-testid="zoom-help" aria-labelledby="zoom-help-title" inner_html=help_html(class)></section>
     }
 }
 
-#[component]
-fn HelpTopic(topic: Topic, class: &'static str) -> impl IntoView {
-    let text = topic
-        .text
-        .iter()
-        .map(|p| view! { class = class, <p>{*p}</p> })
-        .collect_view();
-    let steps = (!topic.steps.is_empty()).then(|| {
-        let items = topic
-            .steps
-            .iter()
-            .map(|s| view! { class = class, <li>{*s}</li> })
-            .collect_view();
-        view! { class = class, <ol>{items}</ol> }
-    });
-    view! { class = class,
-        <details data-testid="help-topic" data-topic=topic.id>
-            <summary>{topic.title}</summary>
-            {text}
-            {steps}
-        </details>
+/// The panel's content as HTML, parsed by the browser in one go: it is fixed text, half the Zoom page's elements,
+/// and built through the DOM an element at a time it cost the page's first draw more than the rest of the page.
+/// `class` is the panel's scoped style class, on every element its rules select.
+fn help_html(class: &str) -> String {
+    use api::html::escape;
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(8 * 1024);
+    let _ = write!(
+        out,
+        r#"<h2 class="{class}" id="zoom-help-title">Help</h2><h3 class="{class}">Troubleshooting</h3>"#
+    );
+    for topic in &TROUBLESHOOTING {
+        topic_html(&mut out, class, topic);
     }
+    let _ = write!(
+        out,
+        r#"<h3 class="{class}">Frequently asked questions</h3><div class="{class}" data-testid="zoom-faq">"#
+    );
+    for q in &FAQ {
+        let _ = write!(
+            out,
+            r#"<details class="{class}" data-testid="faq-item" data-question="{id}"><summary class="{class}">{question}</summary><p class="{class}">{answer}</p>"#,
+            id = escape(q.id),
+            question = escape(q.question),
+            answer = escape(q.answer),
+        );
+        if q.id == SCOPES_QUESTION {
+            let _ = write!(out, r#"<ul class="{class}" data-testid="faq-scopes">"#);
+            for scope in &SCOPES {
+                let _ = write!(
+                    out,
+                    r#"<li class="{class}" data-scope="{name}"><code class="{class}">{name}</code>: {words}</li>"#,
+                    name = escape(scope.name),
+                    words = escape(scope.plain_words),
+                );
+            }
+            out.push_str("</ul>");
+        }
+        out.push_str("</details>");
+    }
+    out.push_str("</div>");
+    out
+}
+
+/// One troubleshooting topic: its sentences, then its steps in order.
+fn topic_html(out: &mut String, class: &str, topic: &Topic) {
+    use api::html::escape;
+    use std::fmt::Write as _;
+    let _ = write!(
+        out,
+        r#"<details class="{class}" data-testid="help-topic" data-topic="{id}"><summary class="{class}">{title}</summary>"#,
+        id = escape(topic.id),
+        title = escape(topic.title),
+    );
+    for p in topic.text {
+        let _ = write!(out, r#"<p class="{class}">{}</p>"#, escape(p));
+    }
+    if !topic.steps.is_empty() {
+        let _ = write!(out, r#"<ol class="{class}">"#);
+        for step in topic.steps {
+            let _ = write!(out, r#"<li class="{class}">{}</li>"#, escape(step));
+        }
+        out.push_str("</ol>");
+    }
+    out.push_str("</details>");
 }

@@ -404,25 +404,20 @@ async fn profile(browser: &Browser, from: &str, url: &str, condition: &str) {
         let path = std::path::Path::new(&dump).join(format!("trace-{}.json", events.len()));
         std::fs::write(path, serde_json::to_string(&events).unwrap()).unwrap();
     }
-    timeline(&events);
+    timeline(&events, url);
 }
 
 /// The trace's main-thread time in 10 ms slices since the navigation started: what ran (script, wasm compiled on
 /// first call, style and layout, network answers arriving), so a late ready shows which slice to look at.
-fn timeline(events: &[Value]) {
-    let Some(start) = events
+fn timeline(events: &[Value], url: &str) {
+    // The page's navigation, on the renderer's main thread.
+    let Some((start, main)) = events
         .iter()
-        .find(|e| e["name"] == "navigationStart" || e["name"] == "NavigationStartToFirstContentfulPaint")
-        .or_else(|| events.iter().find(|e| e["name"] == "ResourceSendRequest"))
-        .and_then(|e| e["ts"].as_f64())
+        .find(|e| e["name"] == "navigationStart" && e["args"]["data"]["documentLoaderURL"] == url)
+        .and_then(|e| Some((e["ts"].as_f64()?, e["tid"].as_u64())))
     else {
         return;
     };
-    let main = events
-        .iter()
-        .filter(|e| e["name"] == "FunctionCall" || e["name"] == "EvaluateScript")
-        .filter_map(|e| e["tid"].as_u64())
-        .next();
     let mut slices: std::collections::BTreeMap<i64, [f64; 5]> = Default::default();
     for e in events {
         let (Some(ts), name) = (e["ts"].as_f64(), e["name"].as_str().unwrap_or_default()) else {
@@ -437,7 +432,10 @@ fn timeline(events: &[Value]) {
             n if n.starts_with("V8.GC") || n == "MinorGC" || n == "MajorGC" => 4,
             _ => continue,
         };
-        if column == 0 && e["tid"].as_u64() != main {
+        if column != 3 && e["tid"].as_u64() != main {
+            continue;
+        }
+        if ts < start {
             continue;
         }
         let slot = ((ts - start) / 1000.0 / 10.0).floor() as i64;
