@@ -11,8 +11,7 @@ use crate::logic::urls;
 pub use ::api::pages::{CALENDAR, CALENDAR_SYNC, CONSOLE, ORGANISATION, SIGN_IN, ZOOM};
 
 /// Query parameters of the calendar (and of a session panel over it): which view, around which date.
-pub const VIEW_PARAM: &str = "view";
-pub const DATE_PARAM: &str = "date";
+pub use ::api::pages::{DATE_PARAM, VIEW_PARAM};
 /// Route parameter of the session panel.
 pub const SESSION_ID_PARAM: &str = "id";
 

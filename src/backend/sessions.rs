@@ -4,11 +4,10 @@ use std::future::Future;
 
 use api::paths;
 use api::sessions::{MissingLinks, Preferences, Session, SessionInput, StartLink};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{delete_no_content, get_json, post_json, put_json, ApiError};
 use crate::config::Config;
-use crate::logic::urls::encode_query_value;
 
 pub fn preferences(config: &Config) -> impl Future<Output = Result<Preferences, ApiError>> + 'static {
     get_json(config, paths::PREFERENCES)
@@ -24,13 +23,7 @@ pub fn list(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> impl Future<Output = Result<Vec<Session>, ApiError>> + 'static {
-    let path = format!(
-        "{}?from={}&to={}",
-        paths::SESSIONS,
-        encode_query_value(&from.to_rfc3339_opts(SecondsFormat::Secs, true)),
-        encode_query_value(&to.to_rfc3339_opts(SecondsFormat::Secs, true))
-    );
-    get_json(config, &path)
+    get_json(config, &paths::sessions_between(from, to))
 }
 
 pub fn get(config: &Config, id: i64) -> impl Future<Output = Result<Session, ApiError>> + 'static {

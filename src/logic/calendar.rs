@@ -7,96 +7,13 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, TimeZone, T
 use crate::logic::dates;
 use crate::logic::zones::Zone;
 
+pub use api::calendar::{first_of_month, request_range, visible_days, week_start, CalendarView};
+
 pub const MINUTES_PER_DAY: u32 = 24 * 60;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CalendarView {
-    Day,
-    #[default]
-    Week,
-    Month,
-}
-
-impl CalendarView {
-    pub const ALL: [CalendarView; 3] = [CalendarView::Day, CalendarView::Week, CalendarView::Month];
-
-    /// The name in the URL (`?view=`) and in `data-view`.
-    pub fn name(self) -> &'static str {
-        match self {
-            CalendarView::Day => "day",
-            CalendarView::Week => "week",
-            CalendarView::Month => "month",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            CalendarView::Day => "Day",
-            CalendarView::Week => "Week",
-            CalendarView::Month => "Month",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.name() == name)
-    }
-
-    /// "No sessions this week".
-    pub fn empty_message(self) -> &'static str {
-        match self {
-            CalendarView::Day => "No sessions this day",
-            CalendarView::Week => "No sessions this week",
-            CalendarView::Month => "No sessions this month",
-        }
-    }
-
-    pub fn previous_label(self) -> &'static str {
-        match self {
-            CalendarView::Day => "Previous day",
-            CalendarView::Week => "Previous week",
-            CalendarView::Month => "Previous month",
-        }
-    }
-
-    pub fn next_label(self) -> &'static str {
-        match self {
-            CalendarView::Day => "Next day",
-            CalendarView::Week => "Next week",
-            CalendarView::Month => "Next month",
-        }
-    }
-}
 
 /// The date `instant` falls on in `tz`.
 pub fn date_in(zone: &Zone, instant: DateTime<Utc>) -> NaiveDate {
     zone.local(instant).date()
-}
-
-/// Monday of the week holding `date` (weeks start on Monday, as in ISO 8601).
-pub fn week_start(date: NaiveDate) -> NaiveDate {
-    date - Days::new(u64::from(date.weekday().num_days_from_monday()))
-}
-
-fn first_of_month(date: NaiveDate) -> NaiveDate {
-    date.with_day(1).expect("every month has a first day")
-}
-
-/// The days a view shows, `[first, end)`. A month shows whole weeks, so it starts on the Monday on or before the
-/// 1st and ends after the Sunday on or after the last day.
-pub fn visible_days(view: CalendarView, anchor: NaiveDate) -> (NaiveDate, NaiveDate) {
-    match view {
-        CalendarView::Day => (anchor, anchor + Days::new(1)),
-        CalendarView::Week => {
-            let start = week_start(anchor);
-            (start, start + Days::new(7))
-        }
-        CalendarView::Month => {
-            let first = first_of_month(anchor);
-            let next_month = first + Months::new(1);
-            let last = next_month - Days::new(1);
-            (week_start(first), week_start(last) + Days::new(7))
-        }
-    }
 }
 
 /// Every date in `[first, end)`.
@@ -120,14 +37,6 @@ pub fn day_start(zone: &Zone, date: NaiveDate) -> DateTime<Utc> {
 /// The instants `[from, to)` the days `[first, end)` cover in `tz`: the sessions the calendar shows.
 pub fn instant_range(zone: &Zone, first: NaiveDate, end: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
     (day_start(zone, first), day_start(zone, end))
-}
-
-/// What the calendar asks the server for: the days `[first, end)` with a day either side, in UTC. The days of
-/// every zone fall inside it (offsets run from −12 to +14 hours), so the sessions can be asked for before the saved
-/// zone is known, beside it, and a change of zone needs no new request.
-pub fn request_range(first: NaiveDate, end: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-    let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
-    (midnight(first - Days::new(1)), midnight(end + Days::new(1)))
 }
 
 /// Where Previous / Next go from `anchor`.

@@ -178,25 +178,37 @@ pub fn ZoomPage() -> impl IntoView {
         matches!(now, ZoomStatus::NeedsReauth { .. })
     });
 
+    // The page's other reads leave at once, beside the status (so the server can send them with the page, see
+    // `api::pages::first_reads`), and again whenever the connection changes after its first answer: a reconnect
+    // may bring sessions to add links to, let waiting meetings go, or settle an account switch.
+    let connection_changed = RwSignal::new(0u32);
+    Effect::new(move |seen: Option<Option<ZoomStatus>>| {
+        let now = ready.get().then(|| current.get());
+        let before = seen.flatten();
+        if let (Some(before), Some(now)) = (&before, &now) {
+            if before != now {
+                connection_changed.update(|n| *n += 1);
+            }
+        }
+        now.or(before)
+    });
     // After (re)connecting: sessions scheduled while Zoom was away can get their links now.
     let missing = use_load({
         let config = config.clone();
         move || {
-            let connected = ready.get() && matches!(current.get(), ZoomStatus::Connected { .. });
-            let answer = connected.then(|| backend::sessions::missing_zoom_links(&config));
-            async move { answer?.await.ok() }
+            connection_changed.track();
+            let answer = backend::sessions::missing_zoom_links(&config);
+            async move { answer.await.ok() }
         }
     });
-    // Meetings still to delete once Zoom is reconnected (a cancel or reschedule while it was away): asked again
-    // whenever the connection changes, so the list empties once a reconnect lets them go.
+    // Meetings still to delete once Zoom is reconnected (a cancel or reschedule while it was away): the list
+    // empties once a reconnect lets them go.
     let attention = use_load({
         let config = config.clone();
         move || {
-            // Not before the connection is known: its answer would ask again at once.
-            let known = ready.get();
-            current.track();
-            let answer = known.then(|| backend::sessions::attention(&config));
-            async move { answer?.await.ok() }
+            connection_changed.track();
+            let answer = backend::sessions::attention(&config);
+            async move { answer.await.ok() }
         }
     });
     let pending_deletions = move || {
@@ -216,16 +228,19 @@ pub fn ZoomPage() -> impl IntoView {
     let account_switch = use_load({
         let config = config.clone();
         move || {
-            let known = ready.get();
-            current.track();
-            let answer = known.then(|| backend::zoom::account_switch(&config));
-            async move { answer?.await.ok().and_then(|p| p.pending) }
+            connection_changed.track();
+            let answer = backend::zoom::account_switch(&config);
+            async move { answer.await.ok().and_then(|p| p.pending) }
         }
     });
     let on_add_links = Callback::new(move |()| add_links.run(add_links_job()));
     let on_disconnect = Callback::new(move |()| disconnect.run(disconnect_job()));
     let on_check_again = Callback::new(move |()| check.run(check_job()));
-    let missing_links = Signal::derive(move || missing.get().flatten());
+    // Offered only while connected: links can be added only then.
+    let missing_links = Signal::derive(move || {
+        let connected = ready.get() && matches!(current.get(), ZoomStatus::Connected { .. });
+        connected.then(|| missing.get().flatten()).flatten()
+    });
     let account_switch_view = move || {
         let pending = account_switch.get().flatten();
         view! {

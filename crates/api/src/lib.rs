@@ -4,6 +4,7 @@
 //! meeting's host link: those stay in the server. The one exception that will exist (the host link handed out at the
 //! moment Start Zoom Session is clicked) gets its own type when it arrives.
 
+pub mod calendar;
 pub mod calendar_sync;
 pub mod error;
 pub mod html;
@@ -25,11 +26,12 @@ pub mod pages {
     pub const CALENDAR_SYNC: &str = "/console/calendar-sync";
     pub const ORGANISATION: &str = "/console/organisation";
 
-    /// The API reads the page at `app_path` (no query) makes as soon as it starts, before any answer: who is
-    /// signed in, then the page's own. The server has the browser fetch these together with the page
-    /// (`Link: rel=preload`), so their answers are there when the app asks instead of one trip after it loaded.
-    /// Each must be a URL the page really asks for at once, exactly: a browser test checks that every one is used.
-    pub fn first_reads(app_path: &str) -> Vec<&'static str> {
+    /// The API reads the page at `app_path` (with its `query`, without the `?`) makes as soon as it starts, before
+    /// any answer: who is signed in, then the page's own. The server has the browser fetch these together with the
+    /// page (`Link: rel=preload`), so their answers are there when the app asks instead of one trip after it
+    /// loaded. Each must be a URL the page really asks for at once, exactly: a browser test checks that every one
+    /// is used. A calendar URL that names its date (`?view=week&date=2027-01-04`) also lists its sessions.
+    pub fn first_reads(app_path: &str, query: &str) -> Vec<String> {
         let under = |root: &str| {
             app_path
                 .strip_prefix(root)
@@ -38,19 +40,50 @@ pub mod pages {
         if !under(CONSOLE) {
             return Vec::new();
         }
+        let mut reads = vec![paths::ME.to_owned()];
         let page: &[&str] = if under(ZOOM) {
-            &[paths::ZOOM_STATUS]
+            &[
+                paths::ZOOM_STATUS,
+                paths::SESSIONS_MISSING_LINKS,
+                paths::SESSIONS_ATTENTION,
+                paths::ZOOM_ACCOUNT_SWITCH,
+            ]
         } else if under(CALENDAR_SYNC) {
             &[paths::CALENDAR_FEED, paths::CALENDAR_SYNC]
         } else if under(CALENDAR) {
+            reads.extend(calendar_sessions(query));
             &[paths::PREFERENCES, paths::SESSIONS_ATTENTION]
         } else if under(ORGANISATION) {
             &[paths::ADMIN_ORGANISATION]
         } else {
             &[]
         };
-        std::iter::once(paths::ME).chain(page.iter().copied()).collect()
+        reads.extend(page.iter().map(|p| (*p).to_owned()));
+        reads
     }
+
+    /// The sessions a calendar URL's query asks for, when it names the date (without one the calendar shows
+    /// today in the practitioner's zone, which only the browser knows).
+    fn calendar_sessions(query: &str) -> Option<String> {
+        use crate::calendar::{parse_url_date, request_range, visible_days, CalendarView};
+        let param = |name: &str| {
+            query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+        };
+        let view = match param(VIEW_PARAM) {
+            Some(name) => CalendarView::parse(name)?,
+            None => CalendarView::default(),
+        };
+        let date = parse_url_date(param(DATE_PARAM)?)?;
+        let (first, end) = visible_days(view, date);
+        let (from, to) = request_range(first, end);
+        Some(paths::sessions_between(from, to))
+    }
+
+    /// Query parameters of the calendar (and of a session panel over it): which view, around which date.
+    pub const VIEW_PARAM: &str = "view";
+    pub const DATE_PARAM: &str = "date";
 }
 
 /// Paths of the JSON API, the one place both sides take them from.
@@ -75,6 +108,13 @@ pub mod paths {
     pub const PREFERENCES: &str = "/api/me/preferences";
     /// `GET ?from=<rfc3339>&to=<rfc3339>` lists, `POST` creates.
     pub const SESSIONS: &str = "/api/sessions";
+    /// The list of the sessions overlapping `[from, to)`, as the SPA asks for it (and the server preloads it).
+    pub fn sessions_between(from: chrono::DateTime<chrono::Utc>, to: chrono::DateTime<chrono::Utc>) -> String {
+        let at = |t: chrono::DateTime<chrono::Utc>| {
+            urlencoding::encode(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).into_owned()
+        };
+        format!("{SESSIONS}?from={}&to={}", at(from), at(to))
+    }
     /// `GET`, `PUT` (edit / reschedule), `DELETE` (cancel).
     pub fn session(id: i64) -> String {
         SESSION_ROUTE.replace("{id}", &id.to_string())

@@ -330,7 +330,10 @@ fn spa_reads_here(dist: &Path) -> bool {
 /// (`api::pages::first_reads`): the browser fetches them while it loads the app, and the app's own requests for
 /// them are answered from those instead of going out one trip after the app has loaded.
 async fn preload_first_reads(request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
+    let (path, query) = (
+        request.uri().path().to_owned(),
+        request.uri().query().unwrap_or_default().to_owned(),
+    );
     let mut response = next.run(request).await;
     let page = response
         .headers()
@@ -339,7 +342,7 @@ async fn preload_first_reads(request: Request, next: Next) -> Response {
     if !page || !(response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED) {
         return response;
     }
-    let links: Vec<String> = api::pages::first_reads(&path)
+    let links: Vec<String> = api::pages::first_reads(&path, &query)
         .into_iter()
         .map(|read| format!("<{read}>; rel=preload; as=fetch; crossorigin=use-credentials"))
         .collect();

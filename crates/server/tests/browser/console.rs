@@ -285,7 +285,7 @@ async fn api_requests(browser: &Browser) -> Vec<(String, String)> {
         .client
         .execute(
             "return performance.getEntriesByType('resource')
-               .map(e => [new URL(e.name).pathname, e.initiatorType])
+               .map(e => { const u = new URL(e.name); return [u.pathname + u.search, e.initiatorType]; })
                .filter(([path]) => path.startsWith('/api/'));",
             vec![],
         )
@@ -298,20 +298,28 @@ async fn api_requests(browser: &Browser) -> Vec<(String, String)> {
 async fn a_console_pages_first_reads_leave_with_the_page_and_are_asked_once() {
     let (app, browser) = crate::setup().await;
     crate::sign_in_as(&app, &browser, "Priya Shah").await;
+    let calendar = "[data-testid='calendar-state'][data-state='ready']";
     let pages = [
-        (ZOOM_PAGE, "[data-testid='zoom-state']:not([data-state='loading'])"),
-        (
-            "/console/calendar",
-            "[data-testid='calendar-state'][data-state='ready']",
-        ),
-        ("/console/calendar-sync", "[data-testid='feed-url']"),
-        ("/console/organisation", "[data-testid='zoom-access-switch']"),
+        (ZOOM_PAGE, "", "[data-testid='zoom-state']:not([data-state='loading'])"),
+        ("/console/calendar", "", calendar),
+        ("/console/calendar", "view=month&date=2027-02-11", calendar),
+        ("/console/calendar", "view=day&date=2026-03-29", calendar),
+        ("/console/calendar", "date=2027-01-01", calendar),
+        ("/console/calendar-sync", "", "[data-testid='feed-url']"),
+        ("/console/organisation", "", "[data-testid='zoom-access-switch']"),
     ];
-    for (page, ready) in pages {
-        browser.goto(&app.url(page)).await;
+    for (page, query, ready) in pages {
+        browser.goto(&app.url(&format!("{page}?{query}"))).await;
         browser.wait_for(ready).await;
-        let reads = api::pages::first_reads(page);
-        assert!(reads.contains(&api::paths::ME), "{page}");
+        let reads = api::pages::first_reads(page, query);
+        assert_eq!(reads[0], api::paths::ME, "{page}");
+        // With a date, the calendar's sessions come with the page.
+        assert_eq!(
+            reads.iter().any(|r| r.starts_with("/api/sessions?")),
+            query.contains("date="),
+            "{page}?{query}"
+        );
+        let page = format!("{page}?{query}");
         browser
             .eventually(&format!("{page}'s first reads all answered"), || async {
                 let requests = api_requests(&browser).await;

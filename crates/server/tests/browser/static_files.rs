@@ -126,13 +126,36 @@ async fn a_console_page_names_the_reads_it_starts_with_for_the_browser_to_fetch_
     };
     use api::paths::*;
     for (page, reads) in [
-        (ZOOM_PAGE, vec![ME, ZOOM_STATUS]),
+        (
+            ZOOM_PAGE,
+            vec![
+                ME,
+                ZOOM_STATUS,
+                SESSIONS_MISSING_LINKS,
+                SESSIONS_ATTENTION,
+                ZOOM_ACCOUNT_SWITCH,
+            ],
+        ),
         (
             "/console/calendar?view=week&date=2027-01-04",
-            vec![ME, PREFERENCES, SESSIONS_ATTENTION],
+            vec![
+                ME,
+                "/api/sessions?from=2027-01-03T00%3A00%3A00Z&to=2027-01-12T00%3A00%3A00Z",
+                PREFERENCES,
+                SESSIONS_ATTENTION,
+            ],
         ),
         (
             "/console/calendar/sessions/7",
+            vec![ME, PREFERENCES, SESSIONS_ATTENTION],
+        ),
+        ("/console/calendar", vec![ME, PREFERENCES, SESSIONS_ATTENTION]),
+        (
+            "/console/calendar?view=year&date=2027-01-04",
+            vec![ME, PREFERENCES, SESSIONS_ATTENTION],
+        ),
+        (
+            "/console/calendar?date=2027-1-4",
             vec![ME, PREFERENCES, SESSIONS_ATTENTION],
         ),
         ("/console/calendar-sync", vec![ME, CALENDAR_FEED, CALENDAR_SYNC]),
