@@ -15,7 +15,7 @@ pub use error::ApiError;
 use std::future::Future;
 use std::pin::Pin;
 
-use gloo_net::http::{Method, RequestBuilder, Response};
+use gloo_net::http::{Method, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -84,22 +84,30 @@ fn exchange(
         ApiError::Network
     };
     let changes = method != Method::GET;
-    let mut request = RequestBuilder::new(&routes::api_url(config, path))
-        .method(method)
-        .credentials(RequestCredentials::Include)
-        .header("accept", "application/json");
-    if changes {
-        request = request.header(::api::CSRF_HEADER, ::api::CSRF_HEADER_VALUE);
-    }
-    let request = match body {
-        Some(body) => request.header("Content-Type", "application/json").body(body),
-        None => request.build(),
+    // Built with web-sys rather than gloo-net's `RequestBuilder`, which adds a `&` to a URL that has a query (so
+    // the request would no longer be the one the page's preload fetched) and parses every URL on the way.
+    let init = web_sys::RequestInit::new();
+    init.set_method(method.as_str());
+    init.set_credentials(RequestCredentials::Include);
+    let Ok(headers) = web_sys::Headers::new() else {
+        return Box::pin(std::future::ready(Err(unbuilt)));
     };
-    let Ok(request) = request else {
+    let set = |name: &str, value: &str| headers.set(name, value).is_ok();
+    let mut built = set("accept", "application/json");
+    if changes {
+        built &= set(::api::CSRF_HEADER, ::api::CSRF_HEADER_VALUE);
+    }
+    if let Some(body) = &body {
+        built &= set("content-type", "application/json");
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(&routes::api_url(config, path), &init);
+    let (true, Ok(request)) = (built, request) else {
         return Box::pin(std::future::ready(Err(unbuilt)));
     };
     // gloo-net's `send` would call `fetch` only when first polled; calling it here sends the request now.
-    let sent = web_sys::window().map(|w| w.fetch_with_request(&web_sys::Request::from(request)));
+    let sent = web_sys::window().map(|w| w.fetch_with_request(&request));
     Box::pin(async move {
         let sent = sent.ok_or(ApiError::Network)?;
         let response: web_sys::Response = JsFuture::from(sent)

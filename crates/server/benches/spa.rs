@@ -201,7 +201,7 @@ async fn waterfall(browser: &Browser, url: &str, condition: &str) {
         .execute(
             "const nav = performance.getEntriesByType('navigation')[0];
              return [['document', 0, nav.responseEnd], ['DOMContentLoaded', nav.domContentLoadedEventStart, nav.domContentLoadedEventEnd]]
-               .concat(performance.getEntriesByType('resource').map(e => [new URL(e.name).pathname, e.startTime, e.responseEnd]))
+               .concat(performance.getEntriesByType('resource').map(e => [new URL(e.name).pathname + new URL(e.name).search.slice(0, 140) + ' ' + e.initiatorType + ' ' + Math.round(e.decodedBodySize / 1024) + ' KB', e.startTime, e.responseEnd]))
                .concat(performance.getEntriesByType('mark').map(e => ['mark ' + e.name, e.startTime, e.startTime]))
                .sort((a, b) => a[1] - b[1]);",
             vec![],
@@ -211,7 +211,7 @@ async fn waterfall(browser: &Browser, url: &str, condition: &str) {
     println!("waterfall of {url} (ms since navigation start)");
     for entry in entries.as_array().into_iter().flatten() {
         let name = entry[0].as_str().unwrap_or_default();
-        let name = if name.len() > 48 { &name[..48] } else { name };
+        let name = if name.len() > 200 { &name[..200] } else { name };
         println!(
             "  {name:<50} {:>8.1} → {:>8.1}",
             entry[1].as_f64().unwrap_or(0.0),
@@ -566,8 +566,10 @@ async fn main() {
         None,
     ));
 
-    // `BB_BENCH_ONLY=zoom`: the floor and the Zoom page only, printed and not written (a quick look while working).
-    let only_zoom = std::env::var("BB_BENCH_ONLY").is_ok_and(|v| v == "zoom");
+    // `BB_BENCH_ONLY=zoom` (or `week`): the floor and that page only, printed and not written (a quick look while
+    // working).
+    let only = std::env::var("BB_BENCH_ONLY").ok();
+    let only_zoom = only.as_deref() == Some("zoom");
     // ---- data: 1,000 sessions next month (about 250 a week), then Zoom connected ----
     app.sign_in(SOLO).await;
     let today = Utc::now().date_naive();
@@ -609,7 +611,9 @@ async fn main() {
     let week_url = app.url(&format!("/console/calendar?view=week&date={monday}"));
     let month_url = app.url(&format!("/console/calendar?view=month&date={month}"));
     let mut pages = vec![(floor_url.as_str(), "#floor-ready"), (zoom_url.as_str(), zoom_ready)];
-    if !only_zoom {
+    if only.as_deref() == Some("week") {
+        pages[1] = (week_url.as_str(), calendar_ready);
+    } else if only.is_none() {
         pages.extend([
             (week_url.as_str(), calendar_ready),
             (month_url.as_str(), calendar_ready),
@@ -627,10 +631,10 @@ async fn main() {
     let calendar_sync = app.url("/console/calendar-sync");
     profile(&browser, &calendar_sync, &zoom_url, zoom_ready).await;
     let (floor, zoom) = (ready[0], ready[1]);
-    if only_zoom {
+    if let Some(page) = only {
         browser.close().await;
         println!(
-            "ready (median of {runs}): bare app {floor:.1} ms, Zoom page {zoom:.1} ms ({:.2}×)",
+            "ready (median of {runs}): bare app {floor:.1} ms, {page} {zoom:.1} ms ({:.2}×)",
             zoom / floor
         );
         return;
