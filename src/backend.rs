@@ -1,6 +1,6 @@
-//! Calls to the BetterBeing API with gloo-net. Every call sends the session cookie; every POST, PUT and DELETE
-//! carries the CSRF header. Reads leave when called, writes when awaited. Only `crates/api` types cross this
-//! boundary.
+//! Calls to the BetterBeing API: requests built with web-sys and sent with `fetch`, answers read with gloo-net.
+//! Every call sends the session cookie; every POST, PUT and DELETE carries the CSRF header. Reads leave when called,
+//! writes when awaited. Only `crates/api` types cross this boundary.
 
 pub mod auth;
 pub mod calendar_feed;
@@ -106,7 +106,7 @@ fn exchange(
     let (true, Ok(request)) = (built, request) else {
         return Box::pin(std::future::ready(Err(unbuilt)));
     };
-    // gloo-net's `send` would call `fetch` only when first polled; calling it here sends the request now.
+    // Sent here, not when the future is first polled, so a read leaves as soon as it is called.
     let sent = web_sys::window().map(|w| w.fetch_with_request(&request));
     Box::pin(async move {
         let sent = sent.ok_or(ApiError::Network)?;
