@@ -90,4 +90,4 @@ pub fn ConsolePage() -> impl IntoView {
 }
 
 /// How long the console stays out of sight waiting for who is signed in before it shows its loading notice.
-const LOADING_NOTICE_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+const LOADING_NOTICE_AFTER: std::time::Duration = std::time::Duration::from_millis(500);

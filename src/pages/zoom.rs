@@ -182,8 +182,23 @@ pub fn ZoomPage() -> impl IntoView {
     // `api::pages::first_reads`), and again whenever the connection changes after its first answer: a reconnect
     // may bring sessions to add links to, let waiting meetings go, or settle an account switch.
     let connection_changed = RwSignal::new(0u32);
-    Effect::new(move |seen: Option<Option<ZoomStatus>>| {
-        let now = ready.get().then(|| current.get());
+    // The connection: its state, account and whether Zoom answered at the last check (not when that check was,
+    // which looking again may refresh without anything having changed).
+    let connection = Memo::new(move |_| {
+        current.with(|s| {
+            let (account, verified) = match s {
+                ZoomStatus::Connected { account, verified, .. } => (Some(account.email.clone()), *verified),
+                ZoomStatus::NeedsReauth { account, .. } => (Some(account.email.clone()), true),
+                ZoomStatus::BlockedByOrganisation { connected_account, .. } => {
+                    (connected_account.as_ref().map(|a| a.email.clone()), true)
+                }
+                ZoomStatus::NotConnected { .. } => (None, true),
+            };
+            (crate::components::zoom_status::state_name(s), account, verified)
+        })
+    });
+    Effect::new(move |seen: Option<Option<(&'static str, Option<String>, bool)>>| {
+        let now = ready.get().then(|| connection.get());
         let before = seen.flatten();
         if let (Some(before), Some(now)) = (&before, &now) {
             if before != now {

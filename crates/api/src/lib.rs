@@ -30,35 +30,40 @@ pub mod pages {
     /// any answer: who is signed in, then the page's own. The server has the browser fetch these together with the
     /// page (`Link: rel=preload`), so their answers are there when the app asks instead of one trip after it
     /// loaded. Each must be a URL the page really asks for at once, exactly: a browser test checks that every one
-    /// is used. A calendar URL that names its date (`?view=week&date=2027-01-04`) also lists its sessions.
+    /// is used. A calendar URL that names its date (`?view=week&date=2027-01-04`) also lists its sessions. Only
+    /// the router's own pages have any: an address it does not know shows "Page not found", which reads nothing.
     pub fn first_reads(app_path: &str, query: &str) -> Vec<String> {
-        let under = |root: &str| {
-            app_path
-                .strip_prefix(root)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        };
-        if !under(CONSOLE) {
-            return Vec::new();
-        }
-        let mut reads = vec![paths::ME.to_owned()];
-        let page: &[&str] = if under(ZOOM) {
-            &[
+        let session_panel = app_path
+            .strip_prefix(CALENDAR)
+            .and_then(|rest| rest.strip_prefix("/sessions/"))
+            .and_then(|id| {
+                id.parse::<i64>()
+                    .ok()
+                    .filter(|_| id.bytes().all(|b| b.is_ascii_digit()))
+            });
+        let calendar = app_path == CALENDAR || session_panel.is_some();
+        let page: &[&str] = match app_path {
+            CONSOLE => &[],
+            _ if calendar => &[paths::PREFERENCES, paths::SESSIONS_ATTENTION],
+            ZOOM => &[
                 paths::ZOOM_STATUS,
                 paths::SESSIONS_MISSING_LINKS,
                 paths::SESSIONS_ATTENTION,
                 paths::ZOOM_ACCOUNT_SWITCH,
-            ]
-        } else if under(CALENDAR_SYNC) {
-            &[paths::CALENDAR_FEED, paths::CALENDAR_SYNC]
-        } else if under(CALENDAR) {
-            reads.extend(calendar_sessions(query));
-            &[paths::PREFERENCES, paths::SESSIONS_ATTENTION]
-        } else if under(ORGANISATION) {
-            &[paths::ADMIN_ORGANISATION]
-        } else {
-            &[]
+            ],
+            CALENDAR_SYNC => &[paths::CALENDAR_FEED, paths::CALENDAR_SYNC],
+            ORGANISATION => &[paths::ADMIN_ORGANISATION],
+            _ => return Vec::new(),
         };
+        let mut reads = vec![paths::ME.to_owned()];
+        if calendar {
+            reads.extend(calendar_sessions(query));
+        }
         reads.extend(page.iter().map(|p| (*p).to_owned()));
+        // The session panel over the calendar: the session, and whether Zoom is connected (for Start).
+        if let Some(id) = session_panel {
+            reads.extend([paths::session(id), paths::ZOOM_STATUS.to_owned()]);
+        }
         reads
     }
 
@@ -66,10 +71,12 @@ pub mod pages {
     /// today in the practitioner's zone, which only the browser knows).
     fn calendar_sessions(query: &str) -> Option<String> {
         use crate::calendar::{parse_url_date, request_range, visible_days, CalendarView};
+        // The last of a repeated parameter, as the SPA's router reads it.
         let param = |name: &str| {
             query
                 .split('&')
-                .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+                .filter_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+                .next_back()
         };
         let view = match param(VIEW_PARAM) {
             Some(name) => CalendarView::parse(name)?,

@@ -315,10 +315,12 @@ async fn static_cache_headers(request: Request, next: Next) -> Response {
 /// Whether the built SPA calls this server's API from pages under `/` (its `index.html` says so: base path `/`,
 /// no other API origin), so that the server may have the browser fetch a page's first reads with the page.
 fn spa_reads_here(dist: &Path) -> bool {
+    // The `content` of the `<meta>` tag named `betterbeing:{name}`, whatever the order of its attributes.
     let meta = |html: &str, name: &str| {
         let at = html.find(&format!("name=\"betterbeing:{name}\""))?;
-        let rest = &html[at..];
-        let content = rest.split("content=\"").nth(1)?;
+        let tag = &html[html[..at].rfind('<')?..];
+        let tag = &tag[..tag.find('>')?];
+        let content = tag.split("content=\"").nth(1)?;
         Some(content.split('"').next()?.to_owned())
     };
     std::fs::read_to_string(dist.join("index.html")).is_ok_and(|html| {
@@ -335,11 +337,15 @@ async fn preload_first_reads(request: Request, next: Next) -> Response {
         request.uri().query().unwrap_or_default().to_owned(),
     );
     let mut response = next.run(request).await;
-    let page = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
-    if !page || !(response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED) {
+    // A 304 (the browser revalidating its copy of `index.html`) says too: its headers replace the stored ones, so
+    // a server with a changed list is heard even when the page itself did not change.
+    let page = response.status() == StatusCode::NOT_MODIFIED
+        || response.status().is_success()
+            && response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if !page {
         return response;
     }
     let links: Vec<String> = api::pages::first_reads(&path, &query)

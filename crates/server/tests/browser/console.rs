@@ -298,6 +298,10 @@ async fn api_requests(browser: &Browser) -> Vec<(String, String)> {
 async fn a_console_pages_first_reads_leave_with_the_page_and_are_asked_once() {
     let (app, browser) = crate::setup().await;
     crate::sign_in_as(&app, &browser, "Priya Shah").await;
+    app.sign_in(CLINIC_ADMIN).await;
+    let session = api_session(&app, "Ana").await;
+    let panel = format!("/console/calendar/sessions/{}", session.id);
+    let day = format!("view=day&date={}", session.starts_at.date_naive());
     let calendar = "[data-testid='calendar-state'][data-state='ready']";
     let pages = [
         (ZOOM_PAGE, "", "[data-testid='zoom-state']:not([data-state='loading'])"),
@@ -305,6 +309,7 @@ async fn a_console_pages_first_reads_leave_with_the_page_and_are_asked_once() {
         ("/console/calendar", "view=month&date=2027-02-11", calendar),
         ("/console/calendar", "view=day&date=2026-03-29", calendar),
         ("/console/calendar", "date=2027-01-01", calendar),
+        (panel.as_str(), day.as_str(), "[data-testid='session-panel']"),
         ("/console/calendar-sync", "", "[data-testid='feed-url']"),
         ("/console/organisation", "", "[data-testid='zoom-access-switch']"),
     ];
@@ -376,11 +381,13 @@ async fn a_slow_answer_about_who_is_signed_in_shows_the_console_loading() {
     let (app, browser) = crate::setup().await;
     browser.goto(&app.url("/signin")).await;
     browser.wait_for("[data-testid='sign-in-person']").await;
-    browser.set_latency(800).await;
+    browser.set_latency(2500).await;
     browser.click_button_with_text("Dr. Maya Rivera").await;
-    // Signing in lands on the calendar; who is signed in takes 800 ms to answer, so the console says it is loading.
-    let loading = browser.wait_for("[data-testid='shell-loading']").await;
-    assert_eq!(loading.text().await.unwrap(), "Loading your console\u{2026}");
+    // Signing in lands on the calendar; who is signed in takes 2.5 s to answer, so the console says it is loading.
+    assert_eq!(
+        browser.text("[data-testid='shell-loading']").await,
+        "Loading your console\u{2026}"
+    );
     browser.set_latency(0).await;
     assert_eq!(browser.text("[data-testid='current-user']").await, "Dr. Maya Rivera");
     assert!(!browser.is_present("[data-testid='shell-loading']").await);

@@ -146,8 +146,15 @@ async fn a_console_page_names_the_reads_it_starts_with_for_the_browser_to_fetch_
             ],
         ),
         (
-            "/console/calendar/sessions/7",
-            vec![ME, PREFERENCES, SESSIONS_ATTENTION],
+            "/console/calendar/sessions/7?view=day&date=2027-01-04&date=2027-01-05",
+            vec![
+                ME,
+                "/api/sessions?from=2027-01-04T00%3A00%3A00Z&to=2027-01-07T00%3A00%3A00Z",
+                PREFERENCES,
+                SESSIONS_ATTENTION,
+                "/api/sessions/7",
+                ZOOM_STATUS,
+            ],
         ),
         ("/console/calendar", vec![ME, PREFERENCES, SESSIONS_ATTENTION]),
         (
@@ -166,10 +173,34 @@ async fn a_console_page_names_the_reads_it_starts_with_for_the_browser_to_fetch_
         assert_eq!(headers["link"], preload(&reads).as_str(), "{page}");
     }
     let (wasm, _) = built_files();
-    for other in ["/signin", "/", "/embed.js", &format!("/{wasm}")] {
+    // Pages the router does not know ("Page not found") read nothing.
+    for other in [
+        "/signin",
+        "/",
+        "/embed.js",
+        &format!("/{wasm}"),
+        "/console/video-accounts/zoom/x",
+        "/console/organisation/x",
+        "/console/calendar/sessions/x",
+        "/console/calendar/sessions/+7",
+    ] {
         let (headers, _) = fetch(&app, other, "br").await;
         assert!(headers.get("link").is_none(), "{other}");
     }
     let r = app.client.get(app.url(ME)).send().await.unwrap();
     assert!(r.headers().get("link").is_none());
+
+    // A browser revalidating its copy of a console page hears the list again: a 304's headers replace the stored
+    // ones, so a server whose list changed is heard even when `index.html` did not change.
+    let (headers, _) = fetch(&app, ZOOM_PAGE, "br").await;
+    let modified = headers["last-modified"].to_str().unwrap().to_owned();
+    let again = reqwest::Client::new()
+        .get(app.url(ZOOM_PAGE))
+        .header("accept-encoding", "br")
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["link"], headers["link"]);
 }
