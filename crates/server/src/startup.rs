@@ -291,8 +291,8 @@ pub fn is_content_hashed(path: &str) -> bool {
         .is_some_and(|(_, hash)| (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Caching of the built SPA: hashed files are immutable for a year; everything else (`index.html`, `embed.js`,
-/// `main.css`, deep links answered with `index.html`) is revalidated on every use. Every answer may differ by
+/// Caching of the built SPA: hashed files are immutable for a year; everything else (`index.html`, `embed.js`, deep
+/// links answered with `index.html`) is revalidated on every use. Every answer may differ by
 /// `Accept-Encoding` (the precompressed copies). API answers set their own `no-store`.
 async fn static_cache_headers(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();

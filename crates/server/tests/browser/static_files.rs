@@ -89,6 +89,24 @@ async fn the_spa_travels_precompressed_and_hashed_files_are_cached_for_a_year() 
         assert_eq!(headers["content-type"], "application/wasm");
     }
 
+    // Every stylesheet the page links, the component styles included, has a hashed name and is kept for a year:
+    // a repeat visit asks nothing before it can draw.
+    let page = std::fs::read_to_string(dist_dir().join("index.html")).unwrap();
+    let sheets: Vec<&str> = page
+        .split("<link rel=\"stylesheet\" href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(sheets.len(), 3, "tokens, global and the component styles: {sheets:?}");
+    for sheet in sheets {
+        let (headers, _) = fetch(&app, sheet, "br").await;
+        assert_eq!(
+            headers["cache-control"], "public, max-age=31536000, immutable",
+            "{sheet}"
+        );
+        assert_eq!(headers["content-type"], "text/css", "{sheet}");
+    }
+
     for path in ["/", "/index.html", "/embed.js", "/console/calendar"] {
         let (headers, body) = fetch(&app, path, "br").await;
         assert_eq!(headers["cache-control"], "no-cache", "{path} is revalidated");
