@@ -238,23 +238,6 @@ async fn waterfall(browser: &Browser, url: &str, condition: &str) {
     }
 }
 
-/// A Chrome DevTools Protocol command through ChromeDriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
-        (
-            axum::http::Method::POST,
-            Some(json!({ "cmd": self.0, "params": self.1 }).to_string()),
-        )
-    }
-}
-
 /// When (ms since the navigation started) the watched `condition` first held in the current page, waiting up to
 /// 10 s for it.
 async fn wait_until_ready(browser: &Browser, condition: &str) -> Option<f64> {
@@ -314,19 +297,15 @@ async fn profile(browser: &Browser, from: &str, url: &str, condition: &str) {
     }
     browser.goto(from).await;
     trace_events(browser).await;
-    let cdp = |cmd, params| browser.client.issue_cmd(Cdp(cmd, params));
-    cdp("Profiler.enable", json!({})).await.unwrap();
-    cdp("Profiler.setSamplingInterval", json!({ "interval": 100 }))
-        .await
-        .unwrap();
-    cdp("Profiler.start", json!({})).await.unwrap();
-    cdp("Performance.enable", json!({ "timeDomain": "threadTicks" }))
-        .await
-        .unwrap();
+    let cdp = |cmd, params| browser.cdp(cmd, params);
+    cdp("Profiler.enable", json!({})).await;
+    cdp("Profiler.setSamplingInterval", json!({ "interval": 100 })).await;
+    cdp("Profiler.start", json!({})).await;
+    cdp("Performance.enable", json!({ "timeDomain": "threadTicks" })).await;
     browser.goto(url).await;
     wait_until_ready(browser, condition).await;
-    let metrics = cdp("Performance.getMetrics", json!({})).await.unwrap();
-    cdp("Performance.disable", json!({})).await.unwrap();
+    let metrics = cdp("Performance.getMetrics", json!({})).await;
+    cdp("Performance.disable", json!({})).await;
     let metric = |name: &str| {
         metrics["metrics"]
             .as_array()
@@ -345,7 +324,7 @@ async fn profile(browser: &Browser, from: &str, url: &str, condition: &str) {
         metric("LayoutDuration") * 1000.0,
         metric("Nodes"),
     );
-    let answer = cdp("Profiler.stop", json!({})).await.unwrap();
+    let answer = cdp("Profiler.stop", json!({})).await;
     let profile = &answer["profile"];
     if let Some(dump) = std::env::var_os("BB_TRACE_DUMP") {
         let path = std::path::Path::new(&dump).join(format!("profile-{}.json", url.len()));

@@ -369,15 +369,15 @@ impl Browser {
         text.as_str().unwrap_or_default().to_string()
     }
 
+    /// Runs a DevTools protocol command (`Profiler.start`, `Performance.getMetrics`, …) and answers its result.
+    pub async fn cdp(&self, cmd: &'static str, params: serde_json::Value) -> serde_json::Value {
+        self.client.issue_cmd(Cdp(cmd, params)).await.unwrap()
+    }
+
     /// Runs `script` at the start of every document this tab opens from now on, before the page's own scripts.
     pub async fn on_new_document(&self, script: &str) {
-        self.client
-            .issue_cmd(Cdp(
-                "Page.addScriptToEvaluateOnNewDocument",
-                json!({ "source": script }),
-            ))
-            .await
-            .unwrap();
+        self.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": script }))
+            .await;
     }
 
     pub async fn allow_clipboard_writes(&self) {
