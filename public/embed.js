@@ -19,13 +19,11 @@ function ownScript() {
   return document.querySelector("script[data-mount]");
 }
 
-/** Trunk's JS module and wasm: its preload links, else the import and init() of its inline loader. */
+/** Trunk's JS module and wasm: the import and init() of its inline loader, else its preload links (the module
+ *  preloads also name the loader of the split-off code, which is not the app's module). */
 function findApp(doc, base) {
   const abs = (href) => new URL(href, base).href;
-  const modulePreload = doc.querySelector('link[rel="modulepreload"][href]');
-  const wasmPreload = doc.querySelector('link[rel="preload"][href$=".wasm"]');
-  let js = modulePreload && abs(modulePreload.getAttribute("href"));
-  let wasm = wasmPreload && abs(wasmPreload.getAttribute("href"));
+  let js, wasm;
   for (const script of doc.querySelectorAll("script[type=module]:not([src])")) {
     const source = script.textContent;
     const jsHref = source.match(/import\s+init\s*,[^'"]*from\s*['"]([^'"]+)['"]/)?.[1];
@@ -33,6 +31,12 @@ function findApp(doc, base) {
     js ??= jsHref && abs(jsHref);
     wasm ??= wasmHref && abs(wasmHref);
   }
+  const modulePreload = [...doc.querySelectorAll('link[rel="modulepreload"][href]')].find(
+    (link) => !link.getAttribute("href").includes("__wasm_split"),
+  );
+  const wasmPreload = doc.querySelector('link[rel="preload"][href$=".wasm"]');
+  js ??= modulePreload && abs(modulePreload.getAttribute("href"));
+  wasm ??= wasmPreload && abs(wasmPreload.getAttribute("href"));
   if (!js || !wasm) throw new Error("BetterBeing: the app's JS or wasm was not found in index.html");
   return { js, wasm };
 }

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{NavigateOptions, StaticSegment};
+use leptos_router::{Lazy, LazyRoute, NavigateOptions, StaticSegment};
 
+use crate::backend::ApiError;
+use crate::components::load_failed::LoadFailed;
 use crate::config::Config;
 use crate::host::HostEvents;
 use crate::pages::{
@@ -25,18 +28,72 @@ pub fn App(config: Config) -> impl IntoView {
                 <Route path=StaticSegment("") view=ToCalendar/>
                 <ParentRoute path=routes::CONSOLE_SEGMENTS view=ConsolePage>
                     <Route path=StaticSegment("") view=ToCalendar/>
-                    <ParentRoute path=routes::CALENDAR_UNDER_CONSOLE_SEGMENTS view=CalendarPage>
+                    <ParentRoute path=routes::CALENDAR_UNDER_CONSOLE_SEGMENTS view={Lazy::<CalendarRoute>::new()}>
                         <Route path=StaticSegment("") view=|| ()/>
-                        <Route path=routes::SESSION_UNDER_CALENDAR_SEGMENTS view=SessionPanelPage/>
+                        <Route path=routes::SESSION_UNDER_CALENDAR_SEGMENTS view={Lazy::<SessionPanelRoute>::new()}/>
                     </ParentRoute>
                     <Route path=routes::ZOOM_UNDER_CONSOLE_SEGMENTS view=ZoomPage/>
-                    <Route path=routes::CALENDAR_SYNC_UNDER_CONSOLE_SEGMENTS view=CalendarSyncPage/>
-                    <Route path=routes::ORGANISATION_UNDER_CONSOLE_SEGMENTS view=OrganisationPage/>
+                    <Route path=routes::CALENDAR_SYNC_UNDER_CONSOLE_SEGMENTS view={Lazy::<CalendarSyncRoute>::new()}/>
+                    <Route path=routes::ORGANISATION_UNDER_CONSOLE_SEGMENTS view={Lazy::<OrganisationRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
         </div>
     }
+}
+
+// Code splitting. The calendar (with the session panel), calendar sync and the organisation page each load their
+// code when first shown: `wasm_split` marks the split point, and the build (scripts/split-wasm.mjs, Trunk's
+// post-build hook) cuts the wasm there into a chunk of its own. So the first download of every page is the console,
+// sign-in and the Zoom page only. A chunk that cannot be fetched (the network dropped) shows the usual "could not be
+// reached" with Try again, which reloads the page, instead of stopping the app.
+macro_rules! lazy_page {
+    ($route:ident, $part:ident, $load:ident, $page:ident) => {
+        #[wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $load() -> Result<AnyView, SplitLoaderError> {
+            Ok(view! { <$page/> }.into_any())
+        }
+
+        struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                $load().await.unwrap_or_else(|_| page_code_unreachable())
+            }
+        }
+    };
+}
+
+// The session panel opens over the calendar, so its code comes with the calendar's (one part, fewer files).
+lazy_page!(CalendarRoute, calendar_page, calendar_page, CalendarPage);
+lazy_page!(SessionPanelRoute, calendar_page, session_panel_page, SessionPanelPage);
+lazy_page!(
+    CalendarSyncRoute,
+    calendar_sync_page,
+    calendar_sync_page,
+    CalendarSyncPage
+);
+lazy_page!(
+    OrganisationRoute,
+    organisation_page,
+    organisation_page,
+    OrganisationPage
+);
+
+fn page_code_unreachable() -> AnyView {
+    let reload = |()| {
+        let _ = window().location().reload();
+    };
+    view! {
+        <main id="main" class="bb-centered">
+            <LoadFailed error=ApiError::Network on_retry=reload state="page-code"/>
+        </main>
+    }
+    .into_any()
 }
 
 #[component]

@@ -33,14 +33,7 @@ pub mod pages {
     /// is used. A calendar URL that names its date (`?view=week&date=2027-01-04`) also lists its sessions. Only
     /// the router's own pages have any: an address it does not know shows "Page not found", which reads nothing.
     pub fn first_reads(app_path: &str, query: &str) -> Vec<String> {
-        let session_panel = app_path
-            .strip_prefix(CALENDAR)
-            .and_then(|rest| rest.strip_prefix("/sessions/"))
-            .and_then(|id| {
-                id.parse::<i64>()
-                    .ok()
-                    .filter(|_| id.bytes().all(|b| b.is_ascii_digit()))
-            });
+        let session_panel = session_panel_id(app_path);
         let calendar = app_path == CALENDAR || session_panel.is_some();
         let page: &[&str] = match app_path {
             CONSOLE => &[],
@@ -65,6 +58,34 @@ pub mod pages {
             reads.extend([paths::session(id), paths::ZOOM_STATUS.to_owned()]);
         }
         reads
+    }
+
+    /// The session a session panel's path (`/console/calendar/sessions/{id}`) shows.
+    fn session_panel_id(app_path: &str) -> Option<i64> {
+        let id = app_path.strip_prefix(CALENDAR)?.strip_prefix("/sessions/")?;
+        id.parse::<i64>()
+            .ok()
+            .filter(|_| id.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// The parts of the SPA's code split off at build time (the `lazy_page!`s of the SPA's `src/app.rs`, whose
+    /// names these must equal): a page among them loads its part when first shown.
+    /// The calendar and the session panel over it.
+    pub const CALENDAR_CODE: &str = "calendar_page";
+    pub const CALENDAR_SYNC_CODE: &str = "calendar_sync_page";
+    pub const ORGANISATION_CODE: &str = "organisation_page";
+
+    /// The split-off code the page at `app_path` runs at once. The server has the browser fetch it with the page,
+    /// like the first reads, instead of after the app has started and asked for it.
+    pub fn first_code(app_path: &str) -> &'static [&'static str] {
+        match app_path {
+            // `/` and the console's root go on to the calendar.
+            "/" | CONSOLE | CALENDAR => &[CALENDAR_CODE],
+            CALENDAR_SYNC => &[CALENDAR_SYNC_CODE],
+            ORGANISATION => &[ORGANISATION_CODE],
+            _ if session_panel_id(app_path).is_some() => &[CALENDAR_CODE],
+            _ => &[],
+        }
     }
 
     /// The sessions a calendar URL's query asks for, when it names the date (without one the calendar shows

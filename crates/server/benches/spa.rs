@@ -69,6 +69,22 @@ fn sizes(dist: &Path) -> (f64, f64, f64, f64) {
     )
 }
 
+/// The code split off the main wasm (scripts/split-wasm.mjs's `wasm-split.json`), fetched by the pages that need
+/// it: how many parts, and all of their files together, raw and gzip, in KB. Zero without a split.
+fn split_sizes(dist: &Path) -> (usize, f64, f64) {
+    let Ok(json) = std::fs::read_to_string(dist.join("wasm-split.json")) else {
+        return (0, 0.0, 0.0);
+    };
+    let parts: std::collections::HashMap<String, Vec<String>> = serde_json::from_str(&json).unwrap();
+    let mut files: Vec<&String> = parts.values().flatten().collect();
+    files.sort();
+    files.dedup();
+    let len = |name: String| std::fs::metadata(dist.join(name)).unwrap().len() as f64 / 1024.0;
+    let raw = files.iter().map(|f| len(f.to_string())).sum();
+    let gz = files.iter().map(|f| len(format!("{f}.gz"))).sum();
+    (parts.len(), raw, gz)
+}
+
 /// Bytes over the wire for a first visit (the page and everything it loads, `Accept-Encoding: br`) and a repeat visit
 /// (what the cache headers make the browser ask again), from the server itself.
 async fn wire_bytes(base: &str) -> (f64, usize, f64, usize) {
@@ -98,6 +114,15 @@ async fn wire_bytes(base: &str) -> (f64, usize, f64, usize) {
         .await
         .unwrap();
     let mut assets: Vec<String> = Vec::new();
+    // The split-off code the server has the browser fetch with the page (`/` goes on to the calendar).
+    for link in page_headers.get_all("link") {
+        for part in link.to_str().unwrap().split(", ") {
+            let url = part.trim_start_matches('<').split('>').next().unwrap_or_default();
+            if url.starts_with('/') && !url.starts_with("/api/") {
+                assets.push(url.to_string());
+            }
+        }
+    }
     for attr in ["href=\"", "src=\"", "from '", "init('"] {
         for part in html.split(attr).skip(1) {
             let url = part.split(['"', '\'']).next().unwrap_or_default();
@@ -511,10 +536,19 @@ async fn main() {
     // ---- bytes ----
     let (raw, gz, br, js) = sizes(&dist);
     let (f_raw, f_gz, f_br, f_js) = sizes(&floor_dist);
-    rows.push(row("wasm, raw", raw, "KB", Some(f_raw), None));
-    rows.push(row("wasm, gzip", gz, "KB", Some(f_gz), Some(2.0)));
-    rows.push(row("wasm, brotli", br, "KB", Some(f_br), None));
+    rows.push(row("wasm every page loads, raw", raw, "KB", Some(f_raw), None));
+    rows.push(row("wasm every page loads, gzip", gz, "KB", Some(f_gz), Some(2.0)));
+    rows.push(row("wasm every page loads, brotli", br, "KB", Some(f_br), None));
     rows.push(row("JS glue, raw", js, "KB", Some(f_js), None));
+    let (parts, split_raw, split_gz) = split_sizes(&dist);
+    rows.push(row(
+        &format!("split-off code, {parts} parts fetched on first use, raw"),
+        split_raw,
+        "KB",
+        None,
+        None,
+    ));
+    rows.push(row("split-off code, gzip", split_gz, "KB", None, None));
 
     let app = spawn_app_serving(Some(dist.clone())).await;
     let idle_rss = rss_mb();

@@ -207,7 +207,10 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
             .fallback_service(spa)
             .layer(middleware::from_fn(static_cache_headers));
         if spa_reads_here(dist) {
-            app = app.layer(middleware::from_fn(preload_first_reads));
+            let split_code = std::sync::Arc::new(SplitCode::read(dist));
+            app = app.layer(middleware::from_fn(move |request: Request, next: Next| {
+                preload_first_reads(split_code.clone(), request, next)
+            }));
         }
     }
     let csp = content_security_policy(dist_dir, &allowed_origins);
@@ -328,10 +331,41 @@ fn spa_reads_here(dist: &Path) -> bool {
     })
 }
 
+/// The files of each part of the SPA's code split off at build time, from the build's `wasm-split.json`
+/// (scripts/split-wasm.mjs): part name → file names in the built folder. Empty without one.
+#[derive(Debug, Default)]
+struct SplitCode(std::collections::HashMap<String, Vec<String>>);
+
+impl SplitCode {
+    fn read(dist: &Path) -> SplitCode {
+        let Ok(json) = std::fs::read_to_string(dist.join("wasm-split.json")) else {
+            return SplitCode::default();
+        };
+        serde_json::from_str(&json).map(SplitCode).unwrap_or_else(|error| {
+            tracing::warn!(%error, "wasm-split.json is unreadable: split code is not preloaded");
+            SplitCode::default()
+        })
+    }
+
+    /// The files of the code the page at `app_path` runs at once (`api::pages::first_code`).
+    fn files(&self, app_path: &str) -> Vec<&str> {
+        let mut files: Vec<&str> = Vec::new();
+        for part in api::pages::first_code(app_path) {
+            for file in self.0.get(*part).into_iter().flatten() {
+                if !files.contains(&file.as_str()) {
+                    files.push(file);
+                }
+            }
+        }
+        files
+    }
+}
+
 /// A console page answered with `index.html` carries `Link: <…>; rel=preload` for the API reads it starts with
 /// (`api::pages::first_reads`): the browser fetches them while it loads the app, and the app's own requests for
-/// them are answered from those instead of going out one trip after the app has loaded.
-async fn preload_first_reads(request: Request, next: Next) -> Response {
+/// them are answered from those instead of going out one trip after the app has loaded. The same for the split-off
+/// code the page runs at once (`api::pages::first_code`), which the app would otherwise ask for only once started.
+async fn preload_first_reads(split_code: std::sync::Arc<SplitCode>, request: Request, next: Next) -> Response {
     let (path, query) = (
         request.uri().path().to_owned(),
         request.uri().query().unwrap_or_default().to_owned(),
@@ -348,10 +382,18 @@ async fn preload_first_reads(request: Request, next: Next) -> Response {
     if !page {
         return response;
     }
-    let links: Vec<String> = api::pages::first_reads(&path, &query)
+    let mut links: Vec<String> = api::pages::first_reads(&path, &query)
         .into_iter()
         .map(|read| format!("<{read}>; rel=preload; as=fetch; crossorigin=use-credentials"))
         .collect();
+    // The split-off code is fetched by the SPA's loader with `fetch(url)`: same origin, CORS mode, credentials
+    // same-origin, which is what `crossorigin` (anonymous) preloads.
+    links.extend(
+        split_code
+            .files(&path)
+            .into_iter()
+            .map(|file| format!("</{file}>; rel=preload; as=fetch; crossorigin")),
+    );
     if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
         if !links.is_empty() {
             response.headers_mut().insert(header::LINK, value);

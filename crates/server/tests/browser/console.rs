@@ -281,17 +281,32 @@ async fn the_app_embeds_in_a_host_page_with_its_theme_events_and_oauth_return() 
 
 /// What the browser fetched from the API in this document: (path, what started it: "link" for a preload, "fetch").
 async fn api_requests(browser: &Browser) -> Vec<(String, String)> {
+    requests(browser, "/api/").await
+}
+
+/// Every request of this document whose path starts with `prefix`: (path and query, initiator).
+async fn requests(browser: &Browser, prefix: &str) -> Vec<(String, String)> {
     let entries = browser
         .client
         .execute(
             "return performance.getEntriesByType('resource')
                .map(e => { const u = new URL(e.name); return [u.pathname + u.search, e.initiatorType]; })
-               .filter(([path]) => path.startsWith('/api/'));",
-            vec![],
+               .filter(([path]) => path.startsWith(arguments[0]));",
+            vec![json!(prefix)],
         )
         .await
         .unwrap();
     serde_json::from_value(entries).unwrap()
+}
+
+/// The split-off code (wasm) this document fetched: file name, initiator.
+async fn code_requests(browser: &Browser) -> Vec<(String, String)> {
+    requests(browser, "/")
+        .await
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".wasm") && !path.ends_with("_bg.wasm"))
+        .map(|(path, by)| (path.trim_start_matches('/').to_owned(), by))
+        .collect()
 }
 
 #[tokio::test]
@@ -342,7 +357,52 @@ async fn a_console_pages_first_reads_leave_with_the_page_and_are_asked_once() {
             // Fetched once, by the page's preload; the app's own request (to exactly that URL) was answered from it.
             assert_eq!(asked, [(read.as_str(), "link")], "{page}: {read} asked {asked:?}");
         }
+        // The page's split-off code too: fetched once, with the page. The Zoom page needs none of it.
+        let split = crate::static_files::split_code();
+        let mut code: Vec<(String, String)> = Vec::new();
+        for part in api::pages::first_code(page.split('?').next().unwrap()) {
+            for file in &split[*part] {
+                if !code.iter().any(|(f, _)| f == file) {
+                    code.push((file.clone(), "link".to_owned()));
+                }
+            }
+        }
+        let mut fetched = code_requests(&browser).await;
+        fetched.sort();
+        code.sort();
+        assert_eq!(fetched, code, "{page}: its code");
+        assert_eq!(code.is_empty(), page.starts_with(ZOOM_PAGE), "{page}");
     }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_page_whose_code_cannot_be_fetched_says_so_and_try_again_brings_it() {
+    let (app, browser) = crate::setup().await;
+    crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;
+    // A fresh visit to the Zoom page, which needs no split-off code; then the network drops every wasm file.
+    browser.goto(&app.url(ZOOM_PAGE)).await;
+    browser
+        .wait_for("[data-testid='zoom-state']:not([data-state='loading'])")
+        .await;
+    assert!(code_requests(&browser).await.is_empty());
+    browser.cdp("Network.enable", json!({})).await;
+    browser
+        .cdp("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
+        .await;
+    browser.click("[data-testid='nav-calendar-sync']").await;
+    browser.wait_for("[data-testid='page-code'][data-state='error']").await;
+    assert_eq!(
+        browser.text("[data-testid='page-error']").await,
+        "BetterBeing could not be reached. Check your internet connection and try again."
+    );
+    // The console around it still works.
+    assert!(browser.is_present("[data-testid='nav-zoom']").await);
+
+    browser.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await;
+    browser.click_button_with_text("Try again").await;
+    browser.wait_for("[data-testid='feed-url']").await;
+    assert!(browser.path_and_query().await.starts_with("/console/calendar-sync"));
     browser.close().await;
 }
 

@@ -47,6 +47,12 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The build's `wasm-split.json` (scripts/split-wasm.mjs): each split-off part of the code and its files.
+pub(crate) fn split_code() -> std::collections::HashMap<String, Vec<String>> {
+    let json = std::fs::read_to_string(dist_dir().join("wasm-split.json")).expect("the build's wasm-split.json");
+    serde_json::from_str(&json).unwrap()
+}
+
 #[tokio::test]
 async fn the_spa_travels_precompressed_and_hashed_files_are_cached_for_a_year() {
     let app = spawn_app_serving(Some(dist_dir())).await;
@@ -133,17 +139,30 @@ async fn the_spa_travels_precompressed_and_hashed_files_are_cached_for_a_year() 
 }
 
 #[tokio::test]
-async fn a_console_page_names_the_reads_it_starts_with_for_the_browser_to_fetch_with_it() {
+async fn a_console_page_names_the_reads_and_the_code_it_starts_with_for_the_browser_to_fetch_with_it() {
     let app = spawn_app_serving(Some(dist_dir())).await;
-    let preload = |paths: &[&str]| {
-        paths
+    let split = split_code();
+    let preload = |paths: &[&str], parts: &[&str]| {
+        let reads = paths
             .iter()
-            .map(|p| format!("<{p}>; rel=preload; as=fetch; crossorigin=use-credentials"))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .map(|p| format!("<{p}>; rel=preload; as=fetch; crossorigin=use-credentials"));
+        let mut files: Vec<&String> = Vec::new();
+        for part in parts {
+            for file in &split[*part] {
+                if !files.contains(&file) {
+                    files.push(file);
+                }
+            }
+        }
+        // The split-off code is fetched the way the SPA's loader fetches it: CORS, same-origin credentials.
+        let code = files
+            .into_iter()
+            .map(|f| format!("</{f}>; rel=preload; as=fetch; crossorigin"));
+        reads.chain(code).collect::<Vec<_>>().join(", ")
     };
+    use api::pages::{CALENDAR_CODE, CALENDAR_SYNC_CODE, ORGANISATION_CODE};
     use api::paths::*;
-    for (page, reads) in [
+    for (page, reads, parts) in [
         (
             ZOOM_PAGE,
             vec![
@@ -153,6 +172,7 @@ async fn a_console_page_names_the_reads_it_starts_with_for_the_browser_to_fetch_
                 SESSIONS_ATTENTION,
                 ZOOM_ACCOUNT_SWITCH,
             ],
+            vec![],
         ),
         (
             "/console/calendar?view=week&date=2027-01-04",
@@ -162,6 +182,7 @@ async fn a_console_page_names_the_reads_it_starts_with_for_the_browser_to_fetch_
                 PREFERENCES,
                 SESSIONS_ATTENTION,
             ],
+            vec![CALENDAR_CODE],
         ),
         (
             "/console/calendar/sessions/7?view=day&date=2027-01-04&date=2027-01-05",
@@ -173,28 +194,44 @@ async fn a_console_page_names_the_reads_it_starts_with_for_the_browser_to_fetch_
                 "/api/sessions/7",
                 ZOOM_STATUS,
             ],
+            vec![CALENDAR_CODE],
         ),
-        ("/console/calendar", vec![ME, PREFERENCES, SESSIONS_ATTENTION]),
+        (
+            "/console/calendar",
+            vec![ME, PREFERENCES, SESSIONS_ATTENTION],
+            vec![CALENDAR_CODE],
+        ),
         (
             "/console/calendar?view=year&date=2027-01-04",
             vec![ME, PREFERENCES, SESSIONS_ATTENTION],
+            vec![CALENDAR_CODE],
         ),
         (
             "/console/calendar?date=2027-1-4",
             vec![ME, PREFERENCES, SESSIONS_ATTENTION],
+            vec![CALENDAR_CODE],
         ),
-        ("/console/calendar-sync", vec![ME, CALENDAR_FEED, CALENDAR_SYNC]),
-        ("/console/organisation", vec![ME, ADMIN_ORGANISATION]),
-        ("/console", vec![ME]),
+        (
+            "/console/calendar-sync",
+            vec![ME, CALENDAR_FEED, CALENDAR_SYNC],
+            vec![CALENDAR_SYNC_CODE],
+        ),
+        (
+            "/console/organisation",
+            vec![ME, ADMIN_ORGANISATION],
+            vec![ORGANISATION_CODE],
+        ),
+        // Both go on to the calendar.
+        ("/console", vec![ME], vec![CALENDAR_CODE]),
+        ("/", vec![], vec![CALENDAR_CODE]),
     ] {
         let (headers, _) = fetch(&app, page, "br").await;
-        assert_eq!(headers["link"], preload(&reads).as_str(), "{page}");
+        assert_eq!(headers["link"], preload(&reads, &parts).as_str(), "{page}");
     }
     let (wasm, _) = built_files();
     // Pages the router does not know ("Page not found") read nothing.
     for other in [
         "/signin",
-        "/",
         "/embed.js",
         &format!("/{wasm}"),
         "/console/video-accounts/zoom/x",
@@ -221,4 +258,82 @@ async fn a_console_page_names_the_reads_it_starts_with_for_the_browser_to_fetch_
         .unwrap();
     assert_eq!(again.status(), 304);
     assert_eq!(again.headers()["link"], headers["link"]);
+}
+
+#[tokio::test]
+async fn the_calendar_sync_and_organisation_code_is_split_off_hashed_and_kept_for_a_year() {
+    use sha2::Digest;
+    let app = spawn_app_serving(Some(dist_dir())).await;
+    let split = split_code();
+    // The parts the build split off are the ones the server knows pages by (src/app.rs's names = api::pages').
+    let mut parts: Vec<&str> = split.keys().map(String::as_str).collect();
+    parts.sort();
+    use api::pages::{CALENDAR_CODE, CALENDAR_SYNC_CODE, ORGANISATION_CODE};
+    assert_eq!(parts, [CALENDAR_CODE, CALENDAR_SYNC_CODE, ORGANISATION_CODE]);
+
+    let (main_wasm, js) = built_files();
+    let main_size = std::fs::metadata(dist_dir().join(&main_wasm)).unwrap().len();
+    for part in parts {
+        let files = &split[part];
+        assert!(
+            files.last().unwrap().starts_with(&format!("split_{part}-")),
+            "{part}: its own code comes last, after the chunks it shares: {files:?}"
+        );
+        let mut size = 0;
+        for file in files {
+            let built = std::fs::read(dist_dir().join(file)).unwrap();
+            size += built.len() as u64;
+            let (headers, br) = fetch(&app, &format!("/{file}"), "br").await;
+            assert_eq!(
+                headers["cache-control"], "public, max-age=31536000, immutable",
+                "{file}"
+            );
+            assert_eq!(headers["content-type"], "application/wasm", "{file}");
+            assert_eq!(brotli(&br), built, "{file}");
+        }
+        println!(
+            "{part}: {} files, {size} bytes (the main module: {main_size})",
+            files.len()
+        );
+        assert!(size > 32 * 1024, "{part} is a real part of the app: {size} bytes");
+    }
+
+    // The loader that fetches them, named by its content and preloaded with the app's module, whose integrity the
+    // page states correctly (the build rewrote Trunk's files after Trunk hashed them).
+    let page = std::fs::read_to_string(dist_dir().join("index.html")).unwrap();
+    let integrity = |file: &str| {
+        let at = page
+            .find(&format!("href=\"/{file}\""))
+            .unwrap_or_else(|| panic!("index.html links {file}"));
+        let tag = &page[page[..at].rfind('<').unwrap()..];
+        let tag = &tag[..tag.find('>').unwrap()];
+        tag.split("integrity=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let loader = page
+        .split("<link rel=\"modulepreload\" href=\"/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|f| f.starts_with("__wasm_split-"))
+        .expect("index.html modulepreloads the split code's loader")
+        .to_owned();
+    for file in [loader.as_str(), js.as_str(), main_wasm.as_str()] {
+        let built = std::fs::read(dist_dir().join(file)).unwrap();
+        use base64::Engine;
+        let sri = format!(
+            "sha384-{}",
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&built))
+        );
+        assert_eq!(integrity(file), sri, "{file}");
+        let (headers, _) = fetch(&app, &format!("/{file}"), "br").await;
+        assert_eq!(
+            headers["cache-control"], "public, max-age=31536000, immutable",
+            "{file}"
+        );
+    }
 }
