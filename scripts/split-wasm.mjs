@@ -24,8 +24,11 @@ if (!staging) {
   process.exit(2);
 }
 const release = process.env.TRUNK_PROFILE === "release";
-// index.html's data-cargo-profile-release; a debug build (trunk serve) uses cargo's dev profile.
-const profile = release ? "wasm-release" : "debug";
+// The cargo profile Trunk built with: index.html's data-cargo-profile-release / -dev, else cargo's own (whose
+// folders are `release` and `debug`).
+const source = readFileSync(process.env.TRUNK_HTML_FILE || "index.html", "utf8");
+const named = source.match(new RegExp(`data-cargo-profile-${release ? "release" : "dev"}="([^"]+)"`))?.[1];
+const profile = named && named !== "dev" ? named : release ? "release" : "debug";
 const targetDir = process.env.CARGO_TARGET_DIR || "target";
 const input = join(targetDir, "wasm32-unknown-unknown", profile, "betterbeing-zoom-web.wasm");
 

@@ -88,12 +88,8 @@ fn page_code_unreachable() -> AnyView {
     let reload = |()| {
         let _ = window().location().reload();
     };
-    view! {
-        <main id="main" class="bb-centered">
-            <LoadFailed error=ApiError::Network on_retry=reload state="page-code"/>
-        </main>
-    }
-    .into_any()
+    // Inside the console, whose <main> holds it.
+    view! { <LoadFailed error=ApiError::Network on_retry=reload state="page-code"/> }.into_any()
 }
 
 #[component]

@@ -64,7 +64,11 @@ fn sizes(dist: &Path) -> (f64, f64, f64, f64) {
             .unwrap()
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|x| x == "js") && !p.to_string_lossy().contains("embed"))
+            // The app's JS glue: not embed.js, not the split-off code's loader (`__wasm_split-*.js`).
+            .find(|p| {
+                let name = p.file_name().unwrap().to_string_lossy();
+                p.extension().is_some_and(|x| x == "js") && !name.contains("embed") && !name.starts_with("__")
+            })
             .unwrap()),
     )
 }
@@ -642,7 +646,9 @@ async fn main() {
     }
     profile(&browser, &floor_url, &floor_url, "#floor-ready").await;
     let calendar_sync = app.url("/console/calendar-sync");
-    profile(&browser, &calendar_sync, &zoom_url, zoom_ready).await;
+    // The Zoom page, or with BB_BENCH_ONLY the page chosen.
+    let (url, condition) = pages[1];
+    profile(&browser, &calendar_sync, url, condition).await;
     let (floor, zoom) = (ready[0], ready[1]);
     if let Some(page) = only {
         browser.close().await;

@@ -398,6 +398,9 @@ async fn a_page_whose_code_cannot_be_fetched_says_so_and_try_again_brings_it() {
     );
     // The console around it still works.
     assert!(browser.is_present("[data-testid='nav-zoom']").await);
+    browser
+        .assert_accessible("a page whose code could not be fetched")
+        .await;
 
     browser.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await;
     browser.click_button_with_text("Try again").await;
