@@ -68,8 +68,9 @@ pub mod pages {
             .filter(|_| id.bytes().all(|b| b.is_ascii_digit()))
     }
 
-    /// The parts of the SPA's code split off at build time (the `lazy_page!`s of the SPA's `src/app.rs`, whose
-    /// names these must equal): a page among them loads its part when first shown.
+    // The parts of the SPA's code split off at build time (the `lazy_page!`s of the SPA's `src/app.rs`, whose
+    // names these must equal): a page among them loads its part when first shown. Every page loads the console and
+    // the Zoom page.
     /// The calendar and the session panel over it.
     pub const CALENDAR_CODE: &str = "calendar_page";
     pub const CALENDAR_SYNC_CODE: &str = "calendar_sync_page";

@@ -358,7 +358,7 @@ async fn a_console_pages_first_reads_leave_with_the_page_and_are_asked_once() {
             assert_eq!(asked, [(read.as_str(), "link")], "{page}: {read} asked {asked:?}");
         }
         // The page's split-off code too: fetched once, with the page. The Zoom page needs none of it.
-        let split = crate::static_files::split_code();
+        let split = crate::browser::split_code();
         let mut code: Vec<(String, String)> = Vec::new();
         for part in api::pages::first_code(page.split('?').next().unwrap()) {
             for file in &split[*part] {
@@ -373,6 +373,26 @@ async fn a_console_pages_first_reads_leave_with_the_page_and_are_asked_once() {
         assert_eq!(fetched, code, "{page}: its code");
         assert_eq!(code.is_empty(), page.starts_with(ZOOM_PAGE), "{page}");
     }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_signed_out_visitor_to_the_calendar_comes_back_to_it_once_signed_in() {
+    // The calendar's code is a part of its own, fetched with the page: signing in on the way does not lose it.
+    let (app, browser) = crate::setup().await;
+    browser
+        .goto(&app.url("/console/calendar?view=month&date=2027-02-11"))
+        .await;
+    browser.wait_for("[data-testid='sign-in-person']").await;
+    browser.click_button_with_text("Sam Okafor").await;
+    browser
+        .wait_for("[data-testid='calendar-state'][data-state='ready']")
+        .await;
+    assert_eq!(
+        browser.path_and_query().await,
+        "/console/calendar?view=month&date=2027-02-11"
+    );
+    assert_eq!(browser.text("[data-testid='current-user']").await, "Sam Okafor");
     browser.close().await;
 }
 

@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use crate::browser::dist_dir;
+use crate::browser::{dist_dir, split_code};
 use crate::support::*;
 
 fn built_files() -> (String, String) {
@@ -45,12 +45,6 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).unwrap();
     out
-}
-
-/// The build's `wasm-split.json` (scripts/split-wasm.mjs): each split-off part of the code and its files.
-pub(crate) fn split_code() -> std::collections::HashMap<String, Vec<String>> {
-    let json = std::fs::read_to_string(dist_dir().join("wasm-split.json")).expect("the build's wasm-split.json");
-    serde_json::from_str(&json).unwrap()
 }
 
 #[tokio::test]

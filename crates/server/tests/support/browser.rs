@@ -38,6 +38,13 @@ pub fn dist_dir() -> PathBuf {
     dir
 }
 
+/// The build's `wasm-split.json` (scripts/split-wasm.mjs): each split-off part of the SPA's code and its files.
+#[allow(dead_code)] // not every user of this module needs it
+pub fn split_code() -> std::collections::HashMap<String, Vec<String>> {
+    let json = std::fs::read_to_string(dist_dir().join("wasm-split.json")).expect("the build's wasm-split.json");
+    serde_json::from_str(&json).unwrap()
+}
+
 fn rand_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
