@@ -1,7 +1,7 @@
 // Route-level code splitting, run by Trunk's post_build hook (Trunk.toml) before hash-styles.mjs and precompress.mjs.
 //
-// The SPA marks split points with `wasm_split` (src/app.rs's `lazy_page!`s: the calendar with its session panel,
-// calendar sync, the organisation page). Trunk builds and binds the wasm in one piece
+// The SPA marks split points with `wasm_split` (src/app.rs's `lazy_page!`s: the calendar with its session panel and
+// the demo's sign-in page, calendar sync, the organisation page). Trunk builds and binds the wasm in one piece
 // (index.html leaves wasm-opt to this script: data-wasm-opt="0"); this script then redoes the binding on a split copy
 // and puts the result in Trunk's place, as `cargo leptos --split` does:
 //   1. wasm-split-cli (crates.io: wasm_split_cli_support, installed by scripts/setup) cuts cargo's own output (linked

@@ -24,7 +24,7 @@ pub fn App(config: Config) -> impl IntoView {
         <div class="bb-app">
         <Router base=base>
             <Routes fallback=NotFound>
-                <Route path=routes::SIGN_IN_SEGMENTS view=SignInPage/>
+                <Route path=routes::SIGN_IN_SEGMENTS view={Lazy::<SignInRoute>::new()}/>
                 <Route path=StaticSegment("") view=ToCalendar/>
                 <ParentRoute path=routes::CONSOLE_SEGMENTS view=ConsolePage>
                     <Route path=StaticSegment("") view=ToCalendar/>
@@ -71,6 +71,8 @@ macro_rules! lazy_page {
 // The session panel opens over the calendar, so its code comes with the calendar's (one part, fewer files).
 lazy_page!(CalendarRoute, calendar_page, calendar_page, CalendarPage);
 lazy_page!(SessionPanelRoute, calendar_page, session_panel_page, SessionPanelPage);
+// The demo's sign-in page (embedded, the BetterBeing shell signs people in), which goes on to the calendar.
+lazy_page!(SignInRoute, calendar_page, sign_in_page, SignInPage);
 lazy_page!(
     CalendarSyncRoute,
     calendar_sync_page,

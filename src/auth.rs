@@ -23,8 +23,13 @@ impl SignIn {
         let config = use_context::<Config>().unwrap_or_default();
         let navigate = use_navigate();
         Self(StoredValue::new_local(Box::new(move || {
+            // A second "unauthenticated" answer of the page being left (it stays mounted while the sign-in page
+            // loads) must not send the person to sign in from the sign-in page: they would come back to it.
+            let Some(sign_in) = sign_in_then_here(&config) else {
+                return;
+            };
             navigate(
-                &sign_in_then_here(&config),
+                &sign_in,
                 NavigateOptions {
                     replace: true,
                     ..Default::default()
@@ -49,13 +54,13 @@ impl Default for SignIn {
     }
 }
 
-/// `/signin?next=<this page>`, for when the API says the session is gone.
-fn sign_in_then_here(config: &Config) -> String {
+/// `/signin?next=<this page>`, for when the API says the session is gone; `None` on the sign-in page itself.
+fn sign_in_then_here(config: &Config) -> Option<String> {
     let location = window().location();
     let here = routes::current_app_path(
         config,
         &location.pathname().unwrap_or_default(),
         &location.search().unwrap_or_default(),
     );
-    routes::sign_in_then(&here)
+    (!routes::is_sign_in(&here)).then(|| routes::sign_in_then(&here))
 }

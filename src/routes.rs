@@ -81,9 +81,19 @@ pub fn sign_in_then(next_app_path: &str) -> String {
     format!("{SIGN_IN}?{NEXT_PARAM}={}", urls::encode_query_value(next_app_path))
 }
 
-/// Where to go after signing in, from the sign-in page's own query string.
+/// Where to go after signing in, from the sign-in page's own query string: never the sign-in page again.
 pub fn after_sign_in(sign_in_search: &str) -> String {
-    urls::sanitize_next(urls::query_value(sign_in_search, NEXT_PARAM).as_deref(), CALENDAR)
+    let next = urls::sanitize_next(urls::query_value(sign_in_search, NEXT_PARAM).as_deref(), CALENDAR);
+    if is_sign_in(&next) {
+        CALENDAR.to_owned()
+    } else {
+        next
+    }
+}
+
+/// Whether an app path (with its query) is the sign-in page.
+pub fn is_sign_in(app_path: &str) -> bool {
+    app_path.split(['?', '#']).next() == Some(SIGN_IN)
 }
 
 /// The browser path of an app path (adds the base path).
@@ -183,6 +193,12 @@ mod tests {
         assert_eq!(after_sign_in(&search), "/console/video-accounts/zoom?x=1");
         assert_eq!(after_sign_in("?next=https://evil.example"), CALENDAR);
         assert_eq!(after_sign_in(""), CALENDAR);
+        // Sent to sign in from the sign-in page: afterwards, not the sign-in page again.
+        let nested = sign_in_then(&sign_in_then("/console/video-accounts/zoom"));
+        let search = nested.split_once('?').map(|(_, q)| format!("?{q}")).unwrap();
+        assert_eq!(after_sign_in(&search), CALENDAR);
+        assert!(is_sign_in("/signin?next=%2Fconsole"));
+        assert!(!is_sign_in("/signin-help"));
     }
 
     #[test]

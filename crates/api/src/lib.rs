@@ -71,7 +71,7 @@ pub mod pages {
     // The parts of the SPA's code split off at build time (the `lazy_page!`s of the SPA's `src/app.rs`, whose
     // names these must equal): a page among them loads its part when first shown. Every page loads the console and
     // the Zoom page.
-    /// The calendar and the session panel over it.
+    /// The calendar, the session panel over it, and the demo's sign-in page (which goes on to the calendar).
     pub const CALENDAR_CODE: &str = "calendar_page";
     pub const CALENDAR_SYNC_CODE: &str = "calendar_sync_page";
     pub const ORGANISATION_CODE: &str = "organisation_page";
@@ -80,8 +80,8 @@ pub mod pages {
     /// like the first reads, instead of after the app has started and asked for it.
     pub fn first_code(app_path: &str) -> &'static [&'static str] {
         match app_path {
-            // `/` and the console's root go on to the calendar.
-            "/" | CONSOLE | CALENDAR => &[CALENDAR_CODE],
+            // `/` and the console's root go on to the calendar, and so does signing in.
+            "/" | CONSOLE | CALENDAR | SIGN_IN => &[CALENDAR_CODE],
             CALENDAR_SYNC => &[CALENDAR_SYNC_CODE],
             ORGANISATION => &[ORGANISATION_CODE],
             _ if session_panel_id(app_path).is_some() => &[CALENDAR_CODE],

@@ -218,6 +218,7 @@ async fn a_console_page_names_the_reads_and_the_code_it_starts_with_for_the_brow
         // Both go on to the calendar.
         ("/console", vec![ME], vec![CALENDAR_CODE]),
         ("/", vec![], vec![CALENDAR_CODE]),
+        ("/signin", vec![], vec![CALENDAR_CODE]),
     ] {
         let (headers, _) = fetch(&app, page, "br").await;
         assert_eq!(headers["link"], preload(&reads, &parts).as_str(), "{page}");
@@ -225,7 +226,6 @@ async fn a_console_page_names_the_reads_and_the_code_it_starts_with_for_the_brow
     let (wasm, _) = built_files();
     // Pages the router does not know ("Page not found") read nothing.
     for other in [
-        "/signin",
         "/embed.js",
         &format!("/{wasm}"),
         "/console/video-accounts/zoom/x",
