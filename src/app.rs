@@ -42,11 +42,12 @@ pub fn App(config: Config) -> impl IntoView {
     }
 }
 
-// Code splitting. The calendar (with the session panel), calendar sync and the organisation page each load their
-// code when first shown: `wasm_split` marks the split point, and the build (scripts/split-wasm.mjs, Trunk's
-// post-build hook) cuts the wasm there into a chunk of its own. So the first download of every page is the console,
-// sign-in and the Zoom page only. A chunk that cannot be fetched (the network dropped) shows the usual "could not be
-// reached" with Try again, which reloads the page, instead of stopping the app.
+// Code splitting. The calendar (with the session panel and the demo's sign-in page), calendar sync and the
+// organisation page each load their code when first shown: `wasm_split` marks the split point, and the build
+// (scripts/split-wasm.mjs, Trunk's post-build hook) cuts the wasm there into a part of its own. So the first
+// download of every page is the console and the Zoom page only. A part that cannot be fetched (the network dropped,
+// or a deploy replaced the files) shows the usual "could not be reached" with Try again, which reloads the page,
+// instead of stopping the app.
 macro_rules! lazy_page {
     ($route:ident, $part:ident, $load:ident, $page:ident) => {
         #[wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible)]

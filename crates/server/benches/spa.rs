@@ -77,23 +77,19 @@ fn sizes(dist: &Path) -> (f64, f64, f64, f64) {
 /// it: how many parts, all of their files together (raw and gzip), and the calendar's part alone (gzip), in KB.
 /// Zero without a split.
 fn split_sizes(dist: &Path) -> (usize, f64, f64, f64) {
-    let Ok(json) = std::fs::read_to_string(dist.join("wasm-split.json")) else {
+    let Some(split) = browser::read_split_code(dist) else {
         return (0, 0.0, 0.0, 0.0);
     };
-    let parts: std::collections::HashMap<String, Vec<String>> = serde_json::from_str(&json).unwrap();
-    let mut files: Vec<&String> = parts.values().flatten().collect();
-    files.sort();
-    files.dedup();
+    let names: Vec<&str> = split.keys().map(String::as_str).collect();
     let len = |name: String| std::fs::metadata(dist.join(name)).unwrap().len() as f64 / 1024.0;
-    let raw = files.iter().map(|f| len(f.to_string())).sum();
+    let files = browser::split_files(&split, &names);
+    let raw = files.iter().map(|f| len(f.clone())).sum();
     let gz = files.iter().map(|f| len(format!("{f}.gz"))).sum();
-    let calendar = parts
-        .get(api::pages::CALENDAR_CODE)
-        .into_iter()
-        .flatten()
+    let calendar = browser::split_files(&split, &[api::pages::CALENDAR_CODE])
+        .iter()
         .map(|f| len(format!("{f}.gz")))
         .sum();
-    (parts.len(), raw, gz, calendar)
+    (split.len(), raw, gz, calendar)
 }
 
 /// Bytes over the wire for a first visit (the page and everything it loads, `Accept-Encoding: br`) and a repeat visit

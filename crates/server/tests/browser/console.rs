@@ -358,15 +358,11 @@ async fn a_console_pages_first_reads_leave_with_the_page_and_are_asked_once() {
             assert_eq!(asked, [(read.as_str(), "link")], "{page}: {read} asked {asked:?}");
         }
         // The page's split-off code too: fetched once, with the page. The Zoom page needs none of it.
-        let split = crate::browser::split_code();
-        let mut code: Vec<(String, String)> = Vec::new();
-        for part in api::pages::first_code(page.split('?').next().unwrap()) {
-            for file in &split[*part] {
-                if !code.iter().any(|(f, _)| f == file) {
-                    code.push((file.clone(), "link".to_owned()));
-                }
-            }
-        }
+        let parts = api::pages::first_code(page.split('?').next().unwrap());
+        let mut code: Vec<(String, String)> = crate::browser::split_files(&crate::browser::split_code(), parts)
+            .into_iter()
+            .map(|file| (file, "link".to_owned()))
+            .collect();
         let mut fetched = code_requests(&browser).await;
         fetched.sort();
         code.sort();

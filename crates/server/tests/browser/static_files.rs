@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use crate::browser::{dist_dir, split_code};
+use crate::browser::{dist_dir, split_code, split_files};
 use crate::support::*;
 
 fn built_files() -> (String, String) {
@@ -140,16 +140,8 @@ async fn a_console_page_names_the_reads_and_the_code_it_starts_with_for_the_brow
         let reads = paths
             .iter()
             .map(|p| format!("<{p}>; rel=preload; as=fetch; crossorigin=use-credentials"));
-        let mut files: Vec<&String> = Vec::new();
-        for part in parts {
-            for file in &split[*part] {
-                if !files.contains(&file) {
-                    files.push(file);
-                }
-            }
-        }
         // The split-off code is fetched the way the SPA's loader fetches it: CORS, same-origin credentials.
-        let code = files
+        let code = split_files(&split, parts)
             .into_iter()
             .map(|f| format!("</{f}>; rel=preload; as=fetch; crossorigin"));
         reads.chain(code).collect::<Vec<_>>().join(", ")
@@ -215,7 +207,7 @@ async fn a_console_page_names_the_reads_and_the_code_it_starts_with_for_the_brow
             vec![ME, ADMIN_ORGANISATION],
             vec![ORGANISATION_CODE],
         ),
-        // Both go on to the calendar.
+        // These go on to the calendar (sign-in once signed in).
         ("/console", vec![ME], vec![CALENDAR_CODE]),
         ("/", vec![], vec![CALENDAR_CODE]),
         ("/signin", vec![], vec![CALENDAR_CODE]),

@@ -38,11 +38,30 @@ pub fn dist_dir() -> PathBuf {
     dir
 }
 
-/// The build's `wasm-split.json` (scripts/split-wasm.mjs): each split-off part of the SPA's code and its files.
+/// Each split-off part of the SPA's code and its files, from the `wasm-split.json` (scripts/split-wasm.mjs) of the
+/// build in `dist`; `None` for a build without one.
+#[allow(dead_code)] // not every user of this module needs it
+pub fn read_split_code(dist: &std::path::Path) -> Option<std::collections::HashMap<String, Vec<String>>> {
+    let json = std::fs::read_to_string(dist.join("wasm-split.json")).ok()?;
+    Some(serde_json::from_str(&json).unwrap())
+}
+
+/// The split-off parts of the SPA built in [`dist_dir`].
 #[allow(dead_code)] // not every user of this module needs it
 pub fn split_code() -> std::collections::HashMap<String, Vec<String>> {
-    let json = std::fs::read_to_string(dist_dir().join("wasm-split.json")).expect("the build's wasm-split.json");
-    serde_json::from_str(&json).unwrap()
+    read_split_code(&dist_dir()).expect("the build's wasm-split.json")
+}
+
+/// The files of `parts` (names in [`split_code`]), each once, in the order the parts list them.
+#[allow(dead_code)] // not every user of this module needs it
+pub fn split_files(split: &std::collections::HashMap<String, Vec<String>>, parts: &[&str]) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for file in parts.iter().flat_map(|part| &split[*part]) {
+        if !files.contains(file) {
+            files.push(file.clone());
+        }
+    }
+    files
 }
 
 fn rand_suffix() -> u64 {
