@@ -84,8 +84,14 @@ fn exchange(
         ApiError::Network
     };
     let changes = method != Method::GET;
-    // Built with web-sys rather than gloo-net's `RequestBuilder`, which adds a `&` to a URL that has a query (so
-    // the request would no longer be the one the page's preload fetched) and parses every URL on the way.
+    // The page may have come with the answer (the server answers a console page's first reads in it).
+    if !changes {
+        if let Some((status, text)) = first_answer(path) {
+            return Box::pin(std::future::ready(answered(status, text)));
+        }
+    }
+    // Built with web-sys rather than gloo-net's `RequestBuilder`, which adds a `&` to a URL that has a query (and
+    // parses every URL on the way): the URL is exactly the path asked for, as the page's answers name it.
     let init = web_sys::RequestInit::new();
     init.set_method(method.as_str());
     init.set_credentials(RequestCredentials::Include);
@@ -116,14 +122,36 @@ fn exchange(
             .dyn_into()
             .map_err(|_| ApiError::Network)?;
         let response = Response::from(response);
-        if !response.ok() {
-            let status = response.status();
-            let body = match response.text().await {
-                Ok(text) => serde_json::from_str::<::api::ErrorBody>(&text).ok(),
-                Err(_) => None,
-            };
-            return Err(ApiError::Http { status, body });
+        let status = response.status();
+        match response.text().await {
+            Ok(text) => answered(status, text),
+            Err(_) if (200..300).contains(&status) => Err(ApiError::Decode),
+            Err(_) => Err(ApiError::Http { status, body: None }),
         }
-        response.text().await.map_err(|_| ApiError::Decode)
     })
+}
+
+/// The text of a 2xx answer, or the error another status stands for (with the API's error body when it has one).
+fn answered(status: u16, text: String) -> Result<String, ApiError> {
+    if (200..300).contains(&status) {
+        return Ok(text);
+    }
+    let body = serde_json::from_str::<::api::ErrorBody>(&text).ok();
+    Err(ApiError::Http { status, body })
+}
+
+/// The answer to the read `path` the page came with, taken once: the server writes the answers to a console
+/// page's first reads into it (`crates/server/src/spa_page.rs`), one `<script type="application/json"
+/// id="bb-read:{path}">` each, for the page it was asked for. One found for another page (the person has moved on
+/// within the app) is dropped unused: only a fresh answer stands in for a request.
+fn first_answer(path: &str) -> Option<(u16, String)> {
+    let window = web_sys::window()?;
+    let element = window.document()?.get_element_by_id(&format!("bb-read:{path}"))?;
+    element.remove();
+    let page = window.location().pathname().ok()?;
+    if element.get_attribute("data-page").as_deref() != Some(page.as_str()) {
+        return None;
+    }
+    let status = element.get_attribute("data-status")?.parse().ok()?;
+    Some((status, element.text_content()?))
 }

@@ -1,5 +1,5 @@
 //! The calendar's periods: which days a view shows and the sessions it asks the server for. Shared so that the
-//! server can have the browser fetch a calendar page's sessions together with the page (`pages::first_reads`).
+//! server can answer a calendar page's sessions in the page it hands out (`pages::first_reads`).
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, Utc};
 

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod routes;
 pub mod session_link;
 pub mod sessions;
+pub mod spa_page;
 pub mod startup;
 pub mod telemetry;
 pub mod zoom;

@@ -30,6 +30,7 @@ use crate::routes;
 use crate::routes::return_to::DEFAULT_RETURN_TO;
 use crate::session_link::{LinkLimiter, SessionLinks};
 use crate::sessions::{Calendar, QueueSettings};
+use crate::spa_page::SpaPage;
 use crate::zoom::oauth::ZoomOAuth;
 use crate::zoom::Zoom;
 
@@ -182,7 +183,7 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         ))
         .with_state(state);
 
-    let mut app = api;
+    let mut app = api.clone();
     if let Some(dist) = dist_dir {
         // The example host page of docs/embedding.md: deep links under its base path reload into it.
         let example = dist.join("embed-example");
@@ -206,10 +207,9 @@ pub fn router(state: AppState, dist_dir: Option<&Path>) -> Router {
         app = app
             .fallback_service(spa)
             .layer(middleware::from_fn(static_cache_headers));
-        if spa_reads_here(dist) {
-            let split_code = std::sync::Arc::new(SplitCode::read(dist));
+        if let Some(page) = SpaPage::read(dist, api) {
             app = app.layer(middleware::from_fn(move |request: Request, next: Next| {
-                preload_first_reads(split_code.clone(), request, next)
+                crate::spa_page::with_first_reads(page.clone(), request, next)
             }));
         }
     }
@@ -312,93 +312,6 @@ async fn static_cache_headers(request: Request, next: Next) -> Response {
     };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
-    response
-}
-
-/// Whether the built SPA calls this server's API from pages under `/` (its `index.html` says so: base path `/`,
-/// no other API origin), so that the server may have the browser fetch a page's first reads with the page.
-fn spa_reads_here(dist: &Path) -> bool {
-    // The `content` of the `<meta>` tag named `betterbeing:{name}`, whatever the order of its attributes.
-    let meta = |html: &str, name: &str| {
-        let at = html.find(&format!("name=\"betterbeing:{name}\""))?;
-        let tag = &html[html[..at].rfind('<')?..];
-        let tag = &tag[..tag.find('>')?];
-        let content = tag.split("content=\"").nth(1)?;
-        Some(content.split('"').next()?.to_owned())
-    };
-    std::fs::read_to_string(dist.join("index.html")).is_ok_and(|html| {
-        meta(&html, "base-path").is_some_and(|p| p == "/") && meta(&html, "api-origin").is_some_and(|o| o.is_empty())
-    })
-}
-
-/// The files of each part of the SPA's code split off at build time, from the build's `wasm-split.json`
-/// (scripts/split-wasm.mjs): part name → file names in the built folder. Empty without one.
-#[derive(Debug, Default)]
-struct SplitCode(std::collections::HashMap<String, Vec<String>>);
-
-impl SplitCode {
-    fn read(dist: &Path) -> SplitCode {
-        let Ok(json) = std::fs::read_to_string(dist.join("wasm-split.json")) else {
-            return SplitCode::default();
-        };
-        serde_json::from_str(&json).map(SplitCode).unwrap_or_else(|error| {
-            tracing::warn!(%error, "wasm-split.json is unreadable: split code is not preloaded");
-            SplitCode::default()
-        })
-    }
-
-    /// The files of the code the page at `app_path` runs at once (`api::pages::first_code`).
-    fn files(&self, app_path: &str) -> Vec<&str> {
-        let mut files: Vec<&str> = Vec::new();
-        for part in api::pages::first_code(app_path) {
-            for file in self.0.get(*part).into_iter().flatten() {
-                if !files.contains(&file.as_str()) {
-                    files.push(file);
-                }
-            }
-        }
-        files
-    }
-}
-
-/// A console page answered with `index.html` carries `Link: <…>; rel=preload` for the API reads it starts with
-/// (`api::pages::first_reads`): the browser fetches them while it loads the app, and the app's own requests for
-/// them are answered from those instead of going out one trip after the app has loaded. The same for the split-off
-/// code the page runs at once (`api::pages::first_code`), which the app would otherwise ask for only once started.
-async fn preload_first_reads(split_code: std::sync::Arc<SplitCode>, request: Request, next: Next) -> Response {
-    let (path, query) = (
-        request.uri().path().to_owned(),
-        request.uri().query().unwrap_or_default().to_owned(),
-    );
-    let mut response = next.run(request).await;
-    // A 304 (the browser revalidating its copy of `index.html`) says too: its headers replace the stored ones, so
-    // a server with a changed list is heard even when the page itself did not change.
-    let page = response.status() == StatusCode::NOT_MODIFIED
-        || response.status().is_success()
-            && response
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
-    if !page {
-        return response;
-    }
-    let mut links: Vec<String> = api::pages::first_reads(&path, &query)
-        .into_iter()
-        .map(|read| format!("<{read}>; rel=preload; as=fetch; crossorigin=use-credentials"))
-        .collect();
-    // The split-off code is fetched by the SPA's loader with `fetch(url)`: same origin, CORS mode, credentials
-    // same-origin, which is what `crossorigin` (anonymous) preloads.
-    links.extend(
-        split_code
-            .files(&path)
-            .into_iter()
-            .map(|file| format!("</{file}>; rel=preload; as=fetch; crossorigin")),
-    );
-    if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
-        if !links.is_empty() {
-            response.headers_mut().insert(header::LINK, value);
-        }
-    }
     response
 }
 

@@ -35,7 +35,7 @@ async fn fetch(app: &TestApp, path: &str, encoding: &str) -> (reqwest::header::H
 
 fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    brotli_decompressor::Decompressor::new(bytes, 4096)
+    brotli::Decompressor::new(bytes, 4096)
         .read_to_end(&mut out)
         .unwrap();
     out
@@ -107,7 +107,7 @@ async fn the_spa_travels_precompressed_and_hashed_files_are_cached_for_a_year() 
         assert_eq!(headers["content-type"], "text/css", "{sheet}");
     }
 
-    for path in ["/", "/index.html", "/embed.js", "/console/calendar"] {
+    for path in ["/", "/index.html", "/embed.js", "/signin"] {
         let (headers, body) = fetch(&app, path, "br").await;
         assert_eq!(headers["cache-control"], "no-cache", "{path} is revalidated");
         assert!(headers
@@ -132,23 +132,72 @@ async fn the_spa_travels_precompressed_and_hashed_files_are_cached_for_a_year() 
     assert_eq!(me.headers()["cache-control"], "no-store");
 }
 
+/// The answers a page came with (`crates/server/src/spa_page.rs`): (read, status, page it is for, JSON).
+fn answers_in(html: &str) -> Vec<(String, u16, String, serde_json::Value)> {
+    let attribute = |tag: &str, name: &str| {
+        between(tag, &format!("{name}=\""), "\"")
+            .replace("&amp;", "&")
+            .replace("&quot;", "\"")
+    };
+    html.split("<script type=\"application/json\" ")
+        .skip(1)
+        .map(|rest| {
+            let (tag, rest) = rest.split_once('>').unwrap();
+            let body = rest.split_once("</script>").unwrap().0;
+            let read = attribute(tag, "data-bb-read");
+            assert_eq!(attribute(tag, "id"), format!("bb-read:{read}"));
+            (
+                read,
+                attribute(tag, "data-status").parse().unwrap(),
+                attribute(tag, "data-page"),
+                serde_json::from_str(body).unwrap_or_else(|e| panic!("{body}: {e}")),
+            )
+        })
+        .collect()
+}
+
+/// A page as the browser gets it, signed in (or not) as `client` is: headers and the decoded HTML.
+async fn page(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    encoding: &str,
+) -> (reqwest::header::HeaderMap, String) {
+    let r = client
+        .get(app.url(path))
+        .header("accept-encoding", encoding)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    let headers = r.headers().clone();
+    let body = r.bytes().await.unwrap().to_vec();
+    let html = match headers.get("content-encoding").map(|e| e.to_str().unwrap()) {
+        Some("br") => brotli(&body),
+        Some("gzip") => gunzip(&body),
+        None => body,
+        Some(other) => panic!("{other}"),
+    };
+    (headers, String::from_utf8(html).unwrap())
+}
+
 #[tokio::test]
-async fn a_console_page_names_the_reads_and_the_code_it_starts_with_for_the_browser_to_fetch_with_it() {
+async fn a_console_page_comes_with_the_answers_to_its_first_reads_and_names_the_code_it_runs() {
     let app = spawn_app_serving(Some(dist_dir())).await;
+    app.sign_in(CLINIC_ADMIN).await;
     let split = split_code();
-    let preload = |paths: &[&str], parts: &[&str]| {
-        let reads = paths
-            .iter()
-            .map(|p| format!("<{p}>; rel=preload; as=fetch; crossorigin=use-credentials"));
+    let code = |parts: &[&str]| {
         // The split-off code is fetched the way the SPA's loader fetches it: CORS, same-origin credentials.
-        let code = split_files(&split, parts)
+        split_files(&split, parts)
             .into_iter()
-            .map(|f| format!("</{f}>; rel=preload; as=fetch; crossorigin"));
-        reads.chain(code).collect::<Vec<_>>().join(", ")
+            .map(|f| format!("</{f}>; rel=preload; as=fetch; crossorigin"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     use api::pages::{CALENDAR_CODE, CALENDAR_SYNC_CODE, ORGANISATION_CODE};
     use api::paths::*;
-    for (page, reads, parts) in [
+    let built = std::fs::read_to_string(dist_dir().join("index.html")).unwrap();
+    for (path, reads, parts) in [
         (
             ZOOM_PAGE,
             vec![
@@ -207,16 +256,63 @@ async fn a_console_page_names_the_reads_and_the_code_it_starts_with_for_the_brow
             vec![ME, ADMIN_ORGANISATION],
             vec![ORGANISATION_CODE],
         ),
-        // These go on to the calendar (sign-in once signed in).
         ("/console", vec![ME], vec![CALENDAR_CODE]),
-        ("/", vec![], vec![CALENDAR_CODE]),
-        ("/signin", vec![], vec![CALENDAR_CODE]),
     ] {
-        let (headers, _) = fetch(&app, page, "br").await;
-        assert_eq!(headers["link"], preload(&reads, &parts).as_str(), "{page}");
+        let (headers, html) = page(&app.client, &app, path, "gzip, deflate, br").await;
+        assert_eq!(headers["content-encoding"], "br", "{path}");
+        // Personal: never stored, never revalidated against a stored copy.
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+        assert!(
+            headers.get("etag").is_none() && headers.get("last-modified").is_none(),
+            "{path}"
+        );
+        if parts.is_empty() {
+            assert!(headers.get("link").is_none(), "{path}");
+        } else {
+            assert_eq!(headers["link"], code(&parts).as_str(), "{path}");
+        }
+        // The built page, with the answers before its end; each what the API answers this person for that read.
+        let answers = answers_in(&html);
+        let asked: Vec<&str> = answers.iter().map(|(read, ..)| read.as_str()).collect();
+        assert_eq!(asked, reads, "{path}");
+        for (read, status, for_page, answer) in &answers {
+            assert_eq!(for_page, path.split('?').next().unwrap(), "{path}: {read}");
+            let r = app.client.get(app.url(read)).send().await.unwrap();
+            assert_eq!(*status, r.status().as_u16(), "{path}: {read}");
+            assert_eq!(*answer, r.json::<serde_json::Value>().await.unwrap(), "{path}: {read}");
+        }
+        let (start, end) = built.split_once("</body>").unwrap();
+        assert!(
+            html.starts_with(start) && html.ends_with(&format!("</body>{end}")),
+            "{path}"
+        );
+    }
+
+    // Without brotli, gzip; without either, as it is.
+    for (encoding, coding) in [("gzip", Some("gzip")), ("identity", None)] {
+        let (headers, html) = page(&app.client, &app, ZOOM_PAGE, encoding).await;
+        assert_eq!(headers.get("content-encoding").map(|e| e.to_str().unwrap()), coding);
+        assert_eq!(answers_in(&html).len(), 5, "{encoding}");
+    }
+
+    // Signed out, the answers say so, as the API would: the app goes to sign-in without asking.
+    let (_, html) = page(&reqwest::Client::new(), &app, ZOOM_PAGE, "br").await;
+    let answers = answers_in(&html);
+    assert_eq!(answers.len(), 5);
+    for (read, status, _, answer) in answers {
+        assert_eq!(status, 401, "{read}");
+        assert_eq!(answer["code"], "unauthenticated", "{read}");
+    }
+
+    // A page that reads nothing is the built file, revalidated, with its code named.
+    for path in ["/", "/signin"] {
+        let (headers, html) = page(&app.client, &app, path, "br").await;
+        assert_eq!(html, built, "{path}");
+        assert_eq!(headers["cache-control"], "no-cache", "{path}");
+        assert_eq!(headers["link"], code(&[CALENDAR_CODE]).as_str(), "{path}");
     }
     let (wasm, _) = built_files();
-    // Pages the router does not know ("Page not found") read nothing.
+    // Pages the router does not know ("Page not found") read nothing and run no split-off code.
     for other in [
         "/embed.js",
         &format!("/{wasm}"),
@@ -225,25 +321,34 @@ async fn a_console_page_names_the_reads_and_the_code_it_starts_with_for_the_brow
         "/console/calendar/sessions/x",
         "/console/calendar/sessions/+7",
     ] {
-        let (headers, _) = fetch(&app, other, "br").await;
+        let (headers, body) = fetch(&app, other, "br").await;
         assert!(headers.get("link").is_none(), "{other}");
+        assert!(
+            !String::from_utf8_lossy(&brotli(&body)).contains("data-bb-read"),
+            "{other}"
+        );
     }
     let r = app.client.get(app.url(ME)).send().await.unwrap();
     assert!(r.headers().get("link").is_none());
 
-    // A browser revalidating its copy of a console page hears the list again: a 304's headers replace the stored
-    // ones, so a server whose list changed is heard even when `index.html` did not change.
-    let (headers, _) = fetch(&app, ZOOM_PAGE, "br").await;
-    let modified = headers["last-modified"].to_str().unwrap().to_owned();
-    let again = reqwest::Client::new()
-        .get(app.url(ZOOM_PAGE))
-        .header("accept-encoding", "br")
-        .header("if-modified-since", modified)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), 304);
-    assert_eq!(again.headers()["link"], headers["link"]);
+    // A browser revalidating its copy of `/` hears the list again: a 304's headers replace the stored ones, so a
+    // server whose list changed is heard even when `index.html` did not change. A console page with reads is
+    // never a 304, whatever the browser has kept from before.
+    for (path, status) in [("/", 304), (ZOOM_PAGE, 200)] {
+        let (headers, _) = fetch(&app, "/", "br").await;
+        let modified = headers["last-modified"].to_str().unwrap().to_owned();
+        let again = reqwest::Client::new()
+            .get(app.url(path))
+            .header("accept-encoding", "br")
+            .header("if-modified-since", modified)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), status, "{path}");
+        if status == 304 {
+            assert_eq!(again.headers()["link"], headers["link"]);
+        }
+    }
 }
 
 #[tokio::test]
