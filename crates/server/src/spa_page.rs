@@ -106,22 +106,9 @@ impl SpaPage {
         let coding = encoder.name();
         let first = encoder.flushed(head);
         let page = path.to_owned();
+        let deadline = tokio::time::Instant::now() + READS_WAIT;
         let rest = async move {
-            let mut answers = String::new();
-            for (read, asked) in asked {
-                let Ok(Ok(answer)) = asked.await else {
-                    continue;
-                };
-                // A server error is left out: the SPA then asks itself, so a passing failure gets a second chance.
-                if answer.status().is_server_error() {
-                    continue;
-                }
-                let status = answer.status().as_u16();
-                let Ok(body) = axum::body::to_bytes(answer.into_body(), 64 * 1024 * 1024).await else {
-                    continue;
-                };
-                answer_element(&mut answers, &page, &read, status, &String::from_utf8_lossy(&body));
-            }
+            let mut answers = answers_by(deadline, &page, asked).await;
             answers.push_str(&tail);
             Ok::<_, std::convert::Infallible>(encoder.finished(&answers))
         };
@@ -160,6 +147,40 @@ impl SpaPage {
         }
         HeaderValue::from_str(&links.join(", ")).ok()
     }
+}
+
+/// How long a page waits for its reads' answers. The app starts only once its page has arrived, so a read that is
+/// slow for once (a busy database) must not hold the page: past this, the page ends without the answers not yet
+/// there, and the app asks for those itself, showing that it is loading.
+const READS_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// An answer being worked out: the read, and the API router's answer to come.
+type Asked = (
+    String,
+    tokio::task::JoinHandle<Result<Response, std::convert::Infallible>>,
+);
+
+/// The answers that are there by `deadline`, in the order asked, each as its element (`answer_element`). A server
+/// error is left out too: the SPA then asks itself, so a passing failure gets a second chance.
+async fn answers_by(deadline: tokio::time::Instant, page: &str, asked: Vec<Asked>) -> String {
+    let mut answers = String::new();
+    for (read, mut asked) in asked {
+        let answer = match tokio::time::timeout_at(deadline, &mut asked).await {
+            Ok(Ok(Ok(answer))) if !answer.status().is_server_error() => answer,
+            Err(_) => {
+                asked.abort();
+                continue;
+            }
+            _ => continue,
+        };
+        let status = answer.status().as_u16();
+        let body = tokio::time::timeout_at(deadline, axum::body::to_bytes(answer.into_body(), 64 * 1024 * 1024));
+        let Ok(Ok(body)) = body.await else {
+            continue;
+        };
+        answer_element(&mut answers, page, &read, status, &String::from_utf8_lossy(&body));
+    }
+    answers
 }
 
 /// The page's compression, chosen by the request's `Accept-Encoding` (brotli, else gzip, else none): fast settings,
@@ -375,5 +396,37 @@ mod tests {
                 format!("{head}{rest}")
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_slow_or_failing_read_is_left_for_the_app_to_ask() {
+        let answer = |status: u16, delay_ms: u64| {
+            tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+                let mut response = Response::new(Body::from(r#"{"ok":true}"#));
+                *response.status_mut() = StatusCode::from_u16(status).unwrap();
+                Ok(response)
+            })
+        };
+        let asked = vec![
+            ("/api/me".to_owned(), answer(200, 0)),
+            ("/api/slow".to_owned(), answer(200, 10_000)),
+            ("/api/broken".to_owned(), answer(500, 0)),
+            ("/api/gone".to_owned(), answer(404, 0)),
+        ];
+        let started = std::time::Instant::now();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(200);
+        let answers = answers_by(deadline, "/console", asked).await;
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the page did not wait for the slow read"
+        );
+        let reads: Vec<&str> = answers
+            .split(&format!("{READ_ATTRIBUTE}=\""))
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap())
+            .collect();
+        assert_eq!(reads, ["/api/me", "/api/gone"], "{answers}");
+        assert!(answers.contains(r#"data-status="404""#));
     }
 }

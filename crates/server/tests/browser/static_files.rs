@@ -35,9 +35,7 @@ async fn fetch(app: &TestApp, path: &str, encoding: &str) -> (reqwest::header::H
 
 fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    brotli::Decompressor::new(bytes, 4096)
-        .read_to_end(&mut out)
-        .unwrap();
+    brotli::Decompressor::new(bytes, 4096).read_to_end(&mut out).unwrap();
     out
 }
 
