@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use api::sessions::ZoneOffsets;
 use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDateTime, Utc};
 
 /// A time zone known to the rules backend, by IANA name.
@@ -17,11 +18,12 @@ impl Zone {
     /// The zone for an IANA name, or `None` when the rules do not know it.
     pub fn named(name: &str) -> Option<Zone> {
         let name = name.trim();
-        (!name.is_empty() && backend::is_known(name)).then(|| Zone { name: name.to_string() })
+        let known = name == UTC || TOLD.with(|told| told.borrow().contains_key(name)) || backend::is_known(name);
+        (!name.is_empty() && known).then(|| Zone { name: name.to_string() })
     }
 
     pub fn utc() -> Zone {
-        Zone { name: "UTC".into() }
+        Zone { name: UTC.into() }
     }
 
     /// The zone to compute with; an unknown name (a newer server's zone list) falls back to UTC so the calendar still
@@ -65,6 +67,19 @@ impl Zone {
     }
 }
 
+const UTC: &str = "UTC";
+
+thread_local! {
+    /// The offsets the server told, per zone (`api::sessions::ZoneOffsets`, with the preferences).
+    static TOLD: RefCell<HashMap<String, ZoneOffsets>> = RefCell::new(HashMap::new());
+}
+
+/// Remembers a zone's offsets as the server worked them out: inside their span the zone needs nothing from the
+/// browser's own rules, whose first use costs 10–20 ms (`Intl` setting up its data) before a calendar can draw.
+pub fn learn(offsets: ZoneOffsets) {
+    TOLD.with(|told| told.borrow_mut().insert(offsets.zone.clone(), offsets));
+}
+
 /// Six hours: a zone never changes its offset twice within one window this long.
 const WINDOW_SECONDS: i64 = 6 * 3600;
 
@@ -77,6 +92,12 @@ thread_local! {
 /// `Intl` answer costs tens of microseconds (a week of 250 sessions spent 24 ms on it). A window whose first and
 /// last second have the same offset has it throughout; a window with a transition inside is asked exactly each time.
 fn remembered_offset(name: &str, unix_seconds: i64) -> i32 {
+    if name == UTC {
+        return 0;
+    }
+    if let Some(told) = TOLD.with(|told| told.borrow().get(name).and_then(|o| o.offset_at(unix_seconds))) {
+        return told;
+    }
     let window = unix_seconds.div_euclid(WINDOW_SECONDS);
     let known = WINDOWS.with(|w| w.borrow().get(name).and_then(|zone| zone.get(&window).copied()));
     let steady = known.unwrap_or_else(|| {
@@ -219,6 +240,29 @@ pub fn browser_zone_name() -> Option<String> {
     backend::browser_zone_name()
 }
 
+/// Runs `then` once the browser has a moment (within a second), for work a page can show a little later than
+/// itself, like asking `Intl` for the browser's zone. Outside a browser, at once.
+pub fn when_idle(then: impl FnOnce() + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let then = Closure::once_into_js(then);
+        let Some(window) = web_sys::window() else { return };
+        let options = web_sys::IdleRequestOptions::new();
+        options.set_timeout(1000);
+        // Safari has no `requestIdleCallback`: a timer then.
+        if window
+            .request_idle_callback_with_options(then.unchecked_ref(), &options)
+            .is_err()
+        {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(then.unchecked_ref(), 0);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    then();
+}
+
 /// Zones most practitioners work in, west to east. The pickers add the current choice and the browser's zone.
 pub const COMMON_ZONES: &[&str] = &[
     "Pacific/Honolulu",
@@ -278,7 +322,7 @@ pub fn zone_label(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{NaiveDate, TimeZone};
+    use chrono::{NaiveDate, Offset, TimeZone};
 
     fn local(y: i32, m: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, mi, 0).unwrap()
@@ -356,5 +400,48 @@ mod tests {
         }
         let kathmandu = Zone::named("Asia/Kathmandu").unwrap();
         assert_eq!(kathmandu.offset_at(Utc::now()).local_minus_utc(), 5 * 3600 + 45 * 60);
+    }
+
+    #[test]
+    fn offsets_the_server_told_are_used_inside_their_span() {
+        // A zone the rules backend does not know, told by the server: +1 h, then +2 h from t = 1,000,000.
+        assert!(Zone::named("Test/Told").is_none());
+        learn(ZoneOffsets {
+            zone: "Test/Told".into(),
+            from: 0,
+            to: 2_000_000,
+            changes: vec![(0, 3600), (1_000_000, 7200)],
+        });
+        let zone = Zone::named("Test/Told").expect("known once told");
+        let at = |t: i64| {
+            zone.offset_at(DateTime::from_timestamp(t, 0).unwrap())
+                .local_minus_utc()
+        };
+        assert_eq!(
+            [at(10), at(999_999), at(1_000_000), at(1_999_999)],
+            [3600, 3600, 7200, 7200]
+        );
+        // Outside the span, the rules backend answers (which knows nothing of this zone: UTC).
+        assert_eq!(at(2_000_000), 0);
+        // A real zone told keeps its real offsets.
+        let london: chrono_tz::Tz = "Europe/London".parse().unwrap();
+        let summer = Utc.with_ymd_and_hms(2027, 7, 1, 12, 0, 0).unwrap();
+        learn(ZoneOffsets {
+            zone: "Europe/London".into(),
+            from: summer.timestamp() - 10,
+            to: summer.timestamp() + 10,
+            changes: vec![(summer.timestamp() - 10, 3600)],
+        });
+        let expected = london
+            .offset_from_utc_datetime(&summer.naive_utc())
+            .fix()
+            .local_minus_utc();
+        assert_eq!(
+            Zone::named("Europe/London")
+                .unwrap()
+                .offset_at(summer)
+                .local_minus_utc(),
+            expected
+        );
     }
 }

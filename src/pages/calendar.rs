@@ -59,14 +59,24 @@ pub fn CalendarPage() -> impl IntoView {
     let zone_name = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let Some(Ok(p)) = preferences.get() {
+            if let Some(offsets) = p.offsets {
+                zones::learn(offsets);
+            }
             zone_name.set(Some(p.time_zone));
         }
     });
     let zone = Memo::new(move |_| Zone::named_or_utc(zone_name.get().as_deref().unwrap_or("UTC")));
-    let browser_zone = zones::browser_zone_name();
+    // The browser's own zone joins the picker's choices once the calendar is drawn: finding it sets up the
+    // browser's time-zone rules (`Intl`, 10–20 ms), which drawing the calendar does not need (the server tells the
+    // offsets of the zone shown).
+    let browser_zone = RwSignal::new(None::<String>);
+    zones::when_idle(move || {
+        let _ = browser_zone.try_set(zones::browser_zone_name());
+    });
     let zone_options = Signal::derive(move || {
         let current = zone_name.get().unwrap_or_default();
-        zones::zone_options([current.as_str(), browser_zone.as_deref().unwrap_or("")])
+        let browser = browser_zone.get().unwrap_or_default();
+        zones::zone_options([current.as_str(), browser.as_str()])
     });
 
     let view = Memo::new(move |_| {
@@ -214,9 +224,14 @@ pub fn CalendarPage() -> impl IntoView {
         move |(name, previous): (String, Option<String>)| {
             let config = config.clone();
             async move {
-                let answer = backend::sessions::save_preferences(&config, &Preferences { time_zone: name }).await;
+                let answer = backend::sessions::save_preferences(&config, &Preferences::zone(name)).await;
                 zone_name.set(match &answer {
-                    Ok(saved) => Some(saved.time_zone.clone()),
+                    Ok(saved) => {
+                        if let Some(offsets) = saved.offsets.clone() {
+                            zones::learn(offsets);
+                        }
+                        Some(saved.time_zone.clone())
+                    }
                     Err(_) => previous,
                 });
                 answer.map(|_| ())

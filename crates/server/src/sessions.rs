@@ -19,6 +19,7 @@ pub mod retry_policy;
 mod service;
 pub mod validation;
 pub mod view;
+pub mod zone_offsets;
 pub mod zoom_side;
 
 pub use meeting::topic;

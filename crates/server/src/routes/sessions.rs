@@ -171,9 +171,17 @@ pub async fn preferences(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> ApiResult<Json<Preferences>> {
-    Ok(Json(Preferences {
-        time_zone: db::users::time_zone(&state.db, user).await?,
-    }))
+    let time_zone = db::users::time_zone(&state.db, user).await?;
+    Ok(Json(with_offsets(&state, time_zone)))
+}
+
+/// The preferences answer: the zone, and its offsets around now when it is one the server knows.
+fn with_offsets(state: &AppState, time_zone: String) -> Preferences {
+    let offsets = time_zone
+        .parse()
+        .ok()
+        .map(|zone| crate::sessions::zone_offsets::around(zone, state.clock.now()));
+    Preferences { time_zone, offsets }
 }
 
 pub async fn set_preferences(
@@ -183,7 +191,5 @@ pub async fn set_preferences(
 ) -> ApiResult<Json<Preferences>> {
     let zone = parse_time_zone(&body.time_zone).map_err(|i| ApiError::refused(i.code, i.message))?;
     db::users::set_time_zone(&state.db, user, zone.name()).await?;
-    Ok(Json(Preferences {
-        time_zone: zone.name().to_string(),
-    }))
+    Ok(Json(with_offsets(&state, zone.name().to_string())))
 }

@@ -524,8 +524,21 @@ async fn preferences_keep_the_calendar_time_zone() {
             .json(&json!({ "time_zone": zone }))
             .send()
     };
+    // With the zone, its offsets around now, so the browser need not work them out before drawing the calendar:
+    // New York is UTC−5 in January and UTC−4 in July.
+    let offsets = prefs.offsets.expect("the zone's offsets");
+    assert_eq!(offsets.zone, "America/New_York");
+    let now = app.clock.now();
+    assert!(offsets.from <= (now - chrono::Duration::days(365)).timestamp());
+    assert!(offsets.to >= (now + chrono::Duration::days(30 * 24)).timestamp());
+    let year = now.year() + 1;
+    let at = |month: u32| Utc.with_ymd_and_hms(year, month, 1, 12, 0, 0).unwrap().timestamp();
+    assert_eq!(offsets.offset_at(at(1)), Some(-5 * 3600));
+    assert_eq!(offsets.offset_at(at(7)), Some(-4 * 3600));
+
     assert_eq!(put("Nowhere/Land").await.unwrap().status(), 400);
-    assert_eq!(put("Australia/Sydney").await.unwrap().status(), 200);
+    let saved: api::sessions::Preferences = put("Australia/Sydney").await.unwrap().json().await.unwrap();
+    assert_eq!(saved.offsets.expect("the new zone's offsets").zone, "Australia/Sydney");
     let prefs: api::sessions::Preferences = app
         .client
         .get(app.url(api::paths::PREFERENCES))
