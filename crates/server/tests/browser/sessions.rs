@@ -497,3 +497,35 @@ async fn add_zoom_links_says_what_zoom_takes_today_and_a_waiting_session_says_wh
     assert_eq!(app.live_meetings().await.len(), 3);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_time_zone_picker_offers_the_browsers_own_zone() {
+    // The calendar draws from the offsets the server tells; the browser's zone joins the picker once it is idle.
+    let (app, browser) = crate::setup().await;
+    browser
+        .cdp(
+            "Emulation.setTimezoneOverride",
+            json!({ "timezoneId": "Pacific/Chatham" }),
+        )
+        .await;
+    crate::sign_in_as(&app, &browser, "Priya Shah").await;
+    browser.goto(&app.url("/console/calendar")).await;
+    browser
+        .wait_for("[data-testid='calendar-state'][data-state='ready']")
+        .await;
+    let picker = "[data-testid='calendar-time-zone']";
+    browser
+        .wait_for(&format!("{picker} option[value='Pacific/Chatham']"))
+        .await;
+    browser.set_value(picker, "Pacific/Chatham").await;
+    browser
+        .eventually("the zone saved", || async {
+            browser.attr(picker, "aria-busy").await.as_deref() == Some("false")
+        })
+        .await;
+    browser.goto(&app.url("/console/calendar")).await;
+    browser
+        .wait_for(&format!("{picker} option[value='Pacific/Chatham'][selected]"))
+        .await;
+    browser.close().await;
+}
