@@ -1,6 +1,7 @@
-//! IANA time zones. In the browser the rules come from `Intl` (the tz database the browser already ships), which
-//! keeps ~147 KB of compressed chrono-tz tables out of the wasm; native tests use chrono-tz. Everything else here is
-//! plain arithmetic on top of one question: the UTC offset of a zone at an instant.
+//! IANA time zones. The offsets of the zone the calendar is shown in come from the server, for the span it tells
+//! (`learn`); beyond it, and for other zones, the rules come from `Intl` in the browser (the tz database the browser
+//! already ships), which keeps ~147 KB of compressed chrono-tz tables out of the wasm; native tests use chrono-tz.
+//! Everything else here is plain arithmetic on top of one question: the UTC offset of a zone at an instant.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
