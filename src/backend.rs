@@ -142,16 +142,32 @@ fn answered(status: u16, text: String) -> Result<String, ApiError> {
 
 /// The answer to the read `path` the page came with, taken once: the server writes the answers to a console
 /// page's first reads into it (`crates/server/src/spa_page.rs`), one `<script type="application/json"
-/// id="bb-read:{path}">` each, for the page it was asked for. One found for another page (the person has moved on
-/// within the app) is dropped unused: only a fresh answer stands in for a request.
+/// id="bb-read:{path}">` each, for the page it was asked for. They stand in only while the app is still on that
+/// page: the first read asked anywhere else drops them all (a signed-out visitor's "unauthenticated" answers must
+/// not greet them back once signed in, nor one person's answers the next).
 fn first_answer(path: &str) -> Option<(u16, String)> {
-    let window = web_sys::window()?;
-    let element = window.document()?.get_element_by_id(&format!("bb-read:{path}"))?;
-    element.remove();
-    let page = window.location().pathname().ok()?;
-    if element.get_attribute("data-page").as_deref() != Some(page.as_str()) {
+    thread_local! {
+        static GONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if GONE.with(std::cell::Cell::get) {
         return None;
     }
+    let window = web_sys::window()?;
+    let document = window.document()?;
+    let Some(any) = document.query_selector("script[data-bb-read]").ok().flatten() else {
+        GONE.with(|gone| gone.set(true));
+        return None;
+    };
+    let here = window.location().pathname().ok()?;
+    if any.get_attribute("data-page").as_deref() != Some(here.as_str()) {
+        while let Some(answer) = document.query_selector("script[data-bb-read]").ok().flatten() {
+            answer.remove();
+        }
+        GONE.with(|gone| gone.set(true));
+        return None;
+    }
+    let element = document.get_element_by_id(&format!("bb-read:{path}"))?;
+    element.remove();
     let status = element.get_attribute("data-status")?.parse().ok()?;
     Some((status, element.text_content()?))
 }

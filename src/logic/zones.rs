@@ -19,8 +19,9 @@ impl Zone {
     /// The zone for an IANA name, or `None` when the rules do not know it.
     pub fn named(name: &str) -> Option<Zone> {
         let name = name.trim();
-        let known = name == UTC || TOLD.with(|told| told.borrow().contains_key(name)) || backend::is_known(name);
-        (!name.is_empty() && known).then(|| Zone { name: name.to_string() })
+        let known = !name.is_empty()
+            && (name == UTC || TOLD.with(|told| told.borrow().contains_key(name)) || backend::is_known(name));
+        known.then(|| Zone { name: name.to_string() })
     }
 
     pub fn utc() -> Zone {

@@ -61,8 +61,13 @@ pub async fn with_first_reads(page: Arc<SpaPage>, request: Request, next: Next) 
         request.uri().query().unwrap_or_default().to_owned(),
     );
     let reads = api::pages::first_reads(&path, &query);
-    if request.method() == Method::GET && !reads.is_empty() {
-        return page.with_answers(&path, &reads, request).await;
+    if !reads.is_empty() {
+        if request.method() == Method::GET {
+            return page.with_answers(&path, &reads, request).await;
+        }
+        if request.method() == Method::HEAD {
+            return page.head(&path);
+        }
     }
     let mut response = next.run(request).await;
     // A 304 (the browser revalidating its copy of `index.html`) says too: its headers replace the stored ones, so
@@ -86,19 +91,22 @@ impl SpaPage {
     /// there leaves at once, so the browser starts on the app's files while the reads are answered; the answers
     /// follow in the same response, long before the app (a module script, run once the page is parsed) asks.
     async fn with_answers(&self, path: &str, reads: &[String], request: Request) -> Response {
-        let cookie = request.headers().get(header::COOKIE).cloned();
+        // Every `Cookie` header (HTTP/2 browsers may send several): who the reads are answered for.
+        let cookies: Vec<HeaderValue> = request.headers().get_all(header::COOKIE).iter().cloned().collect();
         // Through the API router, side by side, as the browser would have sent them.
-        let asked: Vec<_> = reads
+        let asked: Vec<Asked> = reads
             .iter()
             .map(|read| {
                 let mut ask = Request::get(read.as_str()).header(header::ACCEPT, "application/json");
-                if let Some(cookie) = &cookie {
+                for cookie in &cookies {
                     ask = ask.header(header::COOKIE, cookie.clone());
                 }
                 let ask = ask.body(Body::empty()).expect("a read's URL is a valid URI");
                 (read.clone(), tokio::spawn(self.api.clone().oneshot(ask)))
             })
             .collect();
+        // A visitor gone before the answers are (the page dropped unsent) leaves no reads running.
+        let abandoned = AbortOnDrop(asked.iter().map(|(_, task)| task.abort_handle()).collect());
         let html = &self.index_html;
         let end = html.rfind("</body>").unwrap_or(html.len());
         let (head, tail) = (&html[..end], html[end..].to_owned());
@@ -108,13 +116,26 @@ impl SpaPage {
         let page = path.to_owned();
         let deadline = tokio::time::Instant::now() + READS_WAIT;
         let rest = async move {
+            let _abandoned = abandoned;
             let mut answers = answers_by(deadline, &page, asked).await;
             answers.push_str(&tail);
             Ok::<_, std::convert::Infallible>(encoder.finished(&answers))
         };
         use futures_util::StreamExt as _;
         let chunks = futures_util::stream::once(std::future::ready(Ok(first))).chain(futures_util::stream::once(rest));
-        let mut response = Response::new(Body::from_stream(chunks));
+        let mut response = self.head(path);
+        *response.body_mut() = Body::from_stream(chunks);
+        if let Some(coding) = coding {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        response
+    }
+
+    /// The headers of a console page with answers (all a `HEAD` gets).
+    fn head(&self, path: &str) -> Response {
+        let mut response = Response::new(Body::empty());
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
@@ -123,9 +144,6 @@ impl SpaPage {
         // Personal, and different at each visit: never stored, never compared with a stored copy.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding, cookie"));
-        if let Some(coding) = coding {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-        }
         if let Some(links) = self.code_links(path) {
             headers.insert(header::LINK, links);
         }
@@ -153,6 +171,17 @@ impl SpaPage {
 /// slow for once (a busy database) must not hold the page: past this, the page ends without the answers not yet
 /// there, and the app asks for those itself, showing that it is loading.
 const READS_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Stops the tasks it holds when dropped (those already done are not affected).
+struct AbortOnDrop(Vec<tokio::task::AbortHandle>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
 
 /// An answer being worked out: the read, and the API router's answer to come.
 type Asked = (
@@ -378,9 +407,9 @@ mod tests {
             let first = encoder.flushed(&head);
             let last = encoder.finished(rest);
             // As much as decodes before the data runs out (all of it, for the whole page).
-            let decode = |bytes: &[u8]| -> String {
+            let decode = |bytes: &[u8], whole: bool| -> String {
                 let mut out = Vec::new();
-                let _ = match coding {
+                let read = match coding {
                     Some("br") => brotli::Decompressor::new(bytes, 4096).read_to_end(&mut out),
                     Some(_) => flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out),
                     None => {
@@ -388,11 +417,12 @@ mod tests {
                         Ok(0)
                     }
                 };
+                assert!(!whole || read.is_ok(), "{accepted}: {read:?}");
                 String::from_utf8(out).unwrap()
             };
-            assert_eq!(decode(&first), head, "{accepted}: the first part on its own");
+            assert_eq!(decode(&first, false), head, "{accepted}: the first part on its own");
             assert_eq!(
-                decode(&[first.as_ref(), last.as_ref()].concat()),
+                decode(&[first.as_ref(), last.as_ref()].concat(), true),
                 format!("{head}{rest}")
             );
         }

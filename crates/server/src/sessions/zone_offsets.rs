@@ -37,6 +37,9 @@ pub fn around(zone: Tz, now: DateTime<Utc>) -> ZoneOffsets {
                 }
             }
             changes.push((new, offset(new)));
+            // On from the change, so one soon after it is found too.
+            at = new;
+            continue;
         }
         if next == to - 1 {
             break;

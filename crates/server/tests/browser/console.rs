@@ -426,6 +426,38 @@ async fn a_signed_out_visitor_to_the_calendar_comes_back_to_it_once_signed_in() 
 }
 
 #[tokio::test]
+async fn answers_a_page_came_with_are_not_used_once_the_person_has_moved_on() {
+    // Signed out, the page comes with "unauthenticated" answers to its reads; the console goes to sign-in before
+    // calendar sync asks them (its code, which loads on its own, is held back here). Back on the page once signed
+    // in, its reads are asked again, not taken from what the page came with.
+    let (app, browser) = crate::setup().await;
+    browser.cdp("Network.enable", json!({})).await;
+    browser
+        .cdp(
+            "Network.setBlockedURLs",
+            json!({ "urls": ["*split_calendar_sync_page*"] }),
+        )
+        .await;
+    browser.goto(&app.url("/console/calendar-sync")).await;
+    browser.wait_for("[data-testid='sign-in-person']").await;
+    browser.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await;
+    browser.click_button_with_text("Sam Okafor").await;
+    browser.wait_for("[data-testid='feed-url']").await;
+    assert_eq!(browser.path_and_query().await, "/console/calendar-sync");
+    assert_eq!(browser.text("[data-testid='current-user']").await, "Sam Okafor");
+    let left = browser
+        .client
+        .execute(
+            "return document.querySelectorAll('script[data-bb-read]').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(left, json!(0));
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn a_page_whose_code_cannot_be_fetched_says_so_and_try_again_brings_it() {
     let (app, browser) = crate::setup().await;
     crate::sign_in_as(&app, &browser, "Dr. Maya Rivera").await;

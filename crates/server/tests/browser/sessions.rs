@@ -520,7 +520,16 @@ async fn the_time_zone_picker_offers_the_browsers_own_zone() {
     browser.set_value(picker, "Pacific/Chatham").await;
     browser
         .eventually("the zone saved", || async {
-            browser.attr(picker, "aria-busy").await.as_deref() == Some("false")
+            let saved = browser
+                .client
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     fetch('/api/me/preferences').then(r => r.json()).then(p => done(p.time_zone), () => done(null));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            saved == json!("Pacific/Chatham")
         })
         .await;
     browser.goto(&app.url("/console/calendar")).await;

@@ -21,8 +21,17 @@ fn built_files() -> (String, String) {
 }
 
 async fn fetch(app: &TestApp, path: &str, encoding: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
-    // A client that decodes nothing by itself, so the bytes are what travelled.
-    let r = reqwest::Client::new()
+    fetch_as(&reqwest::Client::new(), app, path, encoding).await
+}
+
+/// `path` as `client` gets it (our clients decode nothing by themselves, so the bytes are what travelled).
+async fn fetch_as(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    encoding: &str,
+) -> (reqwest::header::HeaderMap, Vec<u8>) {
+    let r = client
         .get(app.url(path))
         .header("accept-encoding", encoding)
         .send()
@@ -161,15 +170,7 @@ async fn page(
     path: &str,
     encoding: &str,
 ) -> (reqwest::header::HeaderMap, String) {
-    let r = client
-        .get(app.url(path))
-        .header("accept-encoding", encoding)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{path}");
-    let headers = r.headers().clone();
-    let body = r.bytes().await.unwrap().to_vec();
+    let (headers, body) = fetch_as(client, app, path, encoding).await;
     let html = match headers.get("content-encoding").map(|e| e.to_str().unwrap()) {
         Some("br") => brotli(&body),
         Some("gzip") => gunzip(&body),
@@ -286,6 +287,12 @@ async fn a_console_page_comes_with_the_answers_to_its_first_reads_and_names_the_
         );
     }
 
+    // A HEAD says what the GET would: personal, never stored.
+    let head = app.client.head(app.url(ZOOM_PAGE)).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["cache-control"], "no-store");
+    assert!(head.headers().get("last-modified").is_none());
+
     // Without brotli, gzip; without either, as it is.
     for (encoding, coding) in [("gzip", Some("gzip")), ("identity", None)] {
         let (headers, html) = page(&app.client, &app, ZOOM_PAGE, encoding).await;
@@ -322,7 +329,7 @@ async fn a_console_page_comes_with_the_answers_to_its_first_reads_and_names_the_
         let (headers, body) = fetch(&app, other, "br").await;
         assert!(headers.get("link").is_none(), "{other}");
         assert!(
-            !String::from_utf8_lossy(&brotli(&body)).contains("data-bb-read"),
+            !String::from_utf8_lossy(&brotli(&body)).contains("<script type=\"application/json\""),
             "{other}"
         );
     }
