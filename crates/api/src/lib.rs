@@ -29,8 +29,9 @@ pub mod pages {
     /// The API reads the page at `app_path` (with its `query`, without the `?`) makes as soon as it starts, before
     /// any answer: who is signed in, then the page's own. The server answers these in the page it hands out
     /// (`crates/server/src/spa_page.rs`), so the app has them when it asks, without a request. Each must be a URL
-    /// the page really asks for at once, exactly: a browser test checks that every one is used. A calendar URL that names its date (`?view=week&date=2027-01-04`) also lists its sessions. Only
-    /// the router's own pages have any: an address it does not know shows "Page not found", which reads nothing.
+    /// the page really asks for at once, exactly: a browser test checks that every one is used. A calendar URL
+    /// that names its date (`?view=week&date=2027-01-04`) also lists its sessions. Only the router's own pages
+    /// have any: an address it does not know shows "Page not found", which reads nothing.
     pub fn first_reads(app_path: &str, query: &str) -> Vec<String> {
         let session_panel = session_panel_id(app_path);
         let calendar = app_path == CALENDAR || session_panel.is_some();
@@ -136,7 +137,7 @@ pub mod paths {
     pub const PREFERENCES: &str = "/api/me/preferences";
     /// `GET ?from=<rfc3339>&to=<rfc3339>` lists, `POST` creates.
     pub const SESSIONS: &str = "/api/sessions";
-    /// The list of the sessions overlapping `[from, to)`, as the SPA asks for it (and the server answers in the page).
+    /// The list of the sessions overlapping `[from, to)`, as the SPA asks for it (and the server answers in a page).
     pub fn sessions_between(from: chrono::DateTime<chrono::Utc>, to: chrono::DateTime<chrono::Utc>) -> String {
         let at = |t: chrono::DateTime<chrono::Utc>| {
             urlencoding::encode(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).into_owned()

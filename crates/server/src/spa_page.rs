@@ -27,7 +27,7 @@ use tower::ServiceExt;
 
 /// The HTML attribute each answer's `<script type="application/json">` carries: the read's URL, exactly as the
 /// SPA asks for it. Its `id` is `bb-read:` and that URL, so the SPA finds it with `getElementById`.
-pub const READ_ATTRIBUTE: &str = "data-bb-read";
+const READ_ATTRIBUTE: &str = "data-bb-read";
 
 /// What the server needs to hand out the SPA's pages: the built `index.html`, the split-off code's files, and the
 /// API router that answers the first reads.
